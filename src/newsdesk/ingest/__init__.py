@@ -1,0 +1,61 @@
+"""Ingest: find input files, refuse bad ones, and read each format into RawDocs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from ..options import IngestOptions
+from ..records import Fmt, ProcessingError, RawDoc
+from .feed import read_feed
+from .html import read_html
+from .jsonl import read_jsonl
+from .sources import STAGE, expand_paths, payload, read_bytes
+from .text import read_text
+from .warc import read_warc
+
+Reader = Callable[[str, bytes], Iterator[RawDoc | ProcessingError]]
+
+_READERS: dict[Fmt, Reader] = {
+    "txt": read_text,
+    "html": read_html,
+    "jsonl": read_jsonl,
+    "warc": read_warc,
+    "feed": read_feed,
+}
+
+__all__ = ["iter_sources"]
+
+
+def iter_sources(paths: Sequence[str | Path], options: IngestOptions) -> Iterator[RawDoc | ProcessingError]:
+    """Every article found under `paths`, or a ProcessingError per refused file/record.
+
+    Never raises for bad input: one unreadable, binary, empty, oversized or
+    malformed file becomes an error record and the rest of the batch goes on.
+    """
+    if isinstance(paths, (str, Path)):  # one path, not a sequence of characters
+        paths = [paths]
+    for item in expand_paths(paths, options.follow_symlinks):
+        if isinstance(item, ProcessingError):
+            yield item
+            continue
+        name = str(item)
+        try:
+            data = read_bytes(item, options.max_bytes)
+        except OSError as exc:
+            yield ProcessingError(name, STAGE, f"unreadable: {exc.strerror or exc}")
+            continue
+        except ValueError as exc:
+            yield ProcessingError(name, STAGE, str(exc))
+            continue
+        try:
+            fmt, data = payload(item, data, options.max_bytes)
+        except ValueError as exc:
+            yield ProcessingError(name, STAGE, str(exc))
+            continue
+        try:
+            yield from _READERS[fmt](name, data)
+        except ValueError as exc:
+            yield ProcessingError(name, STAGE, f"{fmt}: {exc}")
+        except Exception as exc:  # a reader bug on one file must not end the batch
+            yield ProcessingError(name, STAGE, f"{fmt} reader failed: {type(exc).__name__}: {exc}")
