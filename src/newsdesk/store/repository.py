@@ -1,0 +1,435 @@
+"""The store: articles, cached extractions, copies, errors, stage state and dossiers.
+
+One class, `Store(url)`, over SQLAlchemy 2: SQLite by default (WAL, foreign
+keys on), PostgreSQL by URL (`postgresql+psycopg://user@host/db`, extra
+`[postgres]`). The schema is created on first use.
+
+Every write method commits its own transaction (bulk methods commit per
+batch of `BATCH` rows), so what was stored stays stored if a later record
+fails. Inserts are set-based (executemany / multi-row VALUES) so a warm
+re-run over a thousand articles costs a handful of round trips.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NamedTuple, Self, TypeVar
+
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, select
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from ..errors import MissingExtra
+from ..records import Article, DuplicateInfo, Extraction, ProcessingError, Story, content_id
+from . import codec
+from .models import (
+    ArticleRow,
+    AssignmentRow,
+    Base,
+    BlobRow,
+    DuplicateRow,
+    ErrorRow,
+    ExtractionRow,
+    StoryRow,
+)
+
+BATCH = 500
+DEFAULT_URL = "sqlite:///newsdesk.db"
+
+T = TypeVar("T")
+
+
+class StorySummary(NamedTuple):
+    """One line of `newsdesk stories`."""
+
+    id: str
+    title: str
+    articles: int
+    first_seen: str | None
+    last_seen: str | None
+    conflicts: int
+
+
+NUL = "\x00"
+REPLACEMENT = "\ufffd"
+
+
+def _column(value: str | None) -> str | None:
+    """A string for a plain text column: PostgreSQL text cannot hold NUL (the JSON data keeps it exactly)."""
+    return value.replace(NUL, REPLACEMENT) if value is not None and NUL in value else value
+
+
+def _chunks(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    """WAL lets readers run beside a writer; foreign keys are off in SQLite unless asked."""
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; a bare `postgresql://` URL gets the psycopg 3 driver."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        try:
+            import psycopg  # noqa: F401
+        except ImportError as exc:
+            raise MissingExtra("a PostgreSQL store", "postgres") from exc
+        return create_engine(parsed, pool_pre_ping=True)
+    if backend == "sqlite":
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(parsed)
+
+
+class Store:
+    """Repository over one database; pass it to the pipeline (backends are passed in)."""
+
+    def __init__(self, url: str = DEFAULT_URL, *, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine if engine is not None else make_engine(url)
+        self._dialect = self.engine.dialect.name
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        """Create missing tables; safe when several processes open a new database at once."""
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    if self._dialect == "postgresql":
+                        conn.execute(sql_text("SELECT pg_advisory_xact_lock(7250417)"))
+                    Base.metadata.create_all(conn)
+                return
+            except DBAPIError:
+                # SQLite: another process created a table between our check and our CREATE.
+                if attempt == 2:
+                    raise
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __getstate__(self) -> dict[str, str]:
+        """Pickled by URL, so a store can be handed to worker processes (each opens its own engine)."""
+        return {"url": self.url}
+
+    def __setstate__(self, state: dict[str, str]) -> None:
+        self.__init__(state["url"])  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        return f"Store({make_url(self.url).render_as_string(hide_password=True)!r})"
+
+    # ------------------------------------------------------------------ helpers
+
+    def _insert(self, table: Table) -> Any:
+        if self._dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
+    def _insert_ignore(self, table: Table) -> Any:
+        return self._insert(table).on_conflict_do_nothing()
+
+    def _upsert(self, table: Table) -> Any:
+        """Insert or replace by primary key; a row whose `data` is unchanged is not rewritten."""
+        stmt = self._insert(table)
+        keys = [c.name for c in table.primary_key.columns]
+        return stmt.on_conflict_do_update(
+            index_elements=keys,
+            set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys},
+            where=table.c.data != stmt.excluded.data,
+        )
+
+    def _write(self, stmt: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Execute `stmt` for `rows`, one transaction per batch."""
+        for chunk in _chunks(rows):
+            with self.engine.begin() as conn:
+                conn.execute(stmt, list(chunk))
+
+    # ------------------------------------------------------------------ articles
+
+    @staticmethod
+    def _article_row(article: Article) -> dict[str, Any]:
+        data = codec.to_data(article)
+        if NUL not in article.text:
+            del data["text"]  # kept once, in the text column
+        return {
+            "id": article.id,
+            "path": _column(article.path),
+            "title": _column(article.title),
+            "source": _column(article.source),
+            "published": _column(article.published),
+            "text": _column(article.text),
+            "data": json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False),
+        }
+
+    @staticmethod
+    def _article(text: str, data: str) -> Article:
+        fields = json.loads(data)
+        fields.setdefault("text", text)
+        return codec.from_data(Article, fields)
+
+    def put_article(self, article: Article) -> bool:
+        """Store `article`; False when its id (a content hash) was already stored."""
+        stmt = self._insert_ignore(ArticleRow.__table__).returning(ArticleRow.__table__.c.id)
+        with self.engine.begin() as conn:
+            return conn.execute(stmt, self._article_row(article)).first() is not None
+
+    def put_articles(self, articles: Iterable[Article]) -> list[str]:
+        """Store many articles; returns the ids that were new, in order."""
+        unique = list({a.id: a for a in articles}.values())
+        new: list[str] = []
+        for chunk in _chunks(unique):
+            with self.engine.begin() as conn:
+                known = self._known(conn, [a.id for a in chunk])
+                rows = [self._article_row(a) for a in chunk if a.id not in known]
+                if not rows:
+                    continue
+                stmt = self._insert_ignore(ArticleRow.__table__).returning(ArticleRow.__table__.c.id)
+                inserted = set(conn.execute(stmt, rows).scalars())
+            # A concurrent writer may have stored some of them in between: RETURNING says which were ours.
+            new.extend(r["id"] for r in rows if r["id"] in inserted)
+        return new
+
+    @staticmethod
+    def _known(conn: Connection, ids: Sequence[str]) -> set[str]:
+        return set(conn.scalars(select(ArticleRow.id).where(ArticleRow.id.in_(ids))))
+
+    def has_articles(self, ids: Iterable[str]) -> set[str]:
+        """The subset of `ids` already stored."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted):
+                found |= self._known(conn, chunk)
+        return found
+
+    def get_article(self, article_id: str) -> Article | None:
+        return self.get_articles([article_id]).get(article_id)
+
+    def get_articles(self, ids: Iterable[str]) -> dict[str, Article]:
+        """Stored articles among `ids`, keyed by id, in the order asked."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Article] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted):
+                stmt = select(ArticleRow.id, ArticleRow.text, ArticleRow.data).where(ArticleRow.id.in_(chunk))
+                for aid, text, data in conn.execute(stmt):
+                    found[aid] = self._article(text, data)
+        return {i: found[i] for i in wanted if i in found}
+
+    def all_articles(self) -> list[Article]:
+        """Every stored article, in insertion order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(ArticleRow.text, ArticleRow.data).order_by(ArticleRow.seq))
+            return [self._article(text, data) for text, data in rows]
+
+    def article_ids(self) -> list[str]:
+        """Every stored article id, in insertion order (cheap: no text is loaded)."""
+        with self.engine.connect() as conn:
+            return list(conn.scalars(select(ArticleRow.id).order_by(ArticleRow.seq)))
+
+    def article_text(self, article_id: str) -> str | None:
+        """The normalized text that every span of the article indexes."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(ArticleRow.text, ArticleRow.data).where(ArticleRow.id == article_id)
+            ).first()
+        if row is None:
+            return None
+        text, data = row
+        return self._article(text, data).text if REPLACEMENT in text else text
+
+    # ------------------------------------------------------------------ extractions
+
+    @staticmethod
+    def _extraction_row(x: Extraction) -> dict[str, Any]:
+        return {"article_id": x.article_id, "version": x.version, "data": codec.to_json(x)}
+
+    def put_extraction(self, extraction: Extraction) -> None:
+        """Cache an extraction under (article id, annotator version); a re-put replaces it."""
+        self._write(self._upsert(ExtractionRow.__table__), [self._extraction_row(extraction)])
+
+    def put_extractions(self, extractions: Iterable[Extraction]) -> None:
+        rows = list({(x.article_id, x.version): self._extraction_row(x) for x in extractions}.values())
+        self._write(self._upsert(ExtractionRow.__table__), rows)
+
+    def get_extractions(self, ids: Iterable[str], version: str) -> dict[str, Extraction]:
+        """Cached extractions of `ids` made by annotator `version` (others must be re-annotated)."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Extraction] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted):
+                stmt = select(ExtractionRow.article_id, ExtractionRow.data).where(
+                    ExtractionRow.version == version, ExtractionRow.article_id.in_(chunk)
+                )
+                for aid, data in conn.execute(stmt):
+                    found[aid] = codec.from_json(Extraction, data)
+        return {i: found[i] for i in wanted if i in found}
+
+    # ------------------------------------------------------------------ copies
+
+    def put_duplicate(self, info: DuplicateInfo) -> None:
+        self.put_duplicates([info])
+
+    def put_duplicates(self, infos: Iterable[DuplicateInfo]) -> None:
+        rows = [
+            {"article_id": d.article_id, "duplicate_of": d.duplicate_of, "data": codec.to_json(d)}
+            for d in infos
+        ]
+        self._write(self._upsert(DuplicateRow.__table__), list({r["article_id"]: r for r in rows}.values()))
+
+    def get_duplicates(self) -> dict[str, DuplicateInfo]:
+        """Every known copy, keyed by the copying article's id."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(DuplicateRow.article_id, DuplicateRow.data))
+            return {aid: codec.from_json(DuplicateInfo, data) for aid, data in rows}
+
+    # ------------------------------------------------------------------ errors
+
+    def put_error(self, error: ProcessingError) -> None:
+        """Record a processing error; the same error reported again is kept once."""
+        self.put_errors([error])
+
+    def put_errors(self, errors: Iterable[ProcessingError]) -> None:
+        rows = [
+            {
+                "key": content_id(e.path, e.stage, e.message, e.record, prefix="e", length=32),
+                "path": _column(e.path),
+                "stage": _column(e.stage),
+                "message": _column(e.message),
+                "record": _column(e.record),
+            }
+            for e in errors
+        ]
+        self._write(self._insert_ignore(ErrorRow.__table__), list({r["key"]: r for r in rows}.values()))
+
+    def errors(self) -> list[ProcessingError]:
+        with self.engine.connect() as conn:
+            stmt = select(ErrorRow.path, ErrorRow.stage, ErrorRow.message, ErrorRow.record).order_by(
+                ErrorRow.seq
+            )
+            return [
+                ProcessingError(path=p, stage=s, message=m, record=r) for p, s, m, r in conn.execute(stmt)
+            ]
+
+    # ------------------------------------------------------------------ blobs
+
+    def save_blob(self, name: str, data: bytes) -> None:
+        """Persist a stateful stage's state (dedup index, clusterer) under `name`."""
+        self._write(self._upsert(BlobRow.__table__), [{"name": name, "data": bytes(data)}])
+
+    def load_blob(self, name: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            data = conn.scalar(select(BlobRow.data).where(BlobRow.name == name))
+            return bytes(data) if data is not None else None
+
+    # ------------------------------------------------------------------ story assignments
+
+    def _assign(self) -> Any:
+        """Upsert that leaves rows that already say so untouched (a warm re-run writes nothing)."""
+        table = AssignmentRow.__table__
+        stmt = self._insert(table)
+        return stmt.on_conflict_do_update(
+            index_elements=[table.c.article_id],
+            set_={"story_id": stmt.excluded.story_id},
+            where=table.c.story_id != stmt.excluded.story_id,
+        )
+
+    def set_story(self, article_id: str, story_id: str) -> None:
+        self._write(self._assign(), [{"article_id": article_id, "story_id": story_id}])
+
+    def set_stories(self, assignments: Mapping[str, str]) -> None:
+        """Assign many articles to stories, one transaction per batch."""
+        self._write(self._assign(), [{"article_id": a, "story_id": s} for a, s in assignments.items()])
+
+    def story_assignments(self) -> dict[str, str]:
+        """article id -> story id, for every assigned article."""
+        with self.engine.connect() as conn:
+            return {a: s for a, s in conn.execute(select(AssignmentRow.article_id, AssignmentRow.story_id))}
+
+    # ------------------------------------------------------------------ dossiers
+
+    def save_stories(self, stories: Sequence[Story]) -> None:
+        """Replace the stored dossiers by `stories`.
+
+        Dossiers of other stories that still have assigned articles are kept
+        (a report over one folder does not erase the other stories of the
+        store); those of stories that no longer exist are dropped.
+        """
+        rows = [
+            {
+                "id": s.id,
+                "title": _column(s.title),
+                "n_articles": len(s.article_ids),
+                "first_seen": s.first_seen,
+                "last_seen": s.last_seen,
+                "n_conflicts": len(s.conflicts),
+                "data": codec.to_json(s),
+            }
+            for s in stories
+        ]
+        rows = list({r["id"]: r for r in rows}.values())
+        saved = {r["id"] for r in rows}
+        with self.engine.begin() as conn:
+            live = set(conn.scalars(select(AssignmentRow.story_id).distinct())) | saved
+            stale = [sid for sid in conn.scalars(select(StoryRow.id)) if sid not in live]
+            for chunk in _chunks(stale):
+                conn.execute(delete(StoryRow).where(StoryRow.id.in_(chunk)))
+            for chunk in _chunks(rows):
+                conn.execute(self._upsert(StoryRow.__table__), list(chunk))
+
+    def list_stories(self) -> list[StorySummary]:
+        """Stored dossiers, largest first, then oldest first."""
+        with self.engine.connect() as conn:
+            stmt = select(
+                StoryRow.id,
+                StoryRow.title,
+                StoryRow.n_articles,
+                StoryRow.first_seen,
+                StoryRow.last_seen,
+                StoryRow.n_conflicts,
+            )
+            rows = [StorySummary(*r) for r in conn.execute(stmt)]
+        rows.sort(key=lambda r: (-r.articles, r.first_seen or "9999", r.id))
+        return rows
+
+    def get_story(self, story_id: str) -> Story | None:
+        with self.engine.connect() as conn:
+            data = conn.scalar(select(StoryRow.data).where(StoryRow.id == story_id))
+        return codec.from_json(Story, data) if data is not None else None
+
+    def get_stories(self) -> list[Story]:
+        """Every stored dossier, in `list_stories` order."""
+        with self.engine.connect() as conn:
+            found = {sid: data for sid, data in conn.execute(select(StoryRow.id, StoryRow.data))}
+        return [codec.from_json(Story, found[r.id]) for r in self.list_stories() if r.id in found]

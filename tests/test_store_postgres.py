@@ -1,0 +1,51 @@
+"""The store contract (test_store.py) against a real PostgreSQL server started by the fixture."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from newsdesk.store import Store
+
+try:  # tests/ as a package (tests/__init__.py) or as a plain folder on sys.path
+    from ._pg import PostgresServer, running_server, unavailable
+    from .test_store import StoreContract, article
+except ImportError:
+    from _pg import PostgresServer, running_server, unavailable
+    from test_store import StoreContract, article
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    reason = unavailable()
+    if reason:
+        pytest.skip(reason)
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """SQLAlchemy URL of a fresh, empty database on the test server."""
+    return postgres_server.database()
+
+
+class TestPostgresStore(StoreContract):
+    @pytest.fixture
+    def url(self, postgres_url: str) -> str:
+        return postgres_url
+
+    def test_bare_postgresql_url_uses_psycopg(self, postgres_url: str) -> None:
+        bare = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+        with Store(bare) as store:
+            assert store.engine.dialect.driver == "psycopg"
+            assert store.put_article(article(1))
+
+    def test_two_stores_share_one_database(self, postgres_url: str) -> None:
+        with Store(postgres_url) as one, Store(postgres_url) as two:
+            assert one.put_article(article(1))
+            assert two.put_article(article(1)) is False
+            assert two.get_article("a00001") == article(1)
