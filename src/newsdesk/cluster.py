@@ -1,0 +1,565 @@
+"""Online story clustering.
+
+An article joins the existing story it is most similar to, or founds a new
+one. Similarity is a cosine over one sparse vector space that mixes what
+separates stories in news:
+
+* key terms (stemmed content words), TF-IDF with sublinear tf and an IDF
+  learned incrementally as articles arrive;
+* named entities (spaCy entities when an extraction is given, else cheap
+  capitalized phrases), weighted up because two reports of the same *kind* of
+  event share vocabulary but not the people and places;
+* years, explicit dates and figures the text refers to, weighted up for the
+  same reason; an article whose years are disjoint from a story's is damped,
+  so a years-old article that shares names does not join a current story;
+* publication time: a story goes cold `window_days` after its last article.
+
+Candidate stories come from an inverted index over each story's salient
+features; only the most recent postings of a feature are read, so assignment
+time stays flat as the store grows. Stories whose centroids converge are
+merged, and the merge is recorded in `log`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+import zlib
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .options import ClusterOptions
+from .records import Article, DuplicateInfo, Extraction, content_id
+from .textfeatures import (
+    STOPWORDS,
+    body_spans,
+    capitalized_tokens,
+    content_terms,
+    dates_referred,
+    day_number,
+    numbers_referred,
+    years_referred,
+)
+
+_FORMAT = 1
+_ENTITY_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterEvent:
+    """One recorded clustering decision (kept in `StoryClusterer.log`)."""
+
+    kind: str  # new | assign | copy | merge
+    story_id: str
+    article_id: str | None = None
+    other_story_id: str | None = None  # merge: the story absorbed into story_id
+    score: float | None = None
+
+
+@dataclass(slots=True)
+class _Features:
+    tf: dict[str, float]  # feature -> sublinear tf times type weight (no idf)
+    years: frozenset[int]  # years referred to, plus the publication year
+    day: int | None  # publication day number
+
+
+@dataclass(slots=True)
+class _Story:
+    id: str
+    members: list[str]
+    centroid: dict[str, float]  # sum of members' unit-length tf vectors (no idf)
+    years: Counter[int]
+    first_day: int | None
+    last_day: int | None
+    posted: set[str] = field(default_factory=set)  # features under which the story is indexed
+    alias_of: int | None = None  # set when merged into another story
+    norm: float = 0.0  # cached |centroid * idf|
+    norm_docs: int = -1  # corpus size when `norm` was computed; -1 = stale
+
+
+def article_features(
+    article: Article,
+    extraction: Extraction | None,
+    options: ClusterOptions,
+    cache: dict[str, str] | None = None,
+) -> _Features:
+    """The sparse feature vector of one article (before IDF)."""
+    text = article.text
+    spans = body_spans(article)
+    raw: Counter[str] = Counter()
+    for term in content_terms(text, spans, cache):
+        raw["w:" + term] += 1
+    title_span = ((0, len(article.title)),) if article.title else ()
+    if article.title:
+        for term in content_terms(article.title, title_span, cache):
+            raw["w:" + term] += 1
+    if extraction is not None and extraction.entities:
+        for e in extraction.entities:
+            if e.label in _ENTITY_LABELS:
+                for token in e.text.lower().replace("’", "'").split():
+                    token = token.strip(".,'\"()-").removesuffix("'s")
+                    if len(token) > 1 and token not in STOPWORDS and not token.isdigit():
+                        raw["e:" + token] += 1
+    else:
+        for token in capitalized_tokens(text, spans):
+            raw["e:" + token] += 1
+        if article.title:
+            for token in capitalized_tokens(article.title, title_span):
+                raw["e:" + token] += 1
+    years = years_referred(text, spans)
+    if extraction is not None:
+        years += [
+            int(t.value[:4])
+            for t in extraction.timexes
+            if t.type == "DATE" and t.value and t.value[:4].isdigit()
+        ]
+    for y in years:
+        raw[f"y:{y}"] += 1
+    for d in dates_referred(text, spans):
+        raw["d:" + d[-5:]] += 1
+    for n in numbers_referred(text, spans):
+        raw["n:" + n] += 1
+    weight = {
+        "w": 1.0,
+        "e": options.entity_weight,
+        "y": options.time_weight,
+        "d": options.time_weight,
+        "n": options.number_weight,
+    }
+    tf = {f: (1.0 + math.log(c)) * weight[f[0]] for f, c in raw.items()}
+    norm = math.sqrt(sum(v * v for v in tf.values())) or 1.0
+    tf = {f: v / norm for f, v in tf.items()}
+    day = day_number(article.published)
+    # The publication year counts as a year the article is about when years are compared
+    # (not as a term: every article of one year would share it).
+    all_years = set(years)
+    if day is not None and article.published:
+        all_years.add(int(article.published[:4]))
+    return _Features(tf, frozenset(all_years), day)
+
+
+def year_factor(a: Collection[int], b: Collection[int], options: ClusterOptions) -> float:
+    """Damping for two texts anchored in nearby but different years: two instances of one kind of event.
+
+    Years further apart than `year_gap_max` from every year of the other text
+    are history (a 1953 armistice in a 2025 report) and prove nothing.
+    """
+    if not a or not b:
+        return 1.0
+    gap = min(abs(x - y) for x in a for y in b)
+    if 0 < gap <= options.year_gap_max:
+        return options.year_mismatch_factor
+    return 1.0
+
+
+class StoryClusterer:
+    """Assigns articles, in time order, to stories; incremental and persistable."""
+
+    def __init__(self, options: ClusterOptions) -> None:
+        self.options = options
+        self.log: list[ClusterEvent] = []
+        self._df: Counter[str] = Counter()
+        self._n_docs = 0
+        self._frozen_idf = False
+        self._stories: list[_Story] = []
+        self._article_story: dict[str, int] = {}  # article id -> story index (may be an alias)
+        self._postings: dict[str, list[int]] = {}  # feature -> story indexes, oldest first
+        self._terms: dict[str, str] = {}  # word -> stemmed term, a cache
+        self._vocab: dict[str, str] = {}  # one shared string object per feature, to save memory
+        self._live: list[int] = []  # stories that still have a centroid, oldest first
+        self._max_day: int | None = None
+        self._since_evict = 0
+
+    # ------------------------------------------------------------------ public
+
+    def assign(
+        self, article: Article, extraction: Extraction | None = None, duplicate_of: str | None = None
+    ) -> str:
+        """Put one article into a story and return the story id (a copy joins its original's story)."""
+        known = self._article_story.get(article.id)
+        if known is not None:
+            return self._stories[self._resolve(known)].id
+        if duplicate_of is not None and duplicate_of in self._article_story:
+            s = self._resolve(self._article_story[duplicate_of])
+            story = self._stories[s]
+            story.members.append(article.id)
+            self._article_story[article.id] = s
+            self.log.append(ClusterEvent("copy", story.id, article.id, score=1.0))
+            return story.id
+        feats = article_features(article, extraction, self.options, self._terms)
+        vocab = self._vocab
+        feats.tf = {vocab.setdefault(f, f): w for f, w in feats.tf.items()}
+        if feats.day is not None and (self._max_day is None or feats.day > self._max_day):
+            self._max_day = feats.day
+        if not self._frozen_idf:
+            self._n_docs += 1
+            self._df.update(feats.tf.keys())
+        self._since_evict += 1
+        if self._since_evict >= 1000:
+            self._evict_cold()
+        idf = self._idfs(feats.tf)
+        salient = self._salient(feats, idf)
+        best, best_score, scored = self._best_story(feats, idf, salient)
+        if best is None or best_score < self.options.threshold:
+            s = self._new_story(article.id, feats, salient)
+            self.log.append(ClusterEvent("new", self._stories[s].id, article.id, score=round(best_score, 4)))
+            return self._stories[s].id
+        self._join(best, article.id, feats, idf)
+        self.log.append(
+            ClusterEvent("assign", self._stories[best].id, article.id, score=round(best_score, 4))
+        )
+        self._maybe_merge(best, scored)
+        return self._stories[self._resolve(best)].id
+
+    def stories(self) -> dict[str, tuple[str, ...]]:
+        """Story id -> member article ids, in the order they joined."""
+        return {s.id: tuple(s.members) for s in self._stories if s.alias_of is None}
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story an article is in now (after any merges), None if it was never assigned."""
+        s = self._article_story.get(article_id)
+        return None if s is None else self._stories[self._resolve(s)].id
+
+    def fit_idf(self, features: Sequence[_Features]) -> None:
+        """Learn the IDF from a whole batch up front (batch mode) and keep it fixed."""
+        for feats in features:
+            self._df.update(feats.tf.keys())
+        self._n_docs += len(features)
+        self._frozen_idf = True
+
+    def to_bytes(self) -> bytes:
+        """Persistable state (compressed JSON, no pickle)."""
+        data = {
+            "format": _FORMAT,
+            "n_docs": self._n_docs,
+            "df": self._df,
+            "frozen": self._frozen_idf,
+            "stories": [
+                [
+                    s.id,
+                    s.members,
+                    s.centroid,
+                    sorted(s.years.items()),
+                    s.first_day,
+                    s.last_day,
+                    sorted(s.posted),
+                    s.alias_of,
+                    s.norm,
+                    s.norm_docs,
+                ]
+                for s in self._stories
+            ],
+            "live": self._live,
+            "max_day": self._max_day,
+            "since_evict": self._since_evict,
+            "articles": self._article_story,
+            "postings": self._postings,
+            "log": [[e.kind, e.story_id, e.article_id, e.other_story_id, e.score] for e in self.log],
+        }
+        return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, options: ClusterOptions) -> StoryClusterer:
+        """Restore a clusterer saved with `to_bytes`."""
+        raw = json.loads(zlib.decompress(data).decode())
+        if raw.get("format") != _FORMAT:
+            raise ValueError(f"story clusterer format {raw.get('format')} is not {_FORMAT}")
+        c = cls(options)
+        c._n_docs = raw["n_docs"]
+        c._df = Counter(raw["df"])
+        c._frozen_idf = raw["frozen"]
+        for sid, members, centroid, years, first, last, posted, alias, norm, norm_docs in raw["stories"]:
+            years_counter = Counter({int(y): n for y, n in years})
+            c._stories.append(
+                _Story(
+                    sid, members, centroid, years_counter, first, last, set(posted), alias, norm, norm_docs
+                )
+            )
+        c._live = raw["live"]
+        c._max_day = raw["max_day"]
+        c._since_evict = raw["since_evict"]
+        c._vocab = {f: f for f in c._df}
+        c._article_story = raw["articles"]
+        c._postings = raw["postings"]
+        c.log = [ClusterEvent(*e) for e in raw["log"]]
+        return c
+
+    # ------------------------------------------------------------------ scoring
+
+    def _idf(self, f: str) -> float:
+        return math.log((self._n_docs + 1) / (self._df.get(f, 0) + 1)) + 1.0
+
+    def _idfs(self, features: Iterable[str]) -> dict[str, float]:
+        log, df, top = math.log, self._df, self._n_docs + 1
+        return {f: log(top / (df.get(f, 0) + 1)) + 1.0 for f in features}
+
+    def _norm(self, story: _Story) -> float:
+        """|centroid * idf|, recomputed when the story changed or the corpus grew by a tenth."""
+        if story.norm_docs < 0 or self._n_docs > story.norm_docs * 1.1 + 10:
+            idf = self._idfs(story.centroid)
+            story.norm = math.sqrt(sum((w * idf[f]) ** 2 for f, w in story.centroid.items())) or 1.0
+            story.norm_docs = self._n_docs
+        return story.norm
+
+    def _resolve(self, s: int) -> int:
+        while (target := self._stories[s].alias_of) is not None:
+            s = target
+        return s
+
+    def _salient(self, feats: _Features, idf: Mapping[str, float]) -> list[str]:
+        top = heapq.nsmallest(self.options.index_terms, ((-w * idf[f], f) for f, w in feats.tf.items()))
+        return [f for _w, f in top]
+
+    def _story_score(self, story: _Story, feats: _Features, idf: Mapping[str, float], norm: float) -> float:
+        centroid = story.centroid
+        dot = 0.0
+        for f, w in feats.tf.items():
+            c = centroid.get(f)
+            if c is not None:
+                i = idf[f]
+                dot += w * c * i * i
+        return dot / (norm * self._norm(story)) * year_factor(feats.years, story.years, self.options)
+
+    def _is_cold(self, story: _Story, day: int | None) -> bool:
+        if day is None or story.last_day is None or story.first_day is None:
+            return False
+        window = self.options.window_days
+        return day - story.last_day > window or story.first_day - day > window
+
+    def _best_story(
+        self, feats: _Features, idf: Mapping[str, float], salient: Sequence[str]
+    ) -> tuple[int | None, float, list[tuple[float, int]]]:
+        hits: Counter[int] = Counter()
+        depth = self.options.max_posting
+        for f in salient:
+            posting = self._postings.get(f)
+            if posting:
+                for s in posting[-depth:]:
+                    hits[self._resolve(s)] += 1
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.max_candidates]
+        norm = math.sqrt(sum((w * idf[f]) ** 2 for f, w in feats.tf.items())) or 1.0
+        scored: list[tuple[float, int]] = []
+        for s, _h in ranked:
+            story = self._stories[s]
+            if story.centroid and not self._is_cold(story, feats.day):
+                scored.append((self._story_score(story, feats, idf, norm), s))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        if not scored:
+            return None, 0.0, scored
+        return scored[0][1], scored[0][0], scored
+
+    # ------------------------------------------------------------------ updates
+
+    def _evict_cold(self) -> None:
+        """Drop the centroids of stories cold for two windows: no dated article can join them now.
+
+        Keeps memory flat in a long stream; members and ids stay. Postings of
+        evicted stories are compacted away at the same time.
+        """
+        self._since_evict = 0
+        if self._max_day is None:
+            return
+        horizon = self._max_day - 2 * self.options.window_days
+        live, dropped = [], False
+        for s in self._live:
+            story = self._stories[s]
+            if story.alias_of is not None or not story.centroid:
+                dropped = True
+            elif story.last_day is not None and story.last_day < horizon:
+                story.centroid, story.posted, dropped = {}, set(), True
+            else:
+                live.append(s)
+        self._live = live
+        if dropped:
+            keep = set(live)
+            postings = {}
+            for f, posting in self._postings.items():
+                kept = [s for s in posting if s in keep]
+                if kept:
+                    postings[f] = kept
+            self._postings = postings
+            df = self._df
+            self._vocab = {f: f for f in self._vocab if f in df}
+
+    def _new_story(self, article_id: str, feats: _Features, salient: Sequence[str]) -> int:
+        s = len(self._stories)
+        self._live.append(s)
+        self._stories.append(
+            _Story(content_id(article_id, prefix="s"), [], {}, Counter(), feats.day, feats.day)
+        )
+        self._join(s, article_id, feats, salient)
+        return s
+
+    def _join(self, s: int, article_id: str, feats: _Features, salient: Sequence[str]) -> None:
+        story = self._stories[s]
+        story.members.append(article_id)
+        self._article_story[article_id] = s
+        centroid = story.centroid
+        for f, w in feats.tf.items():
+            centroid[f] = centroid.get(f, 0.0) + w
+        story.years.update(feats.years)
+        if feats.day is not None:
+            story.first_day = feats.day if story.first_day is None else min(story.first_day, feats.day)
+            story.last_day = feats.day if story.last_day is None else max(story.last_day, feats.day)
+        story.norm_docs = -1
+        self._prune(story)
+        for f in salient:
+            if f not in story.posted:
+                story.posted.add(f)
+                self._postings.setdefault(f, []).append(s)
+
+    def _prune(self, story: _Story) -> None:
+        cap = self.options.centroid_terms
+        if len(story.centroid) > 2 * cap:
+            idf = self._idfs(story.centroid)
+            keep = sorted(story.centroid.items(), key=lambda kv: (-kv[1] * idf[kv[0]], kv[0]))[:cap]
+            story.centroid = dict(keep)
+            story.norm_docs = -1
+
+    def _centroid_similarity(self, a: _Story, b: _Story) -> float:
+        if len(a.centroid) > len(b.centroid):
+            a, b = b, a
+        shared = [f for f in a.centroid if f in b.centroid]
+        idf = self._idfs(shared)
+        dot = sum(a.centroid[f] * b.centroid[f] * idf[f] ** 2 for f in shared)
+        return dot / (self._norm(a) * self._norm(b)) * year_factor(a.years, b.years, self.options)
+
+    def _maybe_merge(self, s: int, scored: list[tuple[float, int]]) -> None:
+        """Merge the story that just grew with a runner-up candidate its centroid now matches."""
+        s = self._resolve(s)
+        for score, t in scored[1 : 1 + self.options.merge_candidates]:
+            if score < self.options.threshold:
+                break  # a story the article itself could not join is no merge partner
+            t = self._resolve(t)
+            if t == s:
+                continue
+            sim = self._centroid_similarity(self._stories[s], self._stories[t])
+            if sim < self.options.merge_threshold:
+                continue
+            keep, gone = (s, t) if s < t else (t, s)
+            self._absorb(keep, gone)
+            event = ClusterEvent(
+                "merge", self._stories[keep].id, other_story_id=self._stories[gone].id, score=round(sim, 4)
+            )
+            self.log.append(event)
+            s = keep
+
+    def _absorb(self, keep: int, gone: int) -> None:
+        a, b = self._stories[keep], self._stories[gone]
+        for aid in b.members:
+            self._article_story[aid] = keep
+        a.members.extend(b.members)
+        for f, w in b.centroid.items():
+            a.centroid[f] = a.centroid.get(f, 0.0) + w
+        a.years.update(b.years)
+        days = [d for d in (a.first_day, b.first_day) if d is not None]
+        a.first_day = min(days) if days else None
+        days = [d for d in (a.last_day, b.last_day) if d is not None]
+        a.last_day = max(days) if days else None
+        for f in sorted(b.posted - a.posted):
+            a.posted.add(f)
+            self._postings.setdefault(f, []).append(keep)
+        a.norm_docs = -1
+        self._prune(a)
+        b.alias_of = keep
+        b.members = []
+        b.centroid = {}
+        b.posted = set()
+
+
+def _time_order(article: Article) -> tuple[str, str]:
+    return (article.published or "9999-99-99", article.id)
+
+
+def cluster_batch(
+    articles: Sequence[Article],
+    extractions: Mapping[str, Extraction],
+    duplicates: Mapping[str, DuplicateInfo],
+    options: ClusterOptions,
+) -> dict[str, str]:
+    """Recluster a whole batch with the same features and scoring: article id -> story id.
+
+    The IDF is learned from the whole batch. Up to `batch_max_articles`
+    articles, stories are found by average-link agglomeration over the
+    article-to-article scores (order-free, and more accurate than one pass);
+    beyond that, by the online pass in publication order with the fixed IDF.
+    Copies join their original's story; story ids are the content ids of each
+    story's earliest article, as online.
+    """
+    ordered = sorted({a.id: a for a in articles}.values(), key=_time_order)
+    originals = [a for a in ordered if a.id not in duplicates]
+    cache: dict[str, str] = {}
+    feats = [article_features(a, extractions.get(a.id), options, cache) for a in originals]
+    if len(originals) > options.batch_max_articles:
+        clusterer = StoryClusterer(options)
+        clusterer.fit_idf(feats)
+        for article in ordered:
+            dup = duplicates.get(article.id)
+            clusterer.assign(article, extractions.get(article.id), dup.duplicate_of if dup else None)
+        return {aid: sid for sid, members in clusterer.stories().items() for aid in members}
+    labels = _average_link(feats, options)
+    founder: dict[int, str] = {}
+    for article, label in zip(originals, labels, strict=True):
+        founder.setdefault(label, content_id(article.id, prefix="s"))
+    out = {a.id: founder[label] for a, label in zip(originals, labels, strict=True)}
+    for article in ordered:
+        if article.id in out:
+            continue
+        root = duplicates[article.id].duplicate_of
+        seen = {article.id}
+        while root in duplicates and root not in out and root not in seen:
+            seen.add(root)
+            root = duplicates[root].duplicate_of
+        out[article.id] = out.get(root, content_id(article.id, prefix="s"))
+    return out
+
+
+def _average_link(feats: Sequence[_Features], options: ClusterOptions) -> list[int]:
+    """Average-link clusters over article-to-article scores (cosine x year damping x time window)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    n = len(feats)
+    if n <= 1:
+        return [0] * n
+    df: Counter[str] = Counter()
+    for f in feats:
+        df.update(f.tf.keys())
+    vocab = {f: i for i, f in enumerate(sorted(df))}
+    idf = np.array([math.log((n + 1) / (df[f] + 1)) + 1.0 for f in sorted(df)])
+    rows, cols, vals = [], [], []
+    for i, f in enumerate(feats):
+        for term, w in f.tf.items():
+            rows.append(i)
+            cols.append(vocab[term])
+            vals.append(w)
+    x = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)))
+    x = x.multiply(idf[np.newaxis, :]).tocsr()
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x = csr_matrix(x.multiply(1.0 / norms[:, np.newaxis]))
+    sim = (x @ x.T).toarray()
+    for i in range(n):
+        if feats[i].years:
+            for j in range(i + 1, n):
+                factor = year_factor(feats[i].years, feats[j].years, options)
+                if factor != 1.0:
+                    sim[i, j] *= factor
+                    sim[j, i] *= factor
+    days = np.array([np.nan if f.day is None else f.day for f in feats])
+    far = (
+        np.abs(days[:, None] - days[None, :]) > options.window_days
+    )  # NaN compares False: undated is never far
+    sim[far] = 0.0
+    from sklearn.cluster import AgglomerativeClustering
+
+    labels = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - options.threshold
+    ).fit_predict(1.0 - sim)
+    # Relabel in order of first appearance so labels follow publication order.
+    first: dict[int, int] = {}
+    return [first.setdefault(int(label), len(first)) for label in labels]

@@ -1,0 +1,346 @@
+"""Near-duplicate and syndication detection over article bodies.
+
+Two indexes share one set of word shingles per article:
+
+* MinHash LSH (rensa signatures, our own banding so the state is plain arrays
+  we can persist) finds look-alike copies: exact re-posts, wire copies under a
+  new headline, copies with a paragraph added, trimmed or moved.
+* A containment index over a deterministic 1-in-`fingerprint_mod` sample of
+  the shingle hashes finds partial copies, where an article embeds a big
+  block of another: their Jaccard similarity is low, so LSH alone misses them.
+
+Every candidate is then verified exactly against the original's stored
+shingle hashes, which also yields the character spans that were copied.
+Only the body paragraphs are shingled, so shared boilerplate (bylines, "read
+more" blocks) never makes two articles copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import rensa
+
+from .options import DedupOptions
+from .records import Article, DuplicateInfo
+from .textfeatures import WORD_RE, body_spans, merge_spans
+
+_FORMAT = 1
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_ROLL = np.uint64(1_000_003)
+_SEED = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Shingles:
+    """An article's body shingles: hashes in text order and their character spans."""
+
+    hashes: np.ndarray  # uint32, one per shingle, text order
+    starts: np.ndarray  # int64 character start of each shingle
+    ends: np.ndarray  # int64 character end of each shingle
+    text_key: str  # digest of the word sequence: equal keys are exact copies
+
+
+def shingle(article: Article, k: int, cache: dict[str, int] | None = None) -> Shingles:
+    """Word k-shingles of the body, hashed stably (no Python hash randomization).
+
+    `cache` maps words to their 64-bit hashes across calls (an index keeps one).
+    """
+    text = article.text
+    matches = [m for start, end in body_spans(article) for m in WORD_RE.finditer(text, start, end)]
+    if not matches:
+        empty = np.zeros(0, dtype=np.uint32)
+        return Shingles(empty, empty.astype(np.int64), empty.astype(np.int64), "")
+    memo = {} if cache is None else cache
+    hashes = []
+    for m in matches:
+        w = m.group().lower()
+        h = memo.get(w)
+        if h is None:
+            h = int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
+            if len(memo) < 500_000:
+                memo[w] = h
+        hashes.append(h)
+    word_hashes = np.array(hashes, dtype=np.uint64)
+    starts = np.array([m.start() for m in matches], dtype=np.int64)
+    ends = np.array([m.end() for m in matches], dtype=np.int64)
+    k = max(1, min(k, len(matches)))
+    n = len(matches) - k + 1
+    acc = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            acc = acc * _ROLL + word_hashes[j : j + n]
+        acc = (acc ^ (acc >> np.uint64(29))) * _MIX
+        shingle_hashes = (acc >> np.uint64(32)).astype(np.uint32)
+    key = hashlib.blake2b(word_hashes.tobytes(), digest_size=12).hexdigest()
+    return Shingles(shingle_hashes, starts[:n], ends[k - 1 :], key)
+
+
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows whose S-curve crosses 1/2 closest to the Jaccard threshold."""
+    best = (abs((1 / num_perm) ** (1 / 1) - threshold), num_perm, 1)
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        crossing = (1 / bands) ** (1 / rows)
+        best = min(best, (abs(crossing - threshold), bands, rows))
+    return best[1], best[2]
+
+
+class _MultiMap:
+    """uint64 key -> doc numbers in insertion order, compact.
+
+    Sorted numpy arrays hold most entries (12 bytes each, where a dict of
+    lists costs about 100); a small dict takes recent inserts and is merged in
+    when it grows, by a stable sort of two sorted runs (linear in practice).
+    """
+
+    def __init__(self, keys: np.ndarray | None = None, vals: np.ndarray | None = None) -> None:
+        self.keys = np.zeros(0, dtype=np.uint64) if keys is None else keys.astype(np.uint64)
+        self.vals = np.zeros(0, dtype=np.int32) if vals is None else vals.astype(np.int32)
+        self._buf: dict[int, list[int]] = {}
+        self._buf_size = 0
+
+    def add(self, keys: np.ndarray, val: int) -> None:
+        for k in keys.tolist():
+            self._buf.setdefault(k, []).append(val)
+        self._buf_size += len(keys)
+        if self._buf_size >= max(50_000, self.keys.size // 8):
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._buf:
+            return
+        bk = np.fromiter(
+            (k for k, vs in self._buf.items() for _ in vs), dtype=np.uint64, count=self._buf_size
+        )
+        bv = np.fromiter((v for vs in self._buf.values() for v in vs), dtype=np.int32, count=self._buf_size)
+        keys = np.concatenate([self.keys, bk])
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.vals = keys[order], np.concatenate([self.vals, bv])[order]
+        self._buf, self._buf_size = {}, 0
+
+    def lookup(self, query: np.ndarray, cap: int) -> list[int]:
+        """Doc numbers under each query key, skipping keys held by more than `cap` docs."""
+        lo = np.searchsorted(self.keys, query, side="left").tolist()
+        hi = np.searchsorted(self.keys, query, side="right").tolist()
+        vals = self.vals
+        out: list[int] = []
+        for i, k in enumerate(query.tolist()):
+            recent = self._buf.get(k)
+            count = hi[i] - lo[i] + (len(recent) if recent else 0)
+            if count == 0 or count > cap:
+                continue
+            if hi[i] > lo[i]:
+                out.extend(vals[lo[i] : hi[i]].tolist())
+            if recent:
+                out.extend(recent)
+        return out
+
+
+class DedupIndex:
+    """Incremental copy detector: the first-added copy of a text is the original.
+
+    Callers add articles in publication order (undated last), so "first
+    added" means "earliest published". Re-adding a known article id returns
+    its earlier verdict and changes nothing.
+    """
+
+    def __init__(self, options: DedupOptions) -> None:
+        self.options = options
+        self._bands, self._rows = _lsh_params(options.threshold, options.num_perm)
+        self._ids: list[str] = []  # doc number -> article id
+        self._number: dict[str, int] = {}  # article id -> doc number (indexed or not)
+        self._results: dict[str, DuplicateInfo] = {}
+        self._hashes: list[np.ndarray] = []  # doc number -> sorted unique shingle hashes (None-free)
+        self._exact: dict[str, int] = {}  # text key -> first doc number
+        self._buckets = _MultiMap()  # LSH band key (band index mixed in) -> doc numbers
+        self._postings = _MultiMap()  # sampled shingle hash -> doc numbers
+        self._word_hashes: dict[str, int] = {}  # a cache of stable word hashes
+
+    # ------------------------------------------------------------------ public
+
+    def __len__(self) -> int:
+        return len(self._number)
+
+    def add(self, article: Article) -> DuplicateInfo | None:
+        """Index one article; return how it copies an earlier one, or None if it is original."""
+        if article.id in self._number:
+            return self._results.get(article.id)
+        sh = shingle(article, self.options.shingle_words, self._word_hashes)
+        if sh.hashes.size == 0:
+            self._number[article.id] = -1
+            return None
+        info = self._match(article.id, sh)
+        if info is not None:
+            self._results[article.id] = info
+        if info is not None and info.kind == "exact":
+            self._number[article.id] = -1  # the original already covers this text
+            return info
+        self._insert(article.id, sh)
+        return info
+
+    def to_bytes(self) -> bytes:
+        """Persistable state: plain arrays and JSON, no pickle."""
+        meta = {
+            "format": _FORMAT,
+            "shingle_words": self.options.shingle_words,
+            "num_perm": self.options.num_perm,
+            "fingerprint_mod": self.options.fingerprint_mod,
+            "bands": self._bands,
+            "ids": self._ids,
+            "unindexed": [aid for aid, n in self._number.items() if n < 0],
+            "results": [
+                [i.article_id, i.duplicate_of, i.overlap, i.kind, [list(s) for s in i.shared_spans]]
+                for i in self._results.values()
+            ],
+            "exact": self._exact,
+        }
+        lengths = np.array([h.size for h in self._hashes], dtype=np.int64)
+        flat = np.concatenate(self._hashes) if self._hashes else np.zeros(0, dtype=np.uint32)
+        self._buckets.flush()
+        self._postings.flush()
+        buf = io.BytesIO()
+        np.savez(
+            buf,
+            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+            lengths=lengths,
+            hashes=flat,
+            band_keys=self._buckets.keys,
+            band_docs=self._buckets.vals,
+            print_keys=self._postings.keys,
+            print_docs=self._postings.vals,
+        )
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, options: DedupOptions) -> DedupIndex:
+        """Restore an index; the shingling options must match those it was built with."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            meta = json.loads(z["meta"].tobytes().decode())
+            lengths, flat = z["lengths"], z["hashes"]
+            buckets = _MultiMap(z["band_keys"], z["band_docs"])
+            postings = _MultiMap(z["print_keys"], z["print_docs"])
+        if meta.get("format") != _FORMAT:
+            raise ValueError(f"dedup index format {meta.get('format')} is not {_FORMAT}")
+        for name in ("shingle_words", "num_perm", "fingerprint_mod"):
+            if meta[name] != getattr(options, name):
+                raise ValueError(
+                    f"dedup index was built with {name}={meta[name]}, options say {getattr(options, name)}"
+                )
+        index = cls(options)
+        if index._bands != meta["bands"]:
+            raise ValueError("dedup index was built with another LSH threshold")
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+        index._ids = list(meta["ids"])
+        index._number = {aid: n for n, aid in enumerate(index._ids)}
+        index._hashes = [flat[offsets[n] : offsets[n + 1]] for n in range(len(index._ids))]
+        index._buckets, index._postings = buckets, postings
+        for aid in meta["unindexed"]:
+            index._number[aid] = -1
+        for aid, orig, overlap, kind, spans in meta["results"]:
+            index._results[aid] = DuplicateInfo(aid, orig, overlap, kind, tuple(tuple(s) for s in spans))
+        index._exact = {k: int(v) for k, v in meta["exact"].items()}
+        return index
+
+    # ------------------------------------------------------------------ internals
+
+    def _band_keys(self, hashes: np.ndarray) -> np.ndarray:
+        sig = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+            hashes.astype(np.uint64),
+            np.array([0, hashes.size], dtype=np.uint64),
+            self.options.num_perm,
+            _SEED,
+        ).to_rows()[0]
+        rows = np.array(sig[: self._bands * self._rows], dtype=np.uint64).reshape(self._bands, self._rows)
+        acc = np.arange(1, self._bands + 1, dtype=np.uint64) * _MIX
+        with np.errstate(over="ignore"):
+            for j in range(self._rows):
+                acc = (acc * _ROLL) ^ rows[:, j]
+        return acc
+
+    def _fingerprints(self, unique: np.ndarray) -> np.ndarray:
+        return unique[unique % np.uint32(self.options.fingerprint_mod) == 0]
+
+    def _candidates(self, unique: np.ndarray, keys: np.ndarray) -> list[int]:
+        opts = self.options
+        found = set(self._buckets.lookup(keys, opts.max_posting))
+        prints = self._fingerprints(unique).astype(np.uint64)
+        if prints.size:
+            hits: dict[int, int] = {}
+            for n in self._postings.lookup(prints, opts.max_posting):
+                hits[n] = hits.get(n, 0) + 1
+            # A block of min_shared_shingles shingles leaves about that many / mod sampled prints.
+            need = max(2, round(0.5 * opts.min_shared_shingles / opts.fingerprint_mod))
+            ranked = sorted((n for n, c in hits.items() if c >= need), key=lambda n: (-hits[n], n))
+            found.update(ranked[: opts.max_candidates])
+        return sorted(found)
+
+    def _match(self, article_id: str, sh: Shingles) -> DuplicateInfo | None:
+        opts = self.options
+        unique = np.unique(sh.hashes)
+        exact = self._exact.get(sh.text_key)
+        if exact is not None:
+            spans = merge_spans(list(zip(sh.starts.tolist(), sh.ends.tolist(), strict=True)))
+            return DuplicateInfo(article_id, self._ids[exact], 1.0, "exact", spans)
+        keys = self._band_keys(unique)
+        best: tuple[int, int, float, np.ndarray] | None = None  # (class, doc number, overlap, mask)
+        for n in self._candidates(unique, keys):
+            other = self._hashes[n]
+            mask = np.isin(sh.hashes, other, assume_unique=False)
+            shared = int(np.isin(unique, other, assume_unique=True).sum())
+            overlap = shared / unique.size
+            reverse = shared / other.size
+            if overlap >= opts.min_overlap:
+                cls = 0
+            elif shared >= opts.min_shared_shingles and (
+                overlap >= opts.partial_min_overlap or reverse >= opts.partial_min_overlap
+            ):
+                cls = 1
+            else:
+                continue
+            if best is None or (cls, n) < (best[0], best[1]):
+                best = (cls, n, overlap, mask)
+        if best is None:
+            return None
+        cls, n, overlap, mask = best
+        spans = merge_spans(list(zip(sh.starts[mask].tolist(), sh.ends[mask].tolist(), strict=True)))
+        other = self._hashes[n]
+        if cls == 0 and overlap >= 0.999 and other.size == unique.size:
+            kind = "exact"
+        else:
+            kind = "near" if cls == 0 else "partial"
+        return DuplicateInfo(article_id, self._ids[n], round(overlap, 4), kind, spans)
+
+    def _insert(self, article_id: str, sh: Shingles) -> None:
+        unique = np.unique(sh.hashes)
+        self._exact.setdefault(sh.text_key, len(self._ids))
+        self._register(article_id, unique, self._band_keys(unique))
+
+    def _register(self, article_id: str, unique: np.ndarray, keys: np.ndarray) -> None:
+        n = len(self._ids)
+        self._ids.append(article_id)
+        self._number[article_id] = n
+        self._hashes.append(unique)
+        self._buckets.add(keys, n)
+        self._postings.add(self._fingerprints(unique).astype(np.uint64), n)
+
+
+def publication_key(article: Article) -> tuple[str, str]:
+    """Sort key for publication order: dated articles first, ties by id."""
+    return (article.published or "9999-99-99", article.id)
+
+
+def find_duplicates(articles: Sequence[Article], options: DedupOptions) -> dict[str, DuplicateInfo]:
+    """Batch copy detection: add every article in publication order, return the copies by id."""
+    index = DedupIndex(options)
+    out: dict[str, DuplicateInfo] = {}
+    for article in sorted(articles, key=publication_key):
+        info = index.add(article)
+        if info is not None:
+            out[article.id] = info
+    return out

@@ -1,0 +1,175 @@
+"""Story clustering: online vs batch agreement, idempotence, persistence, seeds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsdesk.cluster import StoryClusterer, cluster_batch
+from newsdesk.options import ClusterOptions
+from newsdesk.records import Article, DuplicateInfo
+
+# Three invented stories, three reports each, in different words.
+STORIES = {
+    "ferry": [
+        "Ferry workers in Port Calder extended their strike on Monday, leaving commuters stranded. Union leader "
+        "Tomas Brevik said crews would stay out until the Calder Ferry Company improved its offer.",
+        "The Port Calder ferry walkout entered a third day. Tomas Brevik of the ferry union accused the Calder "
+        "Ferry Company of stalling, while commuters queued for replacement buses around the bay.",
+        "Calder Ferry Company managers met union negotiators led by Tomas Brevik late on Monday, but the Port "
+        "Calder strike went on and the ferry terminal stayed closed to commuters.",
+    ],
+    "orchard": [
+        "Growers in the Linden Valley picked a record apple harvest, the growers' cooperative said. Chair Ada "
+        "Marsh credited a warm spring for the Linden orchards' crop of 18,000 tonnes.",
+        "Ada Marsh, who chairs the Linden Valley cooperative, said packing sheds ran double shifts to handle "
+        "the record apple crop, and exporters shipped the first Linden apples overseas.",
+        "A shortage of pickers left apples on the trees in upper Linden Valley orchards, cooperative chair Ada "
+        "Marsh said, despite the record harvest of 18,000 tonnes of apples.",
+    ],
+    "bridge": [
+        "Engineers closed the Varrow River bridge in Eastmoor after inspectors found cracks in two steel "
+        "girders, mayor Ilse Quant said. Traffic was diverted through the Eastmoor bypass.",
+        "The Varrow River bridge will stay shut for at least a month, Eastmoor mayor Ilse Quant told the council, "
+        "after inspectors reported cracked girders under the eastern span of the bridge.",
+        "Drivers in Eastmoor faced long queues on the bypass after the Varrow River bridge closure; mayor Ilse "
+        "Quant said steel girder repairs on the bridge would begin next week.",
+    ],
+}
+
+
+def make(aid: str, text: str, published: str | None) -> Article:
+    return Article(
+        id=aid,
+        path=f"{aid}.txt",
+        fmt="txt",
+        text=text,
+        title=None,
+        title_source="absent",
+        published=published,
+        published_source="header" if published else "absent",
+        body_span=(0, len(text)),
+        body_segments=((0, len(text)),),
+        word_count=len(text.split()),
+    )
+
+
+def corpus() -> list[Article]:
+    """Interleaved in time, the way a feed delivers them; one article has no date."""
+    out = []
+    for i in range(3):
+        for name, texts in STORIES.items():
+            published = None if (name, i) == ("bridge", 2) else f"2026-05-{10 + i:02d}"
+            out.append(make(f"{name}-{i}", texts[i], published))
+    return out
+
+
+def partition(stories: dict[str, tuple[str, ...]] | dict[str, str]) -> set[frozenset[str]]:
+    if stories and isinstance(next(iter(stories.values())), str):
+        groups: dict[str, set[str]] = {}
+        for aid, sid in stories.items():  # type: ignore[union-attr]
+            groups.setdefault(sid, set()).add(aid)  # type: ignore[arg-type]
+        return {frozenset(g) for g in groups.values()}
+    return {frozenset(m) for m in stories.values()}  # type: ignore[arg-type]
+
+
+EXPECTED = {frozenset(f"{name}-{i}" for i in range(3)) for name in STORIES}
+
+
+def test_online_finds_the_three_stories() -> None:
+    clusterer = StoryClusterer(ClusterOptions())
+    for article in corpus():
+        clusterer.assign(article)
+    assert partition(clusterer.stories()) == EXPECTED
+    assert {e.kind for e in clusterer.log} >= {"new", "assign"}
+
+
+def test_online_and_batch_agree() -> None:
+    articles = corpus()
+    clusterer = StoryClusterer(ClusterOptions())
+    for article in articles:
+        clusterer.assign(article)
+    batch = cluster_batch(list(reversed(articles)), {}, {}, ClusterOptions())
+    assert partition(batch) == partition(clusterer.stories()) == EXPECTED
+
+
+def test_story_ids_are_stable_content_ids() -> None:
+    first = cluster_batch(corpus(), {}, {}, ClusterOptions())
+    second = cluster_batch(corpus(), {}, {}, ClusterOptions())
+    assert first == second
+    assert first["ferry-0"] == first["ferry-2"] != first["orchard-0"]
+
+
+def test_readding_changes_nothing_and_copies_join_their_original() -> None:
+    clusterer = StoryClusterer(ClusterOptions())
+    articles = corpus()
+    ids = [clusterer.assign(a) for a in articles]
+    before = clusterer.stories()
+    log_len = len(clusterer.log)
+    assert [clusterer.assign(a) for a in articles] == ids
+    assert clusterer.stories() == before and len(clusterer.log) == log_len
+    copy = make("copy", STORIES["orchard"][0], "2026-05-13")
+    sid = clusterer.assign(copy, duplicate_of="orchard-0")
+    assert sid == ids[1]
+    assert clusterer.log[-1].kind == "copy"
+    dup = {"copy": DuplicateInfo("copy", "orchard-0", 1.0, "exact")}
+    batch = cluster_batch([*articles, copy], {}, dup, ClusterOptions())
+    assert batch["copy"] == batch["orchard-0"]
+
+
+def test_persistence_round_trip() -> None:
+    options = ClusterOptions()
+    articles = corpus()
+    whole = StoryClusterer(options)
+    for a in articles:
+        whole.assign(a)
+    half = StoryClusterer(options)
+    for a in articles[:5]:
+        half.assign(a)
+    restored = StoryClusterer.from_bytes(half.to_bytes(), options)
+    for a in articles[5:]:
+        restored.assign(a)
+    assert restored.stories() == whole.stories()
+    assert restored.log == whole.log
+
+
+def test_cold_story_is_not_joined() -> None:
+    options = ClusterOptions(window_days=14)
+    clusterer = StoryClusterer(options)
+    a = clusterer.assign(make("a", STORIES["bridge"][0], "2026-01-01"))
+    b = clusterer.assign(make("b", STORIES["bridge"][1], "2026-03-01"))
+    c = clusterer.assign(make("c", STORIES["bridge"][2], None))  # undated: no window applies
+    assert a != b
+    assert c in (a, b)
+
+
+def _read_seed(path: Path) -> Article:
+    """Minimal reading of a crawler export: drop the ' date ...' header, keep its date."""
+    raw = path.read_text(encoding="utf-8")
+    published = None
+    m = re.match(r" date (\d{4}-\d{2}-\d{2})(?: \d{3})?\s?", raw)
+    if m:
+        published = m.group(1)
+        raw = raw[m.end() :]
+    text = re.sub(r"[ \t]+", " ", raw).strip()
+    return make(path.stem, text, published)
+
+
+def test_seed_articles_form_one_story_without_the_old_one(seeds_dir: Path) -> None:
+    articles = [_read_seed(p) for p in sorted(seeds_dir.glob("*.txt"))]
+    if len(articles) < 5:
+        pytest.skip("expected five seed articles")
+    by_prefix = {a.id[:3]: a.id for a in articles}
+    for ordered in (articles, sorted(articles, key=lambda a: (a.published or "9999", a.id))):
+        clusterer = StoryClusterer(ClusterOptions())
+        for a in ordered:
+            clusterer.assign(a)
+        assigned = {a.id: clusterer.story_of(a.id) for a in ordered}
+        main = {assigned[by_prefix[p]] for p in ("000", "001", "002", "003")}
+        assert len(main) == 1, assigned
+        assert assigned[by_prefix["004"]] not in main
+    batch = cluster_batch(articles, {}, {}, ClusterOptions())
+    assert len({batch[by_prefix[p]] for p in ("000", "001", "002", "003")}) == 1
+    assert batch[by_prefix["004"]] != batch[by_prefix["000"]]

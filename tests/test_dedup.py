@@ -1,0 +1,156 @@
+"""Copy detection on invented articles: one test per kind of copy, plus hard negatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.dedup import DedupIndex, find_duplicates
+from newsdesk.options import DedupOptions
+from newsdesk.records import Article
+
+PARAS = [
+    "Ferry workers in Port Calder extended their strike on Monday, leaving about four thousand commuters "
+    "without a morning crossing as talks with the operator stalled for a third straight day.",
+    "Union leader Tomas Brevik told reporters outside the terminal that the crews would stay out until the "
+    "Calder Ferry Company put a real offer on the table, and he accused managers of stalling.",
+    "The company said it had offered a three percent raise along with a one-off bonus for night crews, an "
+    "offer the union rejected at a crowded meeting in the old harbour hall on Sunday evening.",
+    "Commuters queued for the replacement buses that the regional council laid on, although the road "
+    "journey around the bay takes almost two hours compared with twenty minutes by boat.",
+    "Local shop owners near the terminal said trade had fallen sharply since the walkout began, and several "
+    "cafes closed early because the usual morning crowds of passengers never arrived.",
+]
+OTHER = [
+    "Growers in the Linden Valley picked a record apple harvest this season, the regional growers' "
+    "cooperative said on Sunday, crediting a warm spring that helped the blossoms set early.",
+    "Cooperative chair Ada Marsh said packing sheds were running double shifts and that exporters expected "
+    "the first containers to leave the valley for overseas markets before the end of the month.",
+    "Some farmers warned that a shortage of seasonal pickers had left fruit on the trees in the higher "
+    "orchards, where the crop ripened late after a cold snap in the first week of autumn.",
+]
+# Same story, different words: a second outlet's own report of the strike.
+SAME_TOPIC = [
+    "The Port Calder ferry strike went into its third day on Monday and thousands of commuters were again "
+    "left to find another way across the bay.",
+    "Tomas Brevik, who leads the ferry union, said his members would not go back without a better offer "
+    "from the operator, which he accused of stalling.",
+    "The operator said its offer of a three percent raise was fair. Buses laid on by the council were "
+    "crowded, and the trip around the bay took close to two hours.",
+]
+
+
+def make(
+    aid: str, paras: list[str], title: str | None = None, published: str | None = "2026-05-11"
+) -> Article:
+    """An Article whose body segments are its paragraphs (and whose title is outside the body)."""
+    text = (title + "\n\n" if title else "") + "\n\n".join(paras)
+    segments, pos = [], len(title) + 2 if title else 0
+    for p in paras:
+        segments.append((pos, pos + len(p)))
+        pos += len(p) + 2
+    return Article(
+        id=aid,
+        path=f"{aid}.txt",
+        fmt="txt",
+        text=text,
+        title=title,
+        title_source="first-line" if title else "absent",
+        published=published,
+        published_source="header" if published else "absent",
+        body_span=(segments[0][0], len(text)),
+        body_segments=tuple(segments),
+        word_count=len(text.split()),
+    )
+
+
+@pytest.fixture()
+def original() -> Article:
+    return make("orig", PARAS, title="Port Calder ferry strike enters third day", published="2026-05-11")
+
+
+@pytest.mark.parametrize(
+    ("name", "paras", "title", "kind"),
+    [
+        ("exact", PARAS, "Port Calder ferry strike enters third day", "exact"),
+        ("new-headline", PARAS, "Calder commuters stranded again", "exact"),
+        (
+            "added-paragraph",
+            [*PARAS, "The company did not respond to a request for further comment on Monday."],
+            None,
+            "near",
+        ),
+        ("trimmed", PARAS[:4], None, "near"),
+        ("reordered", [PARAS[1], PARAS[0], PARAS[3], PARAS[2], PARAS[4]], None, "near"),
+        ("partial-embed", OTHER[:2] + PARAS[:3] + OTHER[2:], None, "partial"),
+    ],
+)
+def test_copy_kinds(original: Article, name: str, paras: list[str], title: str | None, kind: str) -> None:
+    copy = make(name, paras, title=title, published="2026-05-12")
+    found = find_duplicates([copy, original], DedupOptions())
+    assert "orig" not in found  # the earlier one is the original, whatever the input order
+    info = found[name]
+    assert info.duplicate_of == "orig"
+    assert info.kind == kind
+    assert 0.0 < info.overlap <= 1.0
+    assert info.shared_spans
+    for start, end in info.shared_spans:
+        assert copy.text[start:end] in original.text or kind != "exact"
+    if kind != "partial":
+        assert info.overlap >= DedupOptions().min_overlap
+
+
+def test_partial_spans_cover_the_embedded_block(original: Article) -> None:
+    copy = make("partial", OTHER[:2] + PARAS[:3] + OTHER[2:], published="2026-05-12")
+    info = find_duplicates([original, copy], DedupOptions())["partial"]
+    covered = "".join(copy.text[s:e] for s, e in info.shared_spans)
+    assert PARAS[1] in covered
+    assert OTHER[0] not in covered and OTHER[2] not in covered
+
+
+def test_hard_negatives_are_not_copies(original: Article) -> None:
+    same_topic = make("same-topic", SAME_TOPIC, published="2026-05-11")
+    unrelated = make("orchard", OTHER, published="2026-05-10")
+    assert find_duplicates([original, same_topic, unrelated], DedupOptions()) == {}
+
+
+def test_boilerplate_outside_body_is_ignored(original: Article) -> None:
+    bio = "About the author: Jane Roe covers transport and labour for the Harbour Gazette since 2019."
+    a = make("a", SAME_TOPIC)
+    b = make("b", OTHER)
+    # The same bio appended after the body segments of two unrelated articles.
+    a = Article(**{**{f: getattr(a, f) for f in a.__slots__}, "text": a.text + "\n\n" + bio})
+    b = Article(**{**{f: getattr(b, f) for f in b.__slots__}, "text": b.text + "\n\n" + bio})
+    assert find_duplicates([a, b], DedupOptions()) == {}
+
+
+def test_incremental_readd_and_persistence(original: Article) -> None:
+    options = DedupOptions()
+    index = DedupIndex(options)
+    assert index.add(original) is None
+    copy = make("copy", PARAS[:4], published="2026-05-12")
+    first = index.add(copy)
+    assert first is not None and first.duplicate_of == "orig"
+    assert index.add(copy) == first  # re-adding changes nothing
+    assert index.add(original) is None
+    restored = DedupIndex.from_bytes(index.to_bytes(), options)
+    assert restored.add(copy) == first
+    later = make("later", PARAS[1:], published="2026-05-13")
+    assert restored.add(later).duplicate_of == "orig"  # type: ignore[union-attr]
+    with pytest.raises(ValueError):
+        DedupIndex.from_bytes(index.to_bytes(), DedupOptions(shingle_words=4))
+
+
+def test_empty_body_is_never_a_copy() -> None:
+    empty = Article(
+        id="e",
+        path="e",
+        fmt="txt",
+        text="",
+        title=None,
+        title_source="absent",
+        published=None,
+        published_source="absent",
+    )
+    index = DedupIndex(DedupOptions())
+    assert index.add(empty) is None
+    assert index.add(empty) is None
