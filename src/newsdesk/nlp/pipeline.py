@@ -10,18 +10,25 @@ directly, and nothing found in boilerplate can become a fact.
 from __future__ import annotations
 
 import functools
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 from ..options import NlpOptions
-from ..records import Article, Entity, Extraction
+from ..records import Article, Entity, Extraction, ProcessingError
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
 ANNOTATOR_VERSION = "1"
+PARALLEL_MIN_ARTICLES = (
+    48  # below this many articles per worker, a worker's start-up costs more than it saves
+)
+CHUNK_ARTICLES = 16
 
 _KEEP_ENTS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 _KEYTERM_POS = {"NOUN", "PROPN"}
@@ -56,9 +63,7 @@ def doc_extraction(doc: Doc, article: Article) -> Extraction:
     """Run every extractor on one parsed article."""
     from . import events, quantities, quotes, timex
 
-    entities = tuple(
-        Entity(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.text.strip()
-    )
+    entities = tuple(Entity(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.text.strip())
     sentences = tuple((s.start_char, s.end_char) for s in doc.sents if s.text.strip())
     timexes = timex.extract_timexes(doc.text, article.published, doc=doc)
     return Extraction(
@@ -86,11 +91,55 @@ def keyterms(doc: Doc, limit: int = 30) -> tuple[str, ...]:
     return tuple(term for term, _ in counts.most_common(limit))
 
 
-def annotate(articles: Sequence[Article], options: NlpOptions | None = None) -> Iterator[Extraction]:
-    """Annotate articles in batches with `nlp.pipe`; yields one Extraction per article, in order."""
-    options = options or NlpOptions()
-    nlp = load_nlp(options.model)
-    texts = (analysis_text(a) for a in articles)
-    docs = nlp.pipe(texts, batch_size=options.batch_size, n_process=options.n_process)
+def _annotate_serial(
+    articles: Sequence[Article], model: str, batch_size: int
+) -> list[Extraction | ProcessingError]:
+    nlp = load_nlp(model)
+    docs = nlp.pipe((analysis_text(a) for a in articles), batch_size=batch_size)
+    results: list[Extraction | ProcessingError] = []
     for article, doc in zip(articles, docs, strict=True):
-        yield doc_extraction(doc, article)
+        try:
+            results.append(doc_extraction(doc, article))
+        except Exception as exc:
+            results.append(
+                ProcessingError(
+                    path=article.path,
+                    stage="annotate",
+                    message=f"{type(exc).__name__}: {exc}",
+                    record=article.id,
+                )
+            )
+    return results
+
+
+def _worker_chunk(args: tuple[list[Article], str, int]) -> list[Extraction | ProcessingError]:
+    articles, model, batch_size = args
+    return _annotate_serial(articles, model, batch_size)
+
+
+def _workers(options: NlpOptions, n_articles: int) -> int:
+    wanted = options.n_process if options.n_process > 0 else (os.cpu_count() or 1)
+    return max(1, min(wanted, n_articles // PARALLEL_MIN_ARTICLES))
+
+
+def annotate(
+    articles: Sequence[Article], options: NlpOptions | None = None
+) -> Iterator[Extraction | ProcessingError]:
+    """Annotate articles; yields one result per article, in input order.
+
+    An extractor that fails on one article yields a ProcessingError for it
+    (stage "annotate") and the batch goes on. With several workers, each
+    worker process parses *and* runs the extractors on a chunk of articles and
+    sends back only the small Extraction records: spaCy's own `n_process`
+    would ship whole Docs back and leave the extractors serial in the parent.
+    """
+    options = options or NlpOptions()
+    workers = _workers(options, len(articles))
+    if workers <= 1:
+        yield from _annotate_serial(articles, options.model, options.batch_size)
+        return
+    chunks = [list(articles[i : i + CHUNK_ARTICLES]) for i in range(0, len(articles), CHUNK_ARTICLES)]
+    ctx = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and DB handles
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for results in pool.map(_worker_chunk, [(c, options.model, options.batch_size) for c in chunks]):
+            yield from results

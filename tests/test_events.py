@@ -1,0 +1,51 @@
+"""Dated events from invented news sentences."""
+
+from __future__ import annotations
+
+from newsdesk.nlp.events import extract_events
+from newsdesk.nlp.timex import extract_timexes
+
+DCT = "2025-08-28"
+
+
+def _events(nlp, text: str, dct: str | None = DCT):
+    doc = nlp(text)
+    return extract_events(doc, extract_timexes(doc.text, dct, doc=doc))
+
+
+def test_summit_on_monday(nlp) -> None:
+    text = "Lee held his first summit with Trump at the White House on Monday."
+    (ev,) = _events(nlp, text)
+    assert ev.trigger == "summit"
+    assert text[ev.trigger_span[0] : ev.trigger_span[1]] == "summit"
+    assert "Trump" in ev.participants
+    assert any("White House" in p for p in ev.participants)
+    assert ev.date == "2025-08-25"
+    assert text[ev.timex_span[0] : ev.timex_span[1]] == "Monday"
+    assert (ev.start, ev.end) == (0, len(text)) and ev.text == text
+
+
+def test_event_noun_attached_to_date(nlp) -> None:
+    (ev,) = _events(nlp, "The vote in the regional assembly on August 20 was delayed by a power cut.")
+    assert ev.trigger == "vote"
+    assert ev.date == "2025-08-20"
+
+
+def test_verb_trigger(nlp) -> None:
+    (ev,) = _events(nlp, "Rebels attacked a convoy near the border on Tuesday.")
+    assert ev.trigger == "attack"
+    assert ev.date == "2025-08-26"
+
+
+def test_offsets_in_second_sentence(nlp) -> None:
+    text = "Markets were calm. The central bank raised rates on Wednesday, Reuters reported."
+    (ev,) = _events(nlp, text)
+    assert text[ev.start : ev.end] == ev.text
+    assert ev.text.startswith("The central bank")
+    assert ev.date == "2025-08-27"
+
+
+def test_unresolved_or_vague_dates_make_no_event(nlp) -> None:
+    assert _events(nlp, "Lee held a summit with Trump on Monday.", dct=None) == ()
+    assert _events(nlp, "The company recently held talks with the union.") == ()
+    assert _events(nlp, "The strike lasted three years.") == ()
