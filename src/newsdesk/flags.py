@@ -1,0 +1,479 @@
+"""Article-level warnings: each one is a fact about one article, backed by spans.
+
+A flag is only raised with evidence an editor can check: the header region
+for a missing date, the two time expressions that contradict each other, the
+headline words the body never mentions, the removed boilerplate segments. A
+check that cannot point at text stays silent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+
+from .options import Options
+from .reconcile import subject_tokens
+from .records import Article, DuplicateInfo, Extraction, Flag, Span, TimeRef
+
+__all__ = ["flag_articles"]
+
+_CODE_ORDER = (
+    "missing_date",
+    "date_mismatch",
+    "stale_content",
+    "headline_mismatch",
+    "syndicated_copy",
+    "off_story",
+    "duplicate_paragraph",
+    "boilerplate",
+    "unresolved_speaker",
+)
+_RELATIVE = re.compile(
+    r"\b(yesterday|today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"last (?:week|month|year)|this (?:week|month|year)|ago)\b",
+    re.I,
+)
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_EXPLICIT_DAY = re.compile(
+    rf"\b{_MONTHS}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTHS}|\d{{4}}-\d{{2}}-\d{{2}}", re.I
+)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_PAST_CUES = re.compile(r"\b(said|met|held|was|were|announced|took place|signed|told|killed|died)\b", re.I)
+_ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _span(article: Article, start: int, end: int) -> Span | None:
+    start, end = max(0, start), min(len(article.text), end)
+    while start < end and article.text[start].isspace():
+        start += 1
+    while end > start and article.text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    return Span(article.id, start, end, article.text[start:end])
+
+
+def _spans(article: Article, ranges: Iterable[tuple[int, int]]) -> tuple[Span, ...]:
+    out = [s for r in ranges if (s := _span(article, *r)) is not None]
+    return tuple(sorted(set(out), key=lambda s: (s.start, s.end)))
+
+
+def _day(value: str | None) -> date | None:
+    if not value or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _month_start(value: str | None) -> date | None:
+    """First day of a day- or month-precision value (a year alone is too vague to date an article)."""
+    if not value:
+        return None
+    m = re.match(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$", value)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    except ValueError:
+        return None
+
+
+def _header_ranges(article: Article) -> list[tuple[int, int]]:
+    ranges = [(s.start, s.end) for s in article.segments if s.kind in {"header", "title"}]
+    if ranges:
+        return ranges
+    end = article.text.find("\n")
+    end = len(article.text) if end < 0 else end
+    return [(0, min(end, 80))]
+
+
+def _title_range(article: Article) -> tuple[int, int] | None:
+    for seg in article.segments:
+        if seg.kind == "title":
+            return seg.start, seg.end
+    if article.title:
+        idx = article.text.find(article.title, 0, 1000)
+        if idx >= 0:
+            return idx, idx + len(article.title)
+    return None
+
+
+def _body_text(article: Article) -> str:
+    if article.body_segments:
+        return "\n".join(article.text[s:e] for s, e in article.body_segments)
+    s, e = article.body_span
+    return article.text[s:e] if e > s else article.text
+
+
+def _in_body(article: Article, start: int) -> bool:
+    if not article.body_segments:
+        return True
+    return any(s <= start < e for s, e in article.body_segments)
+
+
+def _body_timexes(article: Article, ext: Extraction | None) -> list[TimeRef]:
+    if ext is None:
+        return []
+    return [t for t in ext.timexes if t.type == "DATE" and _in_body(article, t.start)]
+
+
+def _sentence(ext: Extraction, pos: int) -> tuple[int, int] | None:
+    for s, e in ext.sentences:
+        if s <= pos < e:
+            return s, e
+    return None
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _missing_date(article: Article) -> Flag | None:
+    if article.published:
+        return None
+    evidence = _spans(article, _header_ranges(article))
+    if not evidence:
+        return None
+    reason = f" ({article.published_reason})" if article.published_reason else ""
+    return Flag("missing_date", "warning", f"no publication date found{reason}", evidence)
+
+
+def _date_mismatch(article: Article, ext: Extraction | None) -> Flag | None:
+    """The header date against what the body itself says about when things happened."""
+    pub = _day(article.published)
+    if pub is None or ext is None:
+        return None
+    timexes = _body_timexes(article, ext)
+    evidence: list[tuple[int, int]] = []
+    reasons: list[str] = []
+    by_sentence: dict[tuple[int, int], list[TimeRef]] = defaultdict(list)
+    for t in timexes:
+        sent = _sentence(ext, t.start)
+        if sent:
+            by_sentence[sent].append(t)
+    for _sent, refs in sorted(by_sentence.items()):
+        relative = [t for t in refs if _RELATIVE.search(t.text) and _day(t.value)]
+        explicit = [t for t in refs if _EXPLICIT_DAY.search(t.text) and _day(t.value)]
+        for r in relative:
+            for x in explicit:
+                if r is not x and r.value != x.value and abs((_day(r.value) - _day(x.value)).days) <= 31:  # type: ignore[operator]
+                    evidence += [(r.start, r.end), (x.start, x.end)]
+                    reasons.append(f"'{r.text}' resolves to {r.value} but the same sentence says '{x.text}'")
+    for t in timexes:
+        d = _day(t.value)
+        if d is None or d <= pub + timedelta(days=1) or not _EXPLICIT_DAY.search(t.text):
+            continue
+        sent = _sentence(ext, t.start)
+        if (
+            sent
+            and _PAST_CUES.search(article.text[sent[0] : sent[1]])
+            and not re.search(
+                r"\b(will|would|plan|plans|planned|scheduled|expected|due|set to|next)\b",
+                article.text[sent[0] : sent[1]],
+                re.I,
+            )
+        ):
+            evidence.append((t.start, t.end))
+            reasons.append(f"'{t.text}' ({t.value}) is reported as past but falls after publication")
+    if not evidence:
+        return None
+    evidence = _header_ranges(article)[:1] + evidence if article.published_source == "header" else evidence
+    message = f"published {article.published}, but " + "; ".join(dict.fromkeys(reasons))
+    return Flag("date_mismatch", "warning", message, _spans(article, evidence))
+
+
+def _stale_content(
+    article: Article,
+    ext: Extraction | None,
+    duplicates: Mapping[str, DuplicateInfo],
+    by_id: Mapping[str, Article],
+    story_last: str | None,
+    stale_days: int,
+) -> Flag | None:
+    """Old dated references only, or a copy of a much older article: likely recycled."""
+    dup = duplicates.get(article.id)
+    pub = _day(article.published)
+    if dup is not None and pub is not None:
+        original = by_id.get(dup.duplicate_of)
+        orig_day = _day(original.published) if original else None
+        if orig_day is not None and (pub - orig_day).days > stale_days:
+            ranges = list(dup.shared_spans[:5]) or [article.body_span]
+            evidence = _spans(article, ranges)
+            if evidence:
+                return Flag(
+                    "stale_content",
+                    "warning",
+                    f"copies an article published {original.published}, "  # type: ignore[union-attr]
+                    f"{(pub - orig_day).days} days earlier",
+                    evidence,
+                )
+    reference = max(filter(None, [pub, _day(story_last)]), default=None)
+    if reference is None or ext is None:
+        return None
+    explicit = [
+        t for t in _body_timexes(article, ext) if _YEAR.search(t.text) and _month_start(t.value) is not None
+    ]
+    if len(explicit) < 2:
+        return None
+    newest = max(_month_start(t.value) for t in explicit)  # type: ignore[type-var]
+    if (reference - newest).days <= stale_days:  # type: ignore[operator]
+        return None
+    return Flag(
+        "stale_content",
+        "warning",
+        f"every dated reference in the body is older than {newest.isoformat()}, "  # type: ignore[union-attr]
+        f"more than {stale_days} days before {reference.isoformat()}",
+        _spans(article, ((t.start, t.end) for t in explicit)),
+    )
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[A-Za-z][A-Za-z'’.\-]*", text)]
+
+
+def _supported(token: str, body_tokens: set[str], body_prefixes: set[str]) -> bool:
+    return token in body_tokens or (len(token) >= 5 and token[:5] in body_prefixes)
+
+
+_HEADLINE_STOPWORDS = """after before into amid over as say said new how why what when where who will would could
+inside take turn count make get set"""  # lemma forms (subject_tokens strips plurals)
+_HEADLINE_STOP = frozenset(_HEADLINE_STOPWORDS.split())
+
+
+def _headline_mismatch(article: Article, ext: Extraction | None) -> Flag | None:
+    """Headline content words the body (captions excluded) never mentions.
+
+    Feature headlines are often figurative ("Mud Line on the Kitchen Door"), so a
+    headline that names at least one of the body's own entities is anchored and not
+    flagged; a headline about people, places or things the body never names is.
+    """
+    rng = _title_range(article)
+    if rng is None:
+        return None
+    body = _body_text(article)
+    body_tokens = set(subject_tokens(body))
+    body_prefixes = {t[:5] for t in body_tokens if len(t) >= 5}
+    entity_tokens: set[str] = set()
+    if ext is not None:
+        for ent in ext.entities:
+            if ent.label in _ENTITY_LABELS and _in_body(article, ent.start):
+                entity_tokens |= subject_tokens(ent.text)
+    title = article.text[rng[0] : rng[1]]
+    unsupported: list[tuple[int, int]] = []
+    words: list[str] = []
+    anchored = False
+    previous_supported = False
+    for word, s, e in _words(title):
+        toks = subject_tokens(word) - _HEADLINE_STOP
+        if not toks:
+            previous_supported = False
+            continue
+        words.append(word)
+        supported = all(_supported(t, body_tokens, body_prefixes) for t in toks)
+        # a body entity, or two supported words in a row ("Customs House"), anchors the headline
+        anchored = anchored or bool(toks & entity_tokens) or (supported and previous_supported)
+        previous_supported = supported
+        if not supported:
+            unsupported.append((rng[0] + s, rng[0] + e))
+    needed = 0.6 if entity_tokens else 0.8
+    if anchored or len(words) < 3 or len(unsupported) < 3 or len(unsupported) / len(words) < needed:
+        return None
+    evidence = _spans(article, unsupported)
+    names = ", ".join(s.text for s in evidence)
+    return Flag(
+        "headline_mismatch",
+        "warning",
+        f"{len(unsupported)} of {len(words)} headline words, and none of the body's names, "
+        f"appear in the body: {names}",
+        evidence,
+    )
+
+
+def _boilerplate(article: Article) -> Flag | None:
+    segs = [s for s in article.segments if s.kind.startswith("boilerplate")]
+    evidence = _spans(article, ((s.start, s.end) for s in segs))
+    if not evidence:
+        return None
+    kinds = sorted({s.kind.split(":", 1)[1] if ":" in s.kind else s.kind for s in segs})
+    return Flag(
+        "boilerplate",
+        "info",
+        f"{len(evidence)} boilerplate segment(s) removed from the body: {', '.join(kinds)}",
+        evidence,
+    )
+
+
+def _duplicate_paragraph(article: Article) -> Flag | None:
+    ranges = [(s.start, s.end) for s in article.segments if s.kind == "duplicate-paragraph"]
+    paragraphs = list(article.body_segments) + [
+        (s.start, s.end) for s in article.segments if s.kind in {"caption", "duplicate-paragraph"}
+    ]
+    seen: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for s, e in paragraphs:
+        key = " ".join(article.text[s:e].split()).lower()
+        if len(key) >= 20:
+            seen[key].append((s, e))
+    for copies in seen.values():
+        if len(set(copies)) > 1:
+            ranges += copies
+    evidence = _spans(article, ranges)
+    if not evidence:
+        return None
+    return Flag("duplicate_paragraph", "info", f"{len(evidence)} repeated paragraph(s)", evidence)
+
+
+def _syndicated(article: Article, dup: DuplicateInfo | None) -> Flag | None:
+    if dup is None:
+        return None
+    ranges = list(dup.shared_spans) or [article.body_span if article.body_span[1] else (0, len(article.text))]
+    evidence = _spans(article, ranges)
+    if not evidence:
+        return None
+    return Flag(
+        "syndicated_copy",
+        "info",
+        f"{dup.kind} copy of {dup.duplicate_of} ({dup.overlap:.0%} of its text is shared); "
+        "it does not count as an independent source",
+        evidence,
+    )
+
+
+def _unresolved_kind(reason: str | None) -> str:
+    text = (reason or "").lower()
+    for key in ("pronoun", "unnamed source", "description", "no attribution cue"):
+        if key in text:
+            return key
+    return "unresolved"
+
+
+def _unresolved_speaker(article: Article, ext: Extraction | None) -> Flag | None:
+    """Quotes nobody can be held to: a warning for pronouns and descriptions, info for unnamed sources."""
+    if ext is None:
+        return None
+    quotes = [q for q in ext.quotes if q.speaker is None]
+    ranges = []
+    for q in quotes:
+        ranges.append((q.start, q.end))
+        if q.speaker_span:
+            ranges.append(q.speaker_span)
+    evidence = _spans(article, ranges)
+    if not evidence:
+        return None
+    kinds: dict[str, int] = defaultdict(int)
+    for q in quotes:
+        kinds[_unresolved_kind(q.reason)] += 1
+    serious = any(q.direct and _unresolved_kind(q.reason) in {"pronoun", "description"} for q in quotes)
+    detail = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    return Flag(
+        "unresolved_speaker",
+        "warning" if serious else "info",
+        f"{len(quotes)} quote(s) without a resolved speaker ({detail})",
+        evidence,
+    )
+
+
+def _entity_key(text: str) -> str:
+    text = re.sub(r"[’']s$", "", text.strip()).lower()
+    text = re.sub(r"^the\s+", "", text)
+    return " ".join(text.replace(".", "").split())
+
+
+def _entities(article: Article, ext: Extraction | None) -> dict[str, tuple[int, int]]:
+    """Entity key -> first body mention."""
+    out: dict[str, tuple[int, int]] = {}
+    if ext is None:
+        return out
+    for ent in sorted(ext.entities, key=lambda e: e.start):
+        if ent.label in _ENTITY_LABELS and _in_body(article, ent.start):
+            key = _entity_key(ent.text)
+            if len(key) > 1:
+                out.setdefault(key, (ent.start, ent.end))
+    return out
+
+
+def _off_story(
+    article: Article,
+    ents: Mapping[str, tuple[int, int]],
+    story_entities: Mapping[str, set[str]],
+    min_shared: int,
+) -> Flag | None:
+    best: tuple[int, str, list[str]] | None = None
+    for story_id in sorted(story_entities):
+        shared = sorted(set(ents) & story_entities[story_id])
+        if len(shared) >= min_shared and (best is None or len(shared) > best[0]):
+            best = (len(shared), story_id, shared)
+    if best is None:
+        return None
+    evidence = _spans(article, (ents[k] for k in best[2]))
+    if not evidence:
+        return None
+    return Flag(
+        "off_story",
+        "info",
+        f"not assigned to story {best[1]} although it shares {best[0]} named entities with it: "
+        + ", ".join(s.text for s in evidence),
+        evidence,
+    )
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def flag_articles(
+    articles: Sequence[Article],
+    extractions: Mapping[str, Extraction],
+    duplicates: Mapping[str, DuplicateInfo],
+    story_of: Mapping[str, str | None],
+    options: Options,
+) -> dict[str, tuple[Flag, ...]]:
+    """Warnings per article id (every article gets an entry, possibly empty)."""
+    opts = options.reconcile
+    by_id = {a.id: a for a in articles}
+    members: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        sid = story_of.get(a.id)
+        if sid is not None:
+            members[sid].append(a)
+    story_last = {
+        sid: max((a.published for a in arts if a.published), default=None) for sid, arts in members.items()
+    }
+    entities = {a.id: _entities(a, extractions.get(a.id)) for a in articles}
+    story_entities: dict[str, set[str]] = {}
+    for sid, arts in members.items():
+        if len(arts) < 2:
+            continue
+        counts: dict[str, int] = defaultdict(int)
+        for a in arts:
+            for key in entities[a.id]:
+                counts[key] += 1
+        story_entities[sid] = {k for k, n in counts.items() if n >= 2}
+
+    out: dict[str, tuple[Flag, ...]] = {}
+    for article in sorted(articles, key=lambda a: a.id):
+        ext = extractions.get(article.id)
+        sid = story_of.get(article.id)
+        candidates = [
+            _missing_date(article),
+            _date_mismatch(article, ext),
+            _stale_content(
+                article, ext, duplicates, by_id, story_last.get(sid) if sid else None, opts.stale_days
+            ),
+            _headline_mismatch(article, ext),
+            _syndicated(article, duplicates.get(article.id)),
+            _duplicate_paragraph(article),
+            _boilerplate(article),
+            _unresolved_speaker(article, ext),
+        ]
+        if sid is None or len(members.get(sid, ())) < 2:
+            others = {k: v for k, v in story_entities.items() if k != sid}
+            candidates.append(_off_story(article, entities[article.id], others, opts.off_story_min_entities))
+        flags = [f for f in candidates if f is not None and f.evidence]
+        flags.sort(key=lambda f: _CODE_ORDER.index(f.code))
+        out[article.id] = tuple(flags)
+    return out

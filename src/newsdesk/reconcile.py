@@ -1,0 +1,1080 @@
+"""Cross-source reconciliation: align claims across one story's articles.
+
+Claims (quantities, dated events, direct quotes, indirect statements) are
+grouped into facts; each fact gets a status from how many *independent*
+sources report it, and disagreements between aligned claims become conflicts
+with both sides and their evidence spans. Alignment is deliberately
+asymmetric: agreeing is cheap (an equal, distinctive figure is the same figure
+however it is worded), disagreeing needs strong evidence (same unit, same
+measured subject, similar sentence context), because a false conflict costs an
+editor more time than a missed corroboration.
+
+Everything here is a pure function of its inputs; the order of articles in the
+input does not change the output.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from .options import ReconcileOptions
+from .records import (
+    Article,
+    Conflict,
+    ConflictSide,
+    DuplicateInfo,
+    Extraction,
+    Fact,
+    Mention,
+    Quantity,
+    Span,
+    content_id,
+)
+
+__all__ = [
+    "canonical_speakers",
+    "date_compatible",
+    "independence_keys",
+    "reconcile",
+    "subject_tokens",
+]
+
+_STOPWORDS = """
+a an the of in on at for to from by with and or its it their his her our your this that these those
+some about around approximately nearly almost roughly more than less fewer at least up over under
+some per each all any other such as be is are was were been being has have had which who whom whose
+new prior previous current total additional extra another
+"""
+_STOP = frozenset(_STOPWORDS.split())
+# Note: "new"/"prior"/... are dropped so that "new pledges" and "pledges" are one subject.
+_CURRENCIES = frozenset({"usd", "eur", "gbp", "jpy", "krw", "cny", "chf", "inr", "rub", "cad", "aud"})
+_UNIT_SYNONYMS = {
+    "summit": "meeting",
+    "meeting": "meeting",
+    "meet": "meeting",
+    "talk": "meeting",
+    "percent": "%",
+    "per cent": "%",
+    "percentage": "%",
+    "dead": "death",
+    "people dead": "death",
+    "fatality": "death",
+    "soldier": "troop",
+    "death": "death",
+}
+_TRIGGER_CLASSES = {
+    "meet": "meet",
+    "met": "meet",
+    "held": "meet",
+    "meeting": "meet",
+    "summit": "meet",
+    "talk": "meet",
+    "talks": "meet",
+    "hold": "meet",
+    "host": "meet",
+    "visit": "visit",
+    "sign": "sign",
+    "signing": "sign",
+    "announce": "announce",
+    "announcement": "announce",
+}
+_FREQUENCY_VERBS = {"met": "meeting", "meet": "meeting", "meeting": "meeting", "summit": "meeting"}
+CONTEXT_WORDS = 8
+# Figures about people are often several different counts in one story (dead, hurt, evacuated):
+# two counts whose sentences name different outcomes measure different things.
+_OUTCOME_WORDS = {
+    "death": "die died dead death killed kill fatality fatalitie perished toll",
+    "injury": "injured hurt wounded injury injurie hospitalized",
+    "missing": "missing unaccounted",
+    "displaced": "evacuated displaced homeless evacuation fled shelter",
+    "rescued": "rescued saved",
+    "arrested": "arrested detained",
+}
+_OUTCOME_OF = {w: k for k, words in _OUTCOME_WORDS.items() for w in words.split()}
+OPEN_BOUND_REACH = 1.5  # "at least 12" is the same figure as 14, not as 140
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'’\-]*")
+_DAY = re.compile(r"^([0-9X]{4})-([0-9X]{2})-([0-9X]{2})$")
+
+
+# --------------------------------------------------------------------------- normalization
+
+
+def _lemma(word: str) -> str:
+    """Cheap plural stripping: enough to make 'troops'/'troop' and 'pledges'/'pledge' meet."""
+    w = word.lower().replace(".", "").replace("'", "").replace("’", "")
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("sses", "ches", "shes", "xes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def subject_tokens(text: str | None) -> frozenset[str]:
+    """Content-word lemmas of a measured subject ('28,500 U.S. troops' -> {us, troop})."""
+    if not text:
+        return frozenset()
+    out = set()
+    for raw in _WORD.findall(text):
+        tok = _lemma(raw.strip("-"))
+        if tok and tok not in _STOP and not tok.replace(",", "").replace(".", "").isdigit():
+            out.add(tok)
+    return frozenset(out)
+
+
+def _unit_key(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    u = unit.strip().lower()
+    if u in _CURRENCIES or u == "%":
+        return u
+    u = " ".join(_lemma(w) for w in u.split())
+    return _UNIT_SYNONYMS.get(u, u)
+
+
+def _is_counted(unit_key: str | None) -> bool:
+    return bool(unit_key) and unit_key not in _CURRENCIES and unit_key != "%"
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def _norm_quote(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[\"“”«»]", " ", text)
+    text = re.sub(r"[^\w\s']", " ", text)
+    return " ".join(text.split())
+
+
+def _fmt_number(value: float | None) -> str:
+    if value is None:
+        return "?"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4g}"
+
+
+def _amount(n: _Num) -> str:
+    """'3 meetings', 'USD 350,000,000,000', '15 %' for descriptions."""
+    number = _fmt_number(n.value)
+    if not n.unit:
+        return number
+    if n.unit in _CURRENCIES:
+        return f"{n.unit.upper()} {number}"
+    if n.unit == "%":
+        return f"{number}%"
+    unit = n.unit
+    if n.value != 1 and not unit.endswith("s"):
+        unit = unit[:-1] + "ies" if unit.endswith("y") and unit[-2:-1] not in "aeiou" else unit + "s"
+    return f"{number} {unit}"
+
+
+def _plain_value(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+def _fallback_canonicalize(names: Iterable[str]) -> dict[str, str]:
+    """Map each name form to the fullest unambiguous form containing its words."""
+    forms = sorted({n.strip() for n in names if n and n.strip()})
+    tokens = {n: frozenset(_lemma(w) for w in _WORD.findall(n)) for n in forms}
+    out: dict[str, str] = {}
+    for name in forms:
+        supersets = [m for m in forms if tokens[name] and tokens[name] <= tokens[m]]
+        maximal = [m for m in supersets if not any(tokens[m] < tokens[o] for o in supersets)]
+        out[name] = sorted(maximal, key=lambda m: (-len(m), m))[0] if len(maximal) == 1 else name
+    return out
+
+
+def canonical_speakers(names: Iterable[str]) -> dict[str, str]:
+    """Name form -> one key per person, across a story's articles.
+
+    Uses `nlp.speakers.canonicalize` when that module is present, else a local
+    token-subset rule ('Trump' and 'Donald Trump' are one person; 'Kim' stays
+    apart when both 'Kim Jong Un' and 'Kim Yo-jong' are named).
+    """
+    names = list(names)
+    try:
+        from .nlp import speakers  # type: ignore[attr-defined]
+
+        mapping = speakers.canonicalize(names)
+        if mapping:
+            return {n: mapping.get(n, n) for n in names}
+    except (ImportError, AttributeError):
+        pass
+    return _fallback_canonicalize(names)
+
+
+# --------------------------------------------------------------------------- independence
+
+
+def independence_keys(articles: Sequence[Article], duplicates: Mapping[str, DuplicateInfo]) -> dict[str, str]:
+    """article id -> origin key: a copy shares its original's key, one outlet's articles share one key."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for article in articles:
+        find(article.id)
+        dup = duplicates.get(article.id)
+        seen: set[str] = set()
+        while dup is not None and dup.duplicate_of not in seen:
+            seen.add(dup.duplicate_of)
+            union(article.id, dup.duplicate_of)
+            dup = duplicates.get(dup.duplicate_of)
+        if article.source and article.source.strip():
+            union(article.id, "source:" + article.source.strip().lower())
+    return {a.id: find(a.id) for a in articles}
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """One article's statement of something checkable, with its evidence."""
+
+    article_id: str
+    order: int  # article position in the story (publication order)
+    start: int
+    end: int
+    text: str
+    sentence: tuple[int, int] | None
+    published: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Num:
+    claim: _Claim
+    value: float
+    low: float
+    high: float
+    exact: bool
+    unit: str | None
+    subject: str | None
+    tokens: frozenset[str]
+    context: frozenset[str]
+    conversion: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Ev:
+    claim: _Claim
+    trigger: str
+    participants: frozenset[str]
+    date: str
+    timex: tuple[int, int]
+    names: tuple[str, ...] = ()  # participants as the article names them (canonical forms), for display
+
+
+@dataclass(frozen=True, slots=True)
+class _Qt:
+    claim: _Claim
+    norm: str
+    speaker: str | None  # canonical key
+    speaker_name: str | None
+    direct: bool
+    speaker_evidence: tuple[int, int] | None
+
+
+def _sentence_of(ext: Extraction, start: int, end: int) -> tuple[int, int] | None:
+    starts = [s for s, _ in ext.sentences]
+    i = bisect_right(starts, start) - 1
+    if 0 <= i < len(ext.sentences) and ext.sentences[i][1] >= end:
+        return ext.sentences[i]
+    return None
+
+
+def _clip(article: Article, span: tuple[int, int] | None, anchor: int) -> tuple[int, int] | None:
+    """Clip a sentence span to the body paragraph holding `anchor`, trimmed of whitespace.
+
+    The parser sees non-body regions blanked, so a sentence may start in a blanked
+    header or headline; evidence must show body text only.
+    """
+    if span is None:
+        return None
+    start, end = span
+    for seg_start, seg_end in article.body_segments:
+        if seg_start <= anchor < seg_end:
+            start, end = max(start, seg_start), min(end, seg_end)
+            break
+    text = article.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _claim(
+    article: Article, order: int, ext: Extraction, start: int, end: int, sentence=None
+) -> _Claim | None:
+    if not (0 <= start < end <= len(article.text)):
+        return None
+    sentence = _clip(article, sentence if sentence is not None else _sentence_of(ext, start, end), start)
+    if sentence is not None and not (sentence[0] <= start and end <= sentence[1]):
+        sentence = None
+    return _Claim(
+        article_id=article.id,
+        order=order,
+        start=start,
+        end=end,
+        text=article.text[start:end],
+        sentence=sentence,
+        published=article.published,
+    )
+
+
+def _context(article: Article, claim: _Claim) -> frozenset[str]:
+    """Content words near the figure (same sentence, a few words either side)."""
+    if claim.sentence is None:
+        return frozenset()
+    s, e = claim.sentence
+    left = _WORD.findall(article.text[s : claim.start])[-CONTEXT_WORDS:]
+    right = _WORD.findall(article.text[claim.end : e])[:CONTEXT_WORDS]
+    return subject_tokens(" ".join(left + right))
+
+
+def _outcomes(context: frozenset[str]) -> frozenset[str]:
+    return frozenset(_OUTCOME_OF[w] for w in context if w in _OUTCOME_OF)
+
+
+def _frequency_unit(article: Article, q: Quantity, sentence: tuple[int, int] | None) -> str | None:
+    """'met Kim three times' measures meetings: give 'times' the noun of its verb."""
+    unit = _unit_key(q.unit)
+    if unit not in {"time", "times"}:
+        return unit
+    s, e = sentence if sentence else (max(0, q.start - 80), q.end)
+    for word in _WORD.findall(article.text[s:e].lower()):
+        if word in _FREQUENCY_VERBS:
+            return _FREQUENCY_VERBS[word]
+    return "time"
+
+
+def _direct_spans(ext: Extraction) -> list[tuple[int, int]]:
+    return [(q.start, q.end) for q in ext.quotes if q.direct]
+
+
+def _collect(
+    articles: Sequence[Article], extractions: Mapping[str, Extraction]
+) -> tuple[list[_Num], list[_Num], list[_Ev], list[_Qt]]:
+    narrative: list[_Num] = []
+    quoted: list[_Num] = []
+    events: list[_Ev] = []
+    quotes: list[_Qt] = []
+    names = [q.speaker for a in articles for q in extractions.get(a.id, _EMPTY).quotes if q.speaker]
+    names += [
+        p
+        for a in articles
+        for ev in extractions.get(a.id, _EMPTY).events
+        for p in _split_names(ev.participants)
+    ]
+    canon = canonical_speakers(names)
+    for order, article in enumerate(articles):
+        ext = extractions.get(article.id)
+        if ext is None:
+            continue
+        direct = _direct_spans(ext)
+        for q in ext.quantities:
+            if q.value is None or not math.isfinite(q.value):
+                continue
+            claim = _claim(article, order, ext, q.start, q.end, q.sentence)
+            if claim is None:
+                continue
+            num = _num(article, claim, q)
+            in_quote = any(s <= q.start and q.end <= e for s, e in direct)
+            (quoted if in_quote else narrative).append(num)
+        for ev in ext.events:
+            if not ev.date:
+                continue
+            clipped = _clip(article, (ev.start, ev.end), ev.trigger_span[0])
+            if clipped is None:
+                continue
+            claim = _claim(article, order, ext, clipped[0], clipped[1], clipped)
+            if claim is None:
+                continue
+            trig = ev.trigger.lower().strip()
+            events.append(
+                _Ev(
+                    claim=claim,
+                    trigger=_TRIGGER_CLASSES.get(trig, _lemma(trig)),
+                    participants=frozenset(
+                        k for p in _split_names(ev.participants) if (k := _participant_key(canon.get(p, p)))
+                    ),
+                    date=ev.date,
+                    timex=ev.timex_span,
+                    names=tuple(dict.fromkeys(canon.get(p, p) for p in _split_names(ev.participants))),
+                )
+            )
+        for qt in ext.quotes:
+            start, end, is_direct = qt.start, qt.end, qt.direct
+            if not is_direct and (inner := _inner_quote(article.text, start, end)) is not None:
+                start, end, is_direct = inner[0], inner[1], True
+            claim = _claim(article, order, ext, start, end, qt.sentence)
+            if claim is None:
+                continue
+            norm = _norm_quote(claim.text)
+            if not norm:
+                continue
+            quotes.append(
+                _Qt(
+                    claim=claim,
+                    norm=norm,
+                    speaker=canon.get(qt.speaker, qt.speaker) if qt.speaker else None,
+                    speaker_name=qt.speaker,
+                    direct=is_direct,
+                    speaker_evidence=qt.antecedent_span or qt.speaker_span,
+                )
+            )
+    return narrative, quoted, events, quotes
+
+
+_EMPTY = Extraction(article_id="", version="")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")
+
+
+def _inner_quote(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """An 'indirect' statement that is mostly a quotation in marks is a direct quote."""
+    m = _QUOTED.search(text, start, end)
+    if m is None or len(m.group(1).split()) < 4:
+        return None
+    leading = not text[start : m.start()].strip()  # '“...,” said X, speaking in Y.'
+    if not leading and (m.end(1) - m.start(1)) < 0.6 * (end - start):
+        return None
+    s, e = m.start(1), m.end(1)
+    while e > s and text[e - 1] in " ,.;:":
+        e -= 1
+    return (s, e) if e > s else None
+
+
+def _num(article: Article, claim: _Claim, q: Quantity) -> _Num:
+    value = float(q.value)  # type: ignore[arg-type]
+    exact = q.low is None and q.high is None
+    low = value if exact else (q.low if q.low is not None else -math.inf)
+    high = value if exact else (q.high if q.high is not None else math.inf)
+    unit = _frequency_unit(article, q, claim.sentence)
+    tokens = subject_tokens(q.subject)
+    if _is_counted(unit):
+        tokens = tokens | {unit}  # type: ignore[operator]
+    return _Num(
+        claim=claim,
+        value=value,
+        low=float(low),
+        high=float(high),
+        exact=exact,
+        unit=unit,
+        subject=q.subject,
+        tokens=frozenset(tokens),
+        context=_context(article, claim),
+        conversion=q.equivalent_of is not None,
+    )
+
+
+# --------------------------------------------------------------------------- alignment rules
+
+
+def numbers_agree(a: _Num, b: _Num, options: ReconcileOptions) -> bool:
+    """Bounds intersect, with a small relative tolerance ('about 28,500' agrees with 28,500)."""
+    tol = options.relative_tolerance / 2  # half on each side: two figures may differ by `relative_tolerance`
+    lo_a, hi_a = a.low - tol * abs(a.low), a.high + tol * abs(a.high)
+    lo_b, hi_b = b.low - tol * abs(b.low), b.high + tol * abs(b.high)
+    return not (hi_a < lo_b or hi_b < lo_a)
+
+
+def _capped(n: _Num) -> _Num:
+    if n.exact or (math.isfinite(n.low) and math.isfinite(n.high)) or n.value <= 0:
+        return n
+    low = n.low if math.isfinite(n.low) else n.value / OPEN_BOUND_REACH
+    high = n.high if math.isfinite(n.high) else n.value * OPEN_BOUND_REACH
+    return replace(n, low=low, high=high)
+
+
+def _same_subject(a: _Num, b: _Num, options: ReconcileOptions) -> bool:
+    if a.unit != b.unit or _jaccard(a.tokens, b.tokens) < options.subject_similarity:
+        return False
+    oa, ob = _outcomes(a.context | a.tokens), _outcomes(b.context | b.tokens)
+    return not (oa and ob and not oa & ob)
+
+
+def _distinctive_equal(a: _Num, b: _Num, options: ReconcileOptions) -> bool:
+    if a.unit != b.unit or a.value != b.value:
+        return False
+    oa, ob = _outcomes(a.context | a.tokens), _outcomes(b.context | b.tokens)
+    if oa and ob and not oa & ob:
+        return False
+    return abs(a.value) >= options.distinctive_value or not float(a.value).is_integer()
+
+
+def _can_join(seed: _Num, x: _Num, options: ReconcileOptions) -> bool:
+    """Agreeing bounds, but an open bound ('more than 7,200') only reaches figures of its size."""
+    if not numbers_agree(_capped(seed), _capped(x), options):
+        return False
+    return _same_subject(seed, x, options) or _distinctive_equal(seed, x, options)
+
+
+def _can_conflict(a: _Num, b: _Num, options: ReconcileOptions) -> bool:
+    """Strict: same unit and subject, similar sentence context, disjoint bounds, no conversions."""
+    if a.claim.article_id == b.claim.article_id or a.conversion or b.conversion:
+        return False
+    if not a.unit or not _same_subject(a, b, options) or numbers_agree(a, b, options):
+        return False
+    ca, cb = a.context - a.tokens - b.tokens, b.context - a.tokens - b.tokens  # the subject is compared above
+    return not (ca and cb and _jaccard(ca, cb) < options.context_similarity)
+
+
+def _quote_narrative_aligned(qn: _Num, nn: _Num, options: ReconcileOptions) -> bool:
+    if qn.unit != nn.unit or not qn.unit or numbers_agree(qn, nn, options):
+        return False
+    if _jaccard(qn.tokens, nn.tokens) >= options.subject_similarity:
+        return True
+    extra_q, extra_n = qn.tokens - {qn.unit}, nn.tokens - {nn.unit}
+    return _is_counted(qn.unit) and (not extra_q or not extra_n)
+
+
+def _parse_day(value: str) -> tuple[str, str, str] | None:
+    m = _DAY.match(value[:10])
+    return (m.group(1), m.group(2), m.group(3)) if m else None
+
+
+def date_compatible(a: str, b: str) -> bool:
+    """TIMEX3 values agree where both are specified: XXXX-08-25 ~ 2025-08-25, 2025-08 ~ 2025-08-26."""
+    if a == b:
+        return True
+    if _DAY.match(a[:10]) and _DAY.match(b[:10]):
+        a, b = a[:10], b[:10]  # the time of day (T14:00, TNI) is not compared
+    n = min(len(a), len(b))
+    return all(ca == cb or "X" in (ca, cb) for ca, cb in zip(a[:n], b[:n], strict=True))
+
+
+def _same_grain(a: str, b: str) -> bool:
+    """'later this year' (2025) is not the same report as 'on Tuesday' (2025-08-26)."""
+    return bool(_DAY.match(a[:10])) == bool(_DAY.match(b[:10]))
+
+
+def _day_distance(a: str, b: str) -> int | None:
+    """Days between two day-precision values (a missing year borrows the other's)."""
+    pa, pb = _parse_day(a), _parse_day(b)
+    if pa is None or pb is None or "X" in pa[1] + pa[2] + pb[1] + pb[2]:
+        return None
+    ya = pa[0] if "X" not in pa[0] else pb[0]
+    yb = pb[0] if "X" not in pb[0] else pa[0]
+    if "X" in ya or "X" in yb:
+        ya = yb = "2000"
+    try:
+        da = date(int(ya), int(pa[1]), int(pa[2]))
+        db = date(int(yb), int(pb[1]), int(pb[2]))
+    except ValueError:
+        return None
+    return abs((da - db).days)
+
+
+def _specificity(value: str) -> int:
+    return sum(ch.isdigit() for ch in value)
+
+
+def _split_names(names: Iterable[str]) -> list[str]:
+    """'Stroud and Ulver' names two participants."""
+    out: list[str] = []
+    for name in names:
+        out += [p.strip() for p in re.split(r",|\s+and\s+|\s*&\s*", name or "") if p.strip()]
+    return out
+
+
+def _participant_key(name: str) -> str:
+    """'the White House' ~ 'White House', 'Lee’s' ~ 'Lee', 'U.S.' ~ 'US'."""
+    key = re.sub(r"[’']s$", "", name.strip())
+    key = re.sub(r"^the\s+", "", key, flags=re.IGNORECASE)
+    return " ".join(key.replace(".", "").lower().split())
+
+
+def _events_aligned(a: _Ev, b: _Ev) -> bool:
+    """Same kind of event with the same people: two shared participants, or one side inside the other."""
+    if a.trigger != b.trigger:
+        return False
+    pa, pb = a.participants, b.participants
+    if not pa and not pb:
+        return True
+    shared = pa & pb
+    if not shared:
+        return False
+    return len(shared) >= 2 or pa <= pb or pb <= pa or _jaccard(pa, pb) >= 0.5
+
+
+def _quotes_same(a: _Qt, b: _Qt, options: ReconcileOptions) -> bool:
+    if fuzz.ratio(a.norm, b.norm) >= options.quote_similarity:
+        return True
+    short = min(len(a.norm), len(b.norm))
+    return short >= 25 and fuzz.partial_ratio(a.norm, b.norm) >= options.quote_similarity
+
+
+def _statements_same(a: _Qt, b: _Qt, options: ReconcileOptions) -> bool:
+    if a.speaker != b.speaker:
+        return False
+    return fuzz.token_set_ratio(a.norm, b.norm) >= options.statement_similarity
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+def _greedy(items: list, can_join, distance=None, bucket=None) -> list[list]:
+    """Seed-based clustering: each item joins the nearest group whose seed accepts it.
+
+    `bucket` (e.g. the unit) limits the candidates to groups that could accept at all,
+    which keeps large stories near-linear.
+    """
+    groups: list[list] = []
+    by_bucket: dict[object, list[list]] = defaultdict(list)
+    for item in items:
+        key = bucket(item) if bucket is not None else None
+        accepting = [g for g in by_bucket[key] if can_join(g[0], item)]
+        if not accepting:
+            group = [item]
+            groups.append(group)
+            by_bucket[key].append(group)
+            continue
+        if distance is not None:
+            accepting.sort(key=lambda g: distance(g[0], item))
+        accepting[0].append(item)
+    return groups
+
+
+def _unit_of(n: _Num) -> str | None:
+    return n.unit
+
+
+def _num_distance(a: _Num, b: _Num) -> float:
+    if a.value > 0 and b.value > 0:
+        return abs(math.log(a.value / b.value))
+    return abs(a.value - b.value)
+
+
+def _mentions(claims: Iterable[tuple[_Claim, object]]) -> tuple[Mention, ...]:
+    seen: dict[tuple[str, int, int], Mention] = {}
+    for claim, value in claims:
+        key = (claim.article_id, claim.start, claim.end)
+        if key not in seen:
+            seen[key] = Mention(claim.article_id, claim.start, claim.end, claim.text, claim.sentence, value)
+    return tuple(sorted(seen.values(), key=lambda m: (m.article_id, m.start, m.end)))
+
+
+def _sources(mentions: Iterable[Mention], keys: Mapping[str, str]) -> int:
+    return len({keys.get(m.article_id, m.article_id) for m in mentions})
+
+
+def _span(claim: _Claim) -> Span:
+    return Span(claim.article_id, claim.start, claim.end, claim.text)
+
+
+def _evidence(claims: Iterable[_Claim], by_id: Mapping[str, Article]) -> list[Span]:
+    """The figure itself and the sentence that states it."""
+    out: list[Span] = []
+    for c in claims:
+        out.append(_span(c))
+        if c.sentence is not None and c.sentence != (c.start, c.end):
+            s, e = c.sentence
+            art = by_id[c.article_id]
+            if 0 <= s < e <= len(art.text) and art.text[s:e].strip():
+                out.append(_article_span(art, s, e))
+    return out
+
+
+def _article_span(article: Article, start: int, end: int) -> Span:
+    return Span(article.id, start, end, article.text[start:end])
+
+
+@dataclass
+class _Draft:
+    """A fact under construction (status is settled once conflicts are known)."""
+
+    kind: str
+    text: str
+    mentions: tuple[Mention, ...]
+    value: object = None
+    unit: str | None = None
+    subject: str | None = None
+    date: str | None = None
+    speaker: str | None = None
+    note: str | None = None
+    conflicting: bool = False
+    order: tuple = ()
+
+    @property
+    def id(self) -> str:
+        keys = tuple((m.article_id, m.start, m.end) for m in self.mentions)
+        return content_id(self.kind, self.value, self.unit, self.date, self.speaker, keys, prefix="f")
+
+
+def _order(claims: Iterable[_Claim]) -> tuple[int, int]:
+    return min((c.order, c.start) for c in claims)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def reconcile(
+    articles: Sequence[Article],
+    extractions: Mapping[str, Extraction],
+    duplicates: Mapping[str, DuplicateInfo],
+    options: ReconcileOptions,
+) -> tuple[tuple[Fact, ...], tuple[Conflict, ...]]:
+    """Facts (with status and independent-source counts) and conflicts for one story."""
+    ordered = sorted({a.id: a for a in articles}.values(), key=lambda a: (a.published or "9999", a.id))
+    by_id = {a.id: a for a in ordered}
+    keys = independence_keys(ordered, duplicates)
+    narrative, quoted, events, quotes = _collect(ordered, extractions)
+
+    drafts: list[_Draft] = []
+    conflicts: list[tuple[str, str, list[tuple[object, list[_Claim], list[Span]]], list[_Draft]]] = []
+
+    # ---- quantities
+    def precision(n: _Num) -> tuple:
+        width = n.high - n.low
+        return (not n.exact, width if math.isfinite(width) else math.inf, n.claim.order, n.claim.start)
+
+    num_groups = _greedy(
+        sorted(narrative, key=precision), lambda s, x: _can_join(s, x, options), _num_distance, _unit_of
+    )
+    num_drafts: list[_Draft] = []
+    for group in num_groups:
+        seed = group[0]
+        text = seed.claim.text
+        if seed.subject and seed.subject.lower() not in text.lower():
+            text = f"{text} ({seed.subject})"
+        num_drafts.append(
+            _Draft(
+                kind="quantity",
+                text=text,
+                mentions=_mentions((n.claim, _plain_value(n.value)) for n in group),
+                value=_plain_value(seed.value),
+                unit=seed.unit,
+                subject=seed.subject,
+                order=_order(n.claim for n in group),
+            )
+        )
+    drafts.extend(num_drafts)
+    _number_conflicts(num_groups, num_drafts, by_id, options, conflicts)
+
+    # ---- quotes inside direct quotes vs narrative figures
+    q_groups = _greedy(
+        sorted(quoted, key=precision), lambda s, x: _can_join(s, x, options), _num_distance, _unit_of
+    )
+    for qg in q_groups:
+        for ng, nd in zip(num_groups, num_drafts, strict=True):
+            pairs = [(q, n) for q in qg for n in ng if _quote_narrative_aligned(q, n, options)]
+            if not pairs:
+                continue
+            nd.conflicting = True
+            conflicts.append(
+                (
+                    "quote_vs_narrative",
+                    f"a quote says {_amount(qg[0])} but the narrative says {_amount(ng[0])}",
+                    [
+                        (
+                            _plain_value(qg[0].value),
+                            [q.claim for q in qg],
+                            _evidence((q.claim for q in qg), by_id),
+                        ),
+                        (
+                            _plain_value(ng[0].value),
+                            [n.claim for n in ng],
+                            _evidence((n.claim for n in ng), by_id),
+                        ),
+                    ],
+                    [nd],
+                )
+            )
+
+    # ---- dated events
+    def ev_rank(e: _Ev) -> tuple:
+        return (-_specificity(e.date), e.claim.order, e.claim.start)
+
+    ev_groups = _greedy(
+        sorted(events, key=ev_rank),
+        lambda s, x: (
+            _events_aligned(s, x) and _same_grain(s.date, x.date) and date_compatible(s.date, x.date)
+        ),
+        bucket=lambda e: e.trigger,
+    )
+    ev_drafts = []
+    for group in ev_groups:
+        seed = group[0]
+        ev_drafts.append(
+            _Draft(
+                kind="event",
+                text=seed.claim.text.strip(),
+                mentions=_mentions((e.claim, e.date) for e in group),
+                value=seed.trigger,
+                date=seed.date,
+                subject=", ".join(seed.names) or None,
+                order=_order(e.claim for e in group),
+            )
+        )
+    drafts.extend(ev_drafts)
+    _date_conflicts(ev_groups, ev_drafts, by_id, options, conflicts)
+
+    # ---- direct quotes and indirect statements
+    direct = sorted(
+        (q for q in quotes if q.direct), key=lambda q: (-len(q.norm), q.claim.order, q.claim.start)
+    )
+    qt_groups = _greedy(direct, lambda s, x: _quotes_same(s, x, options))
+    for group in qt_groups:
+        draft = _quote_draft("quote", group)
+        drafts.append(draft)
+        _speaker_conflict(group, draft, by_id, conflicts)
+    indirect = sorted(
+        (q for q in quotes if not q.direct and q.speaker),
+        key=lambda q: (-len(q.norm), q.claim.order, q.claim.start),
+    )
+    for group in _greedy(indirect, lambda s, x: _statements_same(s, x, options), bucket=lambda q: q.speaker):
+        drafts.extend(_statement_drafts(group, by_id, options, conflicts))
+
+    return _finish(drafts, conflicts, keys)
+
+
+def _quote_draft(kind: str, group: list[_Qt]) -> _Draft:
+    names = [q.speaker_name for q in group if q.speaker_name]
+    counts: dict[str, int] = defaultdict(int)
+    for q in group:
+        if q.speaker:
+            counts[q.speaker] += 1
+    speaker = sorted(counts, key=lambda s: (-counts[s], -len(s), s))[0] if counts else None
+    if speaker is None and names:
+        speaker = sorted(names, key=lambda s: (-len(s), s))[0]
+    return _Draft(
+        kind=kind,
+        text=group[0].claim.text,
+        mentions=_mentions((q.claim, q.speaker) for q in group),
+        speaker=speaker,
+        order=_order(q.claim for q in group),
+    )
+
+
+def _number_conflicts(groups, drafts, by_id, options, conflicts) -> None:
+    """Disjoint figures on one subject: a conflict on the same day, an update across days."""
+    articles_in = [{n.claim.article_id for n in g} for g in groups]
+    edges: dict[tuple[int, int], str] = {}
+    for i in range(len(groups)):
+        for j in range(i + 1, len(groups)):
+            if groups[i][0].unit != groups[j][0].unit:
+                continue
+            kind = None
+            for a in groups[i]:
+                for b in groups[j]:
+                    if b.claim.article_id in articles_in[i] or a.claim.article_id in articles_in[j]:
+                        continue
+                    if not _can_conflict(a, b, options):
+                        continue
+                    pa, pb = a.claim.published, b.claim.published
+                    kind = (kind or "update") if pa and pb and pa != pb else "number"
+            if kind:
+                edges[(i, j)] = kind
+    for (i, j), kind in sorted(edges.items()):
+        gi, gj = groups[i], groups[j]
+        if kind == "update":
+            first, later = (gi, gj) if _latest(gi) <= _latest(gj) else (gj, gi)
+            d_later = drafts[j] if later is gj else drafts[i]
+            note = (
+                f"update: {_fmt_number(first[0].value)} -> {_fmt_number(later[0].value)} "
+                f"between {_earliest(first)} and {_earliest(later)}"
+            )
+            d_later.note = note if d_later.note is None else f"{d_later.note}; {note}"
+            continue
+        drafts[i].conflicting = drafts[j].conflicting = True
+        subject = gi[0].subject or gi[0].unit or "figure"
+        conflicts.append(
+            (
+                "number",
+                f"{subject}: {_amount(gi[0])} vs {_amount(gj[0])}",
+                [
+                    (_plain_value(g[0].value), [n.claim for n in g], _evidence((n.claim for n in g), by_id))
+                    for g in (gi, gj)
+                ],
+                [drafts[i], drafts[j]],
+            )
+        )
+
+
+def _latest(group: list[_Num]) -> str:
+    return max(n.claim.published or "" for n in group)
+
+
+def _earliest(group: list[_Num]) -> str:
+    return min((n.claim.published for n in group if n.claim.published), default="?")
+
+
+def _date_conflicts(groups, drafts, by_id, options, conflicts) -> None:
+    """One event, two incompatible day-precision dates, close enough to be the same event."""
+    articles_in = [{e.claim.article_id for e in g} for g in groups]
+    for i in range(len(groups)):
+        for j in range(i + 1, len(groups)):
+            hit = False
+            for a in groups[i]:
+                for b in groups[j]:
+                    if a.claim.article_id == b.claim.article_id:
+                        continue
+                    if b.claim.article_id in articles_in[i] or a.claim.article_id in articles_in[j]:
+                        continue
+                    if not _events_aligned(a, b) or date_compatible(a.date, b.date):
+                        continue
+                    dist = _day_distance(a.date, b.date)
+                    if dist is not None and 0 < dist <= options.date_window_days:
+                        hit = True
+            if not hit:
+                continue
+            drafts[i].conflicting = drafts[j].conflicting = True
+            sides = []
+            for g, d in ((groups[i], drafts[i]), (groups[j], drafts[j])):
+                evidence = []
+                for e in g:
+                    art = by_id[e.claim.article_id]
+                    ts, te = e.timex
+                    if 0 <= ts < te <= len(art.text):
+                        evidence.append(_article_span(art, ts, te))
+                    evidence.append(_span(e.claim))
+                sides.append((d.date, [e.claim for e in g], evidence))
+            conflicts.append(
+                (
+                    "date",
+                    f"{groups[i][0].trigger} ({drafts[i].subject or 'event'}): "
+                    f"{drafts[i].date} vs {drafts[j].date}",
+                    sides,
+                    [drafts[i], drafts[j]],
+                )
+            )
+
+
+_NEGATION = re.compile(r"\b(?:not|never|no|cannot|nobody|nothing|neither|nor)\b|n't\b|n’t\b", re.IGNORECASE)
+
+
+def _negated(q: _Qt) -> bool:
+    return bool(_NEGATION.search(q.claim.text))
+
+
+def _statement_drafts(group: list[_Qt], by_id, options: ReconcileOptions, conflicts) -> list[_Draft]:
+    """One speaker, the same content, opposite polarity in different articles: a statement conflict."""
+    positive = [q for q in group if not _negated(q)]
+    negative = [q for q in group if _negated(q)]
+    if not positive or not negative:
+        return [_quote_draft("statement", group)]
+    pos_articles = {q.claim.article_id for q in positive}
+    neg_articles = {q.claim.article_id for q in negative}
+    stripped = [_NEGATION.sub(" ", side[0].norm) for side in (positive, negative)]
+    if (
+        pos_articles == neg_articles
+        or pos_articles & neg_articles
+        or fuzz.token_sort_ratio(*stripped) < options.statement_similarity
+    ):
+        return [_quote_draft("statement", group)]
+    drafts = [_quote_draft("statement", positive), _quote_draft("statement", negative)]
+    for d in drafts:
+        d.conflicting = True
+    sides = []
+    for side, label in ((positive, "affirms"), (negative, "denies")):
+        evidence = [_span(q.claim) for q in side]
+        sides.append((label, [q.claim for q in side], evidence))
+    conflicts.append(
+        (
+            "statement",
+            f"{drafts[0].speaker or 'the same speaker'} is reported both affirming and denying: "
+            f"{' '.join(positive[0].claim.text.split())[:120]}",
+            sides,
+            drafts,
+        )
+    )
+    return drafts
+
+
+def _speaker_conflict(group: list[_Qt], draft: _Draft, by_id, conflicts) -> None:
+    """The same words attributed to different people by different articles."""
+    by_speaker: dict[str, list[_Qt]] = defaultdict(list)
+    for q in group:
+        if q.speaker:
+            by_speaker[q.speaker].append(q)
+    if len(by_speaker) < 2:
+        return
+    arts = {s: {q.claim.article_id for q in qs} for s, qs in by_speaker.items()}
+    speakers = sorted(by_speaker)
+    if all(arts[a] == arts[b] for a in speakers for b in speakers):
+        return  # one article naming two speakers for one quote is an extraction problem, not a dispute
+    draft.conflicting = True
+    sides = []
+    for s in speakers:
+        evidence = []
+        for q in by_speaker[s]:
+            evidence.append(_span(q.claim))
+            if q.speaker_evidence:
+                art = by_id[q.claim.article_id]
+                ss, se = q.speaker_evidence
+                if 0 <= ss < se <= len(art.text):
+                    evidence.append(_article_span(art, ss, se))
+        sides.append((s, [q.claim for q in by_speaker[s]], evidence))
+    conflicts.append(
+        ("speaker", f"the same quote is attributed to {' and to '.join(speakers)}", sides, [draft])
+    )
+
+
+def _finish(drafts: list[_Draft], raw_conflicts, keys: Mapping[str, str]):
+    kind_rank = {"event": 0, "quantity": 1, "quote": 2, "statement": 3}
+    drafts = sorted(drafts, key=lambda d: (kind_rank[d.kind], d.order, d.id))
+    facts = []
+    for d in drafts:
+        n = _sources(d.mentions, keys)
+        status = "conflicting" if d.conflicting else ("corroborated" if n >= 2 else "single_source")
+        facts.append(
+            Fact(
+                id=d.id,
+                kind=d.kind,  # type: ignore[arg-type]
+                text=d.text,
+                status=status,  # type: ignore[arg-type]
+                independent_sources=n,
+                mentions=d.mentions,
+                value=d.value,
+                unit=d.unit,
+                subject=d.subject,
+                date=d.date,
+                speaker=d.speaker,
+                note=d.note,
+            )
+        )
+    conflicts = []
+    for kind, description, sides, fact_drafts in raw_conflicts:
+        out_sides = []
+        for value, claims, evidence in sides:
+            ids = tuple(sorted({c.article_id for c in claims}))
+            uniq = tuple(sorted(set(evidence), key=lambda s: (s.article_id, s.start, s.end)))
+            out_sides.append(ConflictSide(value=value, article_ids=ids, evidence=uniq))
+        fact_ids = tuple(sorted({d.id for d in fact_drafts}))
+        cid = content_id(kind, fact_ids, tuple((s.value, s.article_ids) for s in out_sides), prefix="c")
+        conflicts.append(
+            Conflict(id=cid, kind=kind, description=description, sides=tuple(out_sides), fact_ids=fact_ids)
+        )
+    conflicts.sort(
+        key=lambda c: (c.kind, c.sides[0].evidence[0].article_id if c.sides[0].evidence else "", c.id)
+    )
+    return tuple(facts), tuple(conflicts)
