@@ -1,0 +1,111 @@
+"""Words per second of the whole extraction stage (spaCy parse + every extractor) on ECB+ texts.
+
+    .venv/bin/python bench/extract_speed.py [--quick] [--n-process 2]
+
+Runs `newsdesk.nlp.pipeline.annotate` over cleaned ECB+ articles with
+n_process 1 and 2 and reports words/s and peak RSS (each setting in its own
+process). Target (issue 5): >= 10,000 words/s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ECB = ROOT.parent / "shared" / "bench" / "ecbplus" / "docs.jsonl"
+
+
+def _articles(limit: int):
+    from newsdesk.records import Article
+
+    out = []
+    with ECB.open(encoding="utf-8") as f:
+        for line in f:
+            doc = json.loads(line)
+            text = doc["text"].split("\n", 1)[1] if doc.get("url") and "\n" in doc["text"] else doc["text"]
+            out.append(
+                Article(
+                    id=doc["doc_id"],
+                    path=doc["doc_id"],
+                    fmt="jsonl",
+                    text=text,
+                    title=None,
+                    title_source="absent",
+                    published=None,
+                    published_source="absent",
+                    body_segments=((0, len(text)),),
+                    body_span=(0, len(text)),
+                    word_count=len(text.split()),
+                )
+            )
+            if len(out) >= limit:
+                break
+    return out
+
+
+def child(limit: int, n_process: int) -> dict[str, float]:
+    from newsdesk.nlp.pipeline import annotate, load_nlp
+    from newsdesk.options import NlpOptions
+
+    articles = _articles(limit)
+    load_nlp()
+    words = sum(a.word_count for a in articles)
+    t0 = time.perf_counter()
+    n = sum(1 for _ in annotate(articles, NlpOptions(n_process=n_process, batch_size=32)))
+    dt = time.perf_counter() - t0
+    return {
+        "articles": n,
+        "words": words,
+        "seconds": round(dt, 2),
+        "words_per_s": round(words / dt),
+        "peak_rss_mib": round(
+            max(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+            )
+            / 1024,
+            1,
+        ),
+    }
+
+
+def run(quick: bool = False) -> dict[str, object]:
+    limit = 120 if quick else 982
+    rows = {}
+    for n_process in (1, 2):  # 2 = our worker processes (parse + extractors)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", str(limit), str(n_process)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows[f"n_process={n_process}"] = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(
+        f"{'setting':<14}{'articles':>9}{'words':>9}{'seconds':>9}{'words/s':>9}{'peak RSS MiB':>14}  target"
+    )
+    for k, r in rows.items():
+        print(
+            f"{k:<14}{r['articles']:>9}{r['words']:>9}{r['seconds']:>9}{r['words_per_s']:>9}{r['peak_rss_mib']:>14}  >= 10,000 words/s"
+        )
+    best = max(r["words_per_s"] for r in rows.values())
+    return {"rows": rows, "best_words_per_s": best, "target": 10_000, "pass": best >= 10_000}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--child", nargs=2, type=int)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(*args.child)))
+    else:
+        result = run(args.quick)
+        out = ROOT / "bench" / "results"
+        out.mkdir(exist_ok=True)
+        (out / "extract_speed.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -1,0 +1,326 @@
+"""The `newsdesk` command line: thin wrappers that parse, call one library function, and print."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .options import Options
+from .pipeline import ProgressFn
+
+app = typer.Typer(
+    name="newsdesk",
+    help=(
+        "Read many news articles about the same events and report what they agree on, "
+        "where they contradict each other, and which copies are not independent sources."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+DEFAULT_DB = os.environ.get("NEWSDESK_DB", "sqlite:///newsdesk.db")
+DbOpt = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        help="Store URL: sqlite:///path.db (default, env NEWSDESK_DB) or postgresql+psycopg://user@host/db",
+    ),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print a machine-readable JSON summary instead of tables.")
+]
+PathsArg = Annotated[
+    list[str], typer.Argument(help="Files, folders (read recursively) or glob patterns.", show_default=False)
+]
+
+
+def _options(db: str) -> Options:
+    return Options(db_url=_db_url(db))
+
+
+def _db_url(db: str) -> str:
+    """Accept a bare file path as a SQLite database."""
+    return db if "://" in db else f"sqlite:///{db}"
+
+
+def _open_store(db: str) -> Any:
+    from .store import Store
+
+    return Store(_db_url(db))
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[ProgressFn]:
+    """A rich progress bar on a terminal; silent otherwise (logs and --json stay clean)."""
+    if not enabled or not err.is_terminal:
+        yield lambda stage, done, total: None
+        return
+    with Progress(
+        TextColumn("{task.description:>9}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"newsdesk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """newsdesk: cross-source news analysis."""
+
+
+def _summary(report: Any) -> dict[str, Any]:
+    stories = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "articles": len(s.article_ids),
+            "facts": len(s.facts),
+            "corroborated": sum(1 for f in s.facts if f.status == "corroborated"),
+            "conflicts": len(s.conflicts),
+        }
+        for s in report.stories
+    ]
+    return {
+        "articles": len(report.articles),
+        "stories": stories,
+        "copies": sum(1 for a in report.articles if a.duplicate is not None),
+        "flags": sum(len(a.flags) for a in report.articles),
+        "errors": [{"path": e.path, "stage": e.stage, "message": e.message} for e in report.errors],
+        "stats": dict(report.stats),
+    }
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    table = Table(title="Stories", show_lines=False)
+    for col, kw in (
+        ("story", {"overflow": "fold", "max_width": 60}),
+        ("articles", {"justify": "right"}),
+        ("facts", {"justify": "right"}),
+        ("corroborated", {"justify": "right"}),
+        ("conflicts", {"justify": "right"}),
+        ("id", {"style": "dim"}),
+    ):
+        table.add_column(col, **kw)
+    for s in summary["stories"]:
+        table.add_row(
+            s["title"],
+            str(s["articles"]),
+            str(s["facts"]),
+            str(s["corroborated"]),
+            str(s["conflicts"]),
+            s["id"],
+        )
+    out.print(table)
+    out.print(
+        f"{summary['articles']} articles, {len(summary['stories'])} stories, "
+        f"{summary['copies']} copies, {summary['flags']} warnings, {len(summary['errors'])} errors"
+    )
+
+
+def _report_errors(errors: list[dict[str, Any]], as_json: bool) -> None:
+    if errors and not as_json:
+        err.print(f"[yellow]warning:[/] {len(errors)} input(s) could not be used:")
+        for e in errors[:20]:
+            err.print(f"  [{e['stage']}] {e['path']}: {e['message']}", markup=False, highlight=False)
+        if len(errors) > 20:
+            err.print(f"  ... and {len(errors) - 20} more (see report.json 'errors')")
+
+
+@app.command()
+def analyze(
+    paths: PathsArg,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder for report.json and report.html.")
+    ] = Path("out"),
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Analyze articles: write OUTPUT/report.json and OUTPUT/report.html.
+
+    Exits 0 when at least one article was read (bad inputs are listed as errors),
+    1 when nothing at all could be read.
+    """
+    from .pipeline import analyze_paths
+    from .render.html import write_html
+    from .render.json import write_report
+
+    options = _options(db)
+    with _progress(not as_json) as progress:
+        report = analyze_paths(paths, options, progress=progress)
+    output.mkdir(parents=True, exist_ok=True)
+    write_report(report, output / "report.json")
+    write_html(report, output / "report.html")
+    summary = _summary(report)
+    summary["report_json"] = str(output / "report.json")
+    summary["report_html"] = str(output / "report.html")
+    if as_json:
+        out.print_json(json.dumps(summary))
+    else:
+        _print_summary(summary)
+        out.print(f"report: [bold]{output / 'report.html'}[/] (data: {output / 'report.json'})")
+    _report_errors(summary["errors"], as_json)
+    if not report.articles:
+        err.print("error: no article could be read")
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Add articles to the store (dedup, annotate, assign to stories) without writing a report."""
+    from .pipeline import ingest_paths
+
+    options = _options(db)
+    with _open_store(db) as store, _progress(not as_json) as progress:
+        state = ingest_paths(paths, options, store, progress)
+    summary = {
+        "articles": len(state.articles),
+        "new": len(state.new_ids),
+        "errors": [{"path": e.path, "stage": e.stage, "message": e.message} for e in state.errors],
+    }
+    if as_json:
+        out.print_json(json.dumps(summary))
+    else:
+        out.print(f"{summary['articles']} articles read, {summary['new']} new in the store")
+    _report_errors(summary["errors"], as_json)
+    if not state.articles:
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder for report.json and report.html.")
+    ] = Path("out"),
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a report over every article in the store."""
+    from .pipeline import report_for
+    from .render.html import write_html
+    from .render.json import write_report
+
+    with _open_store(db) as store:
+        rep = report_for(store, None, _options(db))
+    output.mkdir(parents=True, exist_ok=True)
+    write_report(rep, output / "report.json")
+    write_html(rep, output / "report.html")
+    summary = _summary(rep)
+    if as_json:
+        out.print_json(json.dumps(summary))
+    else:
+        _print_summary(summary)
+        out.print(f"report: [bold]{output / 'report.html'}[/]")
+
+
+@app.command()
+def extract(
+    paths: PathsArg,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="One JSON object per line (default: a JSON array).")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Per-article extractions (timexes, quantities, quotes, entities) before any cross-article reasoning."""
+    from .pipeline import extract_paths
+    from .render.extractions import extraction_to_dict
+
+    with _progress(output is not None) as progress:
+        results, errors = extract_paths(paths, Options(), progress)
+    records = [extraction_to_dict(a, x) for a, x in results]
+    text = (
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        if jsonl
+        else json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    )
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    _report_errors([{"path": e.path, "stage": e.stage, "message": e.message} for e in errors], False)
+    if not results:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stories(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """List the stories in the store."""
+    with _open_store(db) as store:
+        rows = store.list_stories()
+    if as_json:
+        out.print_json(json.dumps([r._asdict() for r in rows]))
+        return
+    table = Table(title="Stories")
+    for col in ("id", "title", "articles", "first seen", "last seen", "conflicts"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(*(str(x) if x is not None else "-" for x in r))
+    out.print(table)
+
+
+@app.command()
+def show(story_id: str, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+    """Show one story's dossier in the terminal: conflicts first, then facts, timeline, quotes, summary."""
+    from .dossier import terminal
+    from .records import to_dict
+
+    with _open_store(db) as store:
+        story = store.get_story(story_id)
+        if story is None:
+            err.print(f"error: no story {story_id!r} in {db} (see `newsdesk stories`)")
+            raise typer.Exit(2)
+        articles = store.get_articles(list(story.article_ids))
+    if as_json:
+        out.print_json(json.dumps(to_dict(story)))
+    else:
+        out.print(terminal(story, articles))
+
+
+@app.command("export-text")
+def export_text(article_id: str, db: DbOpt = DEFAULT_DB) -> None:
+    """Print an article's normalized text: the text every span in report.json indexes."""
+    with _open_store(db) as store:
+        text = store.article_text(article_id)
+    if text is None:
+        err.print(f"error: no article {article_id!r} in {db}")
+        raise typer.Exit(2)
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,357 @@
+"""Stage orchestration: sources -> articles -> copies -> annotations -> stories -> report.
+
+Every stage is a pure function or an explicitly passed-in backend; this module
+only wires them, isolates failures per record (one bad article never sinks a
+batch), and makes re-runs cheap: articles and extractions are cached in the
+store by content hash, and the dedup index and story clusterer keep their
+state there, so a warm re-run of the same input re-annotates nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import NewsdeskError
+from .options import Options
+from .records import (
+    Article,
+    ArticleReport,
+    DuplicateInfo,
+    Extraction,
+    Flag,
+    ProcessingError,
+    RawDoc,
+    Report,
+    Story,
+)
+
+if TYPE_CHECKING:
+    from .store import Store
+
+ProgressFn = Callable[[str, int, int], None]
+"""progress(stage, done, total): called as work advances (total 0 when unknown)."""
+
+DEDUP_BLOB = "dedup-index"
+CLUSTER_BLOB = "story-clusterer"
+
+
+@dataclass
+class RunState:
+    """What one run gathered; turned into a Report at the end."""
+
+    articles: dict[str, Article] = field(default_factory=dict)  # this run's articles, input order
+    new_ids: set[str] = field(default_factory=set)
+    errors: list[ProcessingError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def publication_order(article: Article) -> tuple[str, str, str]:
+    """Articles are fed to the incremental stages oldest first; undated ones last."""
+    return (article.published or "9999-99-99", article.path, article.locator or "")
+
+
+@contextlib.contextmanager
+def _timed(state: RunState, stage: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        state.timings[stage] = state.timings.get(stage, 0.0) + time.perf_counter() - t0
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+# --------------------------------------------------------------------------- stages
+
+
+def read_articles(
+    paths: Sequence[str | Path], options: Options, state: RunState, progress: ProgressFn = _noop
+) -> None:
+    """Ingest and clean; every failure becomes a ProcessingError naming path and stage."""
+    from .clean import clean
+    from .ingest import iter_sources
+
+    n = 0
+    for item in iter_sources(paths, options.ingest):
+        if isinstance(item, ProcessingError):
+            state.errors.append(item)
+            continue
+        n += 1
+        try:
+            article = clean(item, options.ingest)
+        except NewsdeskError as exc:
+            state.errors.append(exc.to_record())
+            continue
+        except Exception as exc:  # a reader or cleaner bug must not sink the batch
+            state.errors.append(_unexpected(item, "clean", exc))
+            continue
+        state.articles.setdefault(article.id, article)
+        progress("read", n, 0)
+    state.counts["documents_read"] = n
+
+
+def _unexpected(raw: RawDoc, stage: str, exc: Exception) -> ProcessingError:
+    return ProcessingError(
+        path=raw.path, stage=stage, message=f"{type(exc).__name__}: {exc}", record=raw.locator
+    )
+
+
+def store_articles(store: Store, state: RunState) -> None:
+    """Persist articles; ids already stored are not new (idempotent ingestion)."""
+    known = store.has_articles(list(state.articles))
+    for article_id, article in state.articles.items():
+        if article_id not in known:
+            store.put_article(article)
+            state.new_ids.add(article_id)
+    state.counts["articles_new"] = len(state.new_ids)
+
+
+def annotate_missing(
+    store: Store, articles: Sequence[Article], options: Options, state: RunState, progress: ProgressFn = _noop
+) -> dict[str, Extraction]:
+    """Extractions for `articles`, from the cache where present, annotating only the rest."""
+    from .nlp.pipeline import ANNOTATOR_VERSION, annotate
+
+    cached = store.get_extractions([a.id for a in articles], ANNOTATOR_VERSION)
+    todo = [a for a in articles if a.id not in cached]
+    state.counts["annotated"] = len(todo)
+    state.counts["annotation_cache_hits"] = len(cached)
+    if not todo:
+        return dict(cached)
+    for done, (article, result) in enumerate(zip(todo, annotate(todo, options.nlp), strict=True), 1):
+        if isinstance(result, ProcessingError):
+            state.errors.append(result)
+        else:
+            store.put_extraction(result)
+            cached[article.id] = result
+        progress("annotate", done, len(todo))
+    return dict(cached)
+
+
+def find_copies(store: Store, articles: Sequence[Article], options: Options) -> dict[str, DuplicateInfo]:
+    """Feed new articles to the persistent dedup index, oldest first; return every known copy."""
+    from .dedup import DedupIndex
+
+    blob = store.load_blob(DEDUP_BLOB)
+    index = DedupIndex.from_bytes(blob, options.dedup) if blob else DedupIndex(options.dedup)
+    changed = False
+    for article in sorted(articles, key=publication_order):
+        info = index.add(article)
+        changed = True
+        if info is not None:
+            store.put_duplicate(info)
+    if changed:
+        store.save_blob(DEDUP_BLOB, index.to_bytes())
+    return store.get_duplicates()
+
+
+def assign_stories(
+    store: Store,
+    articles: Sequence[Article],
+    extractions: Mapping[str, Extraction],
+    duplicates: Mapping[str, DuplicateInfo],
+    options: Options,
+) -> dict[str, str]:
+    """Online story assignment of new articles; returns the store's full article -> story map."""
+    from .cluster import StoryClusterer
+
+    blob = store.load_blob(CLUSTER_BLOB)
+    clusterer = StoryClusterer.from_bytes(blob, options.cluster) if blob else StoryClusterer(options.cluster)
+    for article in sorted(articles, key=publication_order):
+        dup = duplicates.get(article.id)
+        clusterer.assign(article, extractions.get(article.id), dup.duplicate_of if dup else None)
+    if articles:
+        store.save_blob(CLUSTER_BLOB, clusterer.to_bytes())
+    assignments = {aid: sid for sid, members in clusterer.stories().items() for aid in members}
+    for article_id, story_id in assignments.items():
+        store.set_story(article_id, story_id)
+    return assignments
+
+
+def build_stories(
+    story_members: Mapping[str, Sequence[Article]],
+    extractions: Mapping[str, Extraction],
+    duplicates: Mapping[str, DuplicateInfo],
+    options: Options,
+    state: RunState,
+) -> list[Story]:
+    """One dossier per story; a failing story is reported, the others go on."""
+    from .dossier import build_story
+
+    stories: list[Story] = []
+    for story_id, members in story_members.items():
+        try:
+            stories.append(build_story(story_id, members, extractions, duplicates, options))
+        except Exception as exc:
+            state.errors.append(
+                ProcessingError(
+                    path=members[0].path if members else "",
+                    stage="dossier",
+                    message=f"{type(exc).__name__}: {exc}",
+                    record=story_id,
+                )
+            )
+    stories.sort(key=lambda s: (-len(s.article_ids), s.first_seen or "", s.id))
+    return stories
+
+
+def flag_all(
+    articles: Sequence[Article],
+    extractions: Mapping[str, Extraction],
+    duplicates: Mapping[str, DuplicateInfo],
+    story_of: Mapping[str, str | None],
+    options: Options,
+    state: RunState,
+) -> dict[str, tuple[Flag, ...]]:
+    from .flags import flag_articles
+
+    try:
+        return flag_articles(articles, extractions, duplicates, story_of, options)
+    except Exception as exc:
+        state.errors.append(ProcessingError(path="", stage="flags", message=f"{type(exc).__name__}: {exc}"))
+        return {}
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def ingest_paths(
+    paths: Sequence[str | Path], options: Options, store: Store, progress: ProgressFn = _noop
+) -> RunState:
+    """Add articles to the store: read, clean, dedup, annotate, assign stories. No report."""
+    state = RunState()
+    with _timed(state, "read"):
+        read_articles(paths, options, state, progress)
+    with _timed(state, "store"):
+        store_articles(store, state)
+    for error in state.errors:
+        store.put_error(error)
+    run_articles = list(state.articles.values())
+    new_articles = [state.articles[i] for i in state.articles if i in state.new_ids]
+    with _timed(state, "dedup"):
+        duplicates = find_copies(store, new_articles, options)
+    with _timed(state, "annotate"):
+        n_errors = len(state.errors)
+        extractions = annotate_missing(store, run_articles, options, state, progress)
+        for error in state.errors[n_errors:]:
+            store.put_error(error)
+    with _timed(state, "cluster"):
+        assign_stories(store, new_articles, extractions, duplicates, options)
+    state.counts["articles"] = len(run_articles)
+    return state
+
+
+def report_for(
+    store: Store,
+    article_ids: Iterable[str] | None,
+    options: Options,
+    state: RunState | None = None,
+    progress: ProgressFn = _noop,
+) -> Report:
+    """Build the report for the stories of `article_ids` (None: every stored article)."""
+    from .nlp.pipeline import ANNOTATOR_VERSION
+
+    state = state or RunState()
+    assignments = store.story_assignments()
+    wanted = list(article_ids) if article_ids is not None else [a.id for a in store.all_articles()]
+    story_ids = {assignments[a] for a in wanted if a in assignments}
+    member_ids = list(dict.fromkeys([*wanted, *(a for a, s in assignments.items() if s in story_ids)]))
+    articles = store.get_articles(member_ids)
+    ordered = [articles[i] for i in member_ids if i in articles]
+    with _timed(state, "load"):
+        extractions = store.get_extractions([a.id for a in ordered], ANNOTATOR_VERSION)
+        duplicates = store.get_duplicates()
+    members: dict[str, list[Article]] = {}
+    for article in sorted(ordered, key=publication_order):
+        sid = assignments.get(article.id)
+        if sid is not None:
+            members.setdefault(sid, []).append(article)
+    with _timed(state, "dossier"):
+        stories = build_stories(members, extractions, duplicates, options, state)
+    store.save_stories(stories)
+    story_of = {a.id: assignments.get(a.id) for a in ordered}
+    with _timed(state, "flags"):
+        flags = flag_all(ordered, extractions, duplicates, story_of, options, state)
+    reports = tuple(
+        ArticleReport(
+            article=a,
+            duplicate=duplicates.get(a.id),
+            story_id=story_of.get(a.id),
+            flags=flags.get(a.id, ()),
+        )
+        for a in ordered
+    )
+    stats = {
+        "articles": len(reports),
+        "stories": len(stories),
+        "facts": sum(len(s.facts) for s in stories),
+        "conflicts": sum(len(s.conflicts) for s in stories),
+        "copies": sum(1 for r in reports if r.duplicate is not None),
+        "errors": len(state.errors),
+        **{f"count_{k}": v for k, v in state.counts.items()},
+        **{f"seconds_{k}": round(v, 3) for k, v in state.timings.items()},
+    }
+    return Report(
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        options=options.public(),
+        articles=reports,
+        stories=tuple(stories),
+        errors=tuple(state.errors),
+        stats=stats,
+    )
+
+
+def analyze_paths(
+    paths: Sequence[str | Path],
+    options: Options | None = None,
+    store: Store | None = None,
+    progress: ProgressFn = _noop,
+) -> Report:
+    """The main job: articles at `paths` -> a Report over their stories.
+
+    `store` is the backend (SQLite by default, from `options.db_url`); pass one
+    in to share it, or let this function open and close its own.
+    """
+    options = options or Options()
+    own = store is None
+    if store is None:
+        from .store import Store
+
+        store = Store(options.db_url)
+    try:
+        t0 = time.perf_counter()
+        state = ingest_paths(paths, options, store, progress)
+        report = report_for(store, list(state.articles), options, state, progress)
+        return replace(report, stats={**report.stats, "seconds_total": round(time.perf_counter() - t0, 3)})
+    finally:
+        if own:
+            store.close()
+
+
+def extract_paths(
+    paths: Sequence[str | Path], options: Options | None = None, progress: ProgressFn = _noop
+) -> tuple[list[tuple[Article, Extraction]], list[ProcessingError]]:
+    """Per-article annotations without any cross-article stage and without a store."""
+    from .nlp.pipeline import annotate
+
+    options = options or Options()
+    state = RunState()
+    read_articles(paths, options, state, progress)
+    articles = list(state.articles.values())
+    results: list[tuple[Article, Extraction]] = []
+    for done, (article, result) in enumerate(zip(articles, annotate(articles, options.nlp), strict=True), 1):
+        if isinstance(result, ProcessingError):
+            state.errors.append(result)
+        else:
+            results.append((article, result))
+        progress("annotate", done, len(articles))
+    return results, state.errors

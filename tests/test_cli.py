@@ -1,0 +1,111 @@
+"""The command line as a user runs it: help, analyze, stories, show, export-text, extract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsdesk.cli import app
+
+from _articles import write_corpus
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["analyze"], ["ingest"], ["report"], ["extract"], ["stories"], ["show"], ["export-text"]]
+)
+def test_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+@pytest.fixture(scope="module")
+def analyzed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    tmp = tmp_path_factory.mktemp("cli")
+    corpus = write_corpus(tmp / "corpus")
+    db = tmp / "store.db"
+    result = runner.invoke(app, ["analyze", str(corpus), "-o", str(tmp / "out"), "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    return tmp / "out", db, json.loads(result.stdout)
+
+
+def test_analyze_writes_reports(analyzed: tuple[Path, Path, dict]) -> None:
+    out, _, summary = analyzed
+    assert summary["articles"] == 3
+    assert (out / "report.json").is_file() and (out / "report.html").is_file()
+    data = json.loads((out / "report.json").read_text())
+    assert data["schema_version"] == 1
+    from newsdesk.render.json import validate_report
+
+    validate_report(data)
+
+
+def test_spans_index_exported_text(analyzed: tuple[Path, Path, dict]) -> None:
+    out, db, _ = analyzed
+    data = json.loads((out / "report.json").read_text())
+    texts: dict[str, str] = {}
+    for article in data["articles"]:
+        result = runner.invoke(app, ["export-text", article["id"], "--db", str(db)])
+        assert result.exit_code == 0
+        texts[article["id"]] = result.stdout
+    checked = 0
+    for story in data["stories"]:
+        for fact in story["facts"]:
+            for m in fact["mentions"]:
+                start, end = m["span"]
+                assert texts[m["article_id"]][start:end] == m["text"]
+                checked += 1
+    assert checked > 0
+
+
+def test_stories_and_show(analyzed: tuple[Path, Path, dict]) -> None:
+    _, db, summary = analyzed
+    result = runner.invoke(app, ["stories", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["id"] for r in rows} >= {s["id"] for s in summary["stories"]}
+    story_id = summary["stories"][0]["id"]
+    shown = runner.invoke(app, ["show", story_id, "--db", str(db)])
+    assert shown.exit_code == 0, shown.output
+    missing = runner.invoke(app, ["show", "no-such-story", "--db", str(db)])
+    assert missing.exit_code == 2
+
+
+def test_rerun_adds_nothing(analyzed: tuple[Path, Path, dict], tmp_path: Path) -> None:
+    out, db, first = analyzed
+    corpus = out.parent / "corpus"
+    result = runner.invoke(
+        app, ["analyze", str(corpus), "-o", str(tmp_path / "again"), "--db", str(db), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    again = json.loads(result.stdout)
+    assert again["stats"]["count_articles_new"] == 0
+    assert again["stats"]["count_annotated"] == 0
+    assert {s["id"] for s in again["stories"]} == {s["id"] for s in first["stories"]}
+
+
+def test_extract_jsonl(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    result = runner.invoke(app, ["extract", str(corpus / "orchard.txt"), "--jsonl"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert len(records) == 1
+    rec = records[0]
+    assert rec["published"] == "2026-05-10"
+    for key in ("timexes", "quantities", "quotes", "entities"):
+        for item in rec[key]:
+            start, end = item["span"]
+            assert rec["text"][start:end] == item["text"]
+
+
+def test_nothing_readable_exits_nonzero(tmp_path: Path) -> None:
+    (tmp_path / "junk.bin").write_bytes(bytes(range(256)) * 20)
+    result = runner.invoke(
+        app, ["analyze", str(tmp_path), "-o", str(tmp_path / "out"), "--db", str(tmp_path / "s.db")]
+    )
+    assert result.exit_code == 1
