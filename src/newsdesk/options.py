@@ -17,6 +17,9 @@ class _Section(BaseModel):
 
 class IngestOptions(_Section):
     max_bytes: int = Field(20_000_000, description="files larger than this are refused (stage ingest)")
+    max_container_bytes: int = Field(
+        2_000_000_000, description="JSONL files holding many articles may be this large (WARC is streamed)"
+    )
     max_article_chars: int = Field(
         1_000_000, description="articles longer than this are refused (stage clean)"
     )
@@ -41,7 +44,9 @@ class DedupOptions(_Section):
         4, ge=1, description="containment index keeps shingle hashes divisible by this (1 in N sampled)"
     )
     max_posting: int = Field(
-        256, ge=1, description="sampled shingles seen in more articles than this are common phrases, not evidence"
+        256,
+        ge=1,
+        description="sampled shingles seen in more articles than this are common phrases, not evidence",
     )
     max_candidates: int = Field(20, ge=1, description="containment candidates verified per article")
 
@@ -58,17 +63,25 @@ class ClusterOptions(_Section):
     year_gap_max: int = Field(
         30, ge=1, description="years further apart than this are background history, not a mismatch"
     )
-    index_terms: int = Field(12, ge=1, description="salient features per article used to retrieve candidate stories")
+    index_terms: int = Field(
+        12, ge=1, description="salient features per article used to retrieve candidate stories"
+    )
     max_posting: int = Field(
-        200, ge=1, description="only the most recent stories under a feature are read, so assignment stays flat"
+        200,
+        ge=1,
+        description="only the most recent stories under a feature are read, so assignment stays flat",
     )
     centroid_terms: int = Field(300, ge=10, description="features kept per story centroid")
-    merge_candidates: int = Field(3, ge=0, description="runner-up stories checked for a merge after each join")
+    merge_candidates: int = Field(
+        3, ge=0, description="runner-up stories checked for a merge after each join"
+    )
     entity_weight: float = Field(2.2, description="weight of named-entity tokens relative to plain terms")
     time_weight: float = Field(1.6, description="weight of years and calendar dates the text refers to")
     number_weight: float = Field(1.0, description="weight of figures the text gives")
     batch_max_articles: int = Field(
-        4000, ge=2, description="batch mode clusters up to this many articles by average link, more in one pass"
+        4000,
+        ge=2,
+        description="batch mode clusters up to this many articles by average link, more in one pass",
     )
 
 

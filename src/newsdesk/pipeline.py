@@ -39,6 +39,7 @@ ProgressFn = Callable[[str, int, int], None]
 
 DEDUP_BLOB = "dedup-index"
 CLUSTER_BLOB = "story-clusterer"
+STORE_BATCH = 200
 
 
 @dataclass
@@ -106,12 +107,8 @@ def _unexpected(raw: RawDoc, stage: str, exc: Exception) -> ProcessingError:
 
 
 def store_articles(store: Store, state: RunState) -> None:
-    """Persist articles; ids already stored are not new (idempotent ingestion)."""
-    known = store.has_articles(list(state.articles))
-    for article_id, article in state.articles.items():
-        if article_id not in known:
-            store.put_article(article)
-            state.new_ids.add(article_id)
+    """Persist articles in one batch; ids already stored are not new (idempotent ingestion)."""
+    state.new_ids.update(store.put_articles(state.articles.values()))
     state.counts["articles_new"] = len(state.new_ids)
 
 
@@ -127,13 +124,18 @@ def annotate_missing(
     state.counts["annotation_cache_hits"] = len(cached)
     if not todo:
         return dict(cached)
+    batch: list[Extraction] = []
     for done, (article, result) in enumerate(zip(todo, annotate(todo, options.nlp), strict=True), 1):
         if isinstance(result, ProcessingError):
             state.errors.append(result)
         else:
-            store.put_extraction(result)
+            batch.append(result)
             cached[article.id] = result
+        if len(batch) >= STORE_BATCH:
+            store.put_extractions(batch)  # committed per batch: what was annotated stays stored
+            batch = []
         progress("annotate", done, len(todo))
+    store.put_extractions(batch)
     return dict(cached)
 
 
@@ -143,13 +145,9 @@ def find_copies(store: Store, articles: Sequence[Article], options: Options) -> 
 
     blob = store.load_blob(DEDUP_BLOB)
     index = DedupIndex.from_bytes(blob, options.dedup) if blob else DedupIndex(options.dedup)
-    changed = False
-    for article in sorted(articles, key=publication_order):
-        info = index.add(article)
-        changed = True
-        if info is not None:
-            store.put_duplicate(info)
-    if changed:
+    found = [info for a in sorted(articles, key=publication_order) if (info := index.add(a)) is not None]
+    if articles:
+        store.put_duplicates(found)
         store.save_blob(DEDUP_BLOB, index.to_bytes())
     return store.get_duplicates()
 
@@ -172,8 +170,8 @@ def assign_stories(
     if articles:
         store.save_blob(CLUSTER_BLOB, clusterer.to_bytes())
     assignments = {aid: sid for sid, members in clusterer.stories().items() for aid in members}
-    for article_id, story_id in assignments.items():
-        store.set_story(article_id, story_id)
+    if articles:
+        store.set_stories(assignments)
     return assignments
 
 
@@ -233,8 +231,7 @@ def ingest_paths(
         read_articles(paths, options, state, progress)
     with _timed(state, "store"):
         store_articles(store, state)
-    for error in state.errors:
-        store.put_error(error)
+    store.put_errors(state.errors)
     run_articles = list(state.articles.values())
     new_articles = [state.articles[i] for i in state.articles if i in state.new_ids]
     with _timed(state, "dedup"):
@@ -242,8 +239,7 @@ def ingest_paths(
     with _timed(state, "annotate"):
         n_errors = len(state.errors)
         extractions = annotate_missing(store, run_articles, options, state, progress)
-        for error in state.errors[n_errors:]:
-            store.put_error(error)
+        store.put_errors(state.errors[n_errors:])
     with _timed(state, "cluster"):
         assign_stories(store, new_articles, extractions, duplicates, options)
     state.counts["articles"] = len(run_articles)

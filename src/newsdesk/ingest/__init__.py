@@ -40,8 +40,17 @@ def iter_sources(paths: Sequence[str | Path], options: IngestOptions) -> Iterato
             yield item
             continue
         name = str(item)
+        if _is_warc(item):
+            # Web archives are routinely gigabytes: stream them; clean() bounds each record.
+            try:
+                with item.open("rb") as stream:
+                    yield from read_warc(name, stream)
+            except OSError as exc:
+                yield ProcessingError(name, STAGE, f"unreadable: {exc.strerror or exc}")
+            continue
+        limit = options.max_container_bytes if _is_container(item) else options.max_bytes
         try:
-            data = read_bytes(item, options.max_bytes)
+            data = read_bytes(item, limit)
         except OSError as exc:
             yield ProcessingError(name, STAGE, f"unreadable: {exc.strerror or exc}")
             continue
@@ -49,7 +58,7 @@ def iter_sources(paths: Sequence[str | Path], options: IngestOptions) -> Iterato
             yield ProcessingError(name, STAGE, str(exc))
             continue
         try:
-            fmt, data = payload(item, data, options.max_bytes)
+            fmt, data = payload(item, data, limit)
         except ValueError as exc:
             yield ProcessingError(name, STAGE, str(exc))
             continue
@@ -59,3 +68,24 @@ def iter_sources(paths: Sequence[str | Path], options: IngestOptions) -> Iterato
             yield ProcessingError(name, STAGE, f"{fmt}: {exc}")
         except Exception as exc:  # a reader bug on one file must not end the batch
             yield ProcessingError(name, STAGE, f"{fmt} reader failed: {type(exc).__name__}: {exc}")
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(8192)
+    except OSError:
+        return b""
+
+
+def _is_warc(path: Path) -> bool:
+    name = path.name.lower()
+    if name.endswith((".warc", ".warc.gz", ".arc", ".arc.gz")):
+        return path.is_file()
+    return path.is_file() and _head(path).startswith(b"WARC/")
+
+
+def _is_container(path: Path) -> bool:
+    """Files that hold many articles (JSONL) get the larger container limit."""
+    name = path.name.lower().removesuffix(".gz")
+    return name.endswith((".jsonl", ".ndjson"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
@@ -35,11 +36,15 @@ def _check_complete(record: ArcWarcRecord) -> None:
         raise TruncatedRecord(f"record {rec_id} is truncated ({missing} bytes missing)")
 
 
-def read_warc(path: str, data: bytes) -> Iterator[RawDoc | ProcessingError]:
-    """HTML response/resource records; records read before a malformation are kept."""
+def read_warc(path: str, data: bytes | BinaryIO) -> Iterator[RawDoc | ProcessingError]:
+    """HTML response/resource records; records read before a malformation are kept.
+
+    `data` may be the bytes or an open binary stream (large archives are streamed).
+    """
     n_ok = 0
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
-        for record in ArchiveIterator(io.BytesIO(data)):
+        for record in ArchiveIterator(stream):
             if record.rec_type not in ("response", "resource"):
                 _check_complete(record)
                 continue
