@@ -10,6 +10,7 @@ state there, so a warm re-run of the same input re-annotates nothing.
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import __version__
 from .errors import NewsdeskError
 from .options import Options
 from .records import (
@@ -29,6 +31,7 @@ from .records import (
     RawDoc,
     Report,
     Story,
+    content_id,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +42,9 @@ ProgressFn = Callable[[str, int, int], None]
 
 DEDUP_BLOB = "dedup-index"
 CLUSTER_BLOB = "story-clusterer"
+DOSSIER_BLOB = "dossier-signatures"
+FAILURES_BLOB = "annotation-failures"
+DOSSIER_VERSION = "1"  # bump when reconcile/dossier output changes for the same input
 STORE_BATCH = 200
 
 
@@ -49,6 +55,7 @@ class RunState:
     articles: dict[str, Article] = field(default_factory=dict)  # this run's articles, input order
     new_ids: set[str] = field(default_factory=set)
     errors: list[ProcessingError] = field(default_factory=list)
+    extractions: dict[str, Extraction] = field(default_factory=dict)  # loaded or made this run
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -119,7 +126,17 @@ def annotate_missing(
     from .nlp.pipeline import ANNOTATOR_VERSION, annotate
 
     cached = store.get_extractions([a.id for a in articles], ANNOTATOR_VERSION)
-    todo = [a for a in articles if a.id not in cached]
+    blob = store.load_blob(FAILURES_BLOB)
+    failures: dict[str, dict[str, str]] = json.loads(blob) if blob else {}
+    todo = []
+    for a in articles:
+        if a.id in cached:
+            continue
+        known = failures.get(f"{a.id}:{ANNOTATOR_VERSION}")
+        if known:  # same input, same annotator: the same failure, reported without retrying
+            state.errors.append(ProcessingError(a.path, "annotate", known["message"], record=a.id))
+        else:
+            todo.append(a)
     state.counts["annotated"] = len(todo)
     state.counts["annotation_cache_hits"] = len(cached)
     if not todo:
@@ -128,6 +145,7 @@ def annotate_missing(
     for done, (article, result) in enumerate(zip(todo, annotate(todo, options.nlp), strict=True), 1):
         if isinstance(result, ProcessingError):
             state.errors.append(result)
+            failures[f"{article.id}:{ANNOTATOR_VERSION}"] = {"message": result.message}
         else:
             batch.append(result)
             cached[article.id] = result
@@ -135,6 +153,7 @@ def annotate_missing(
             store.put_extractions(batch)  # committed per batch: what was annotated stays stored
             batch = []
         progress("annotate", done, len(todo))
+    store.save_blob(FAILURES_BLOB, json.dumps(failures, sort_keys=True).encode())
     store.put_extractions(batch)
     return dict(cached)
 
@@ -175,21 +194,53 @@ def assign_stories(
     return assignments
 
 
+def story_signature(
+    members: Sequence[Article],
+    extractions: Mapping[str, Extraction],
+    duplicates: Mapping[str, DuplicateInfo],
+    options: Options,
+) -> str:
+    """Everything a dossier depends on: same signature, same dossier (so it can be reused)."""
+    return content_id(
+        __version__,
+        DOSSIER_VERSION,
+        tuple(a.id for a in members),
+        tuple(extractions[a.id].version if a.id in extractions else None for a in members),
+        tuple(duplicates.get(a.id) for a in members),
+        options.reconcile.model_dump_json(),
+        length=32,
+    )
+
+
 def build_stories(
+    store: Store,
     story_members: Mapping[str, Sequence[Article]],
     extractions: Mapping[str, Extraction],
     duplicates: Mapping[str, DuplicateInfo],
     options: Options,
     state: RunState,
 ) -> list[Story]:
-    """One dossier per story; a failing story is reported, the others go on."""
+    """One dossier per story, reused from the store when its inputs are unchanged.
+
+    A failing story is reported as an error; the others go on.
+    """
     from .dossier import build_story
 
+    blob = store.load_blob(DOSSIER_BLOB)
+    signatures: dict[str, str] = json.loads(blob) if blob else {}
+    wanted = {sid: story_signature(m, extractions, duplicates, options) for sid, m in story_members.items()}
+    reusable = [sid for sid, sig in wanted.items() if signatures.get(sid) == sig]
+    stored = {s.id: s for s in store.get_stories()} if reusable else {}
     stories: list[Story] = []
     for story_id, members in story_members.items():
+        if story_id in stored and signatures.get(story_id) == wanted[story_id]:
+            stories.append(stored[story_id])
+            continue
         try:
             stories.append(build_story(story_id, members, extractions, duplicates, options))
+            signatures[story_id] = wanted[story_id]
         except Exception as exc:
+            signatures.pop(story_id, None)
             state.errors.append(
                 ProcessingError(
                     path=members[0].path if members else "",
@@ -198,6 +249,10 @@ def build_stories(
                     record=story_id,
                 )
             )
+    fresh = [s for s in stories if s.id not in stored]
+    state.counts["dossiers_reused"] = len(stories) - len(fresh)
+    store.save_stories(fresh)
+    store.save_blob(DOSSIER_BLOB, json.dumps(signatures, sort_keys=True).encode())
     stories.sort(key=lambda s: (-len(s.article_ids), s.first_seen or "", s.id))
     return stories
 
@@ -239,6 +294,7 @@ def ingest_paths(
     with _timed(state, "annotate"):
         n_errors = len(state.errors)
         extractions = annotate_missing(store, run_articles, options, state, progress)
+        state.extractions.update(extractions)
         store.put_errors(state.errors[n_errors:])
     with _timed(state, "cluster"):
         assign_stories(store, new_articles, extractions, duplicates, options)
@@ -264,7 +320,8 @@ def report_for(
     articles = store.get_articles(member_ids)
     ordered = [articles[i] for i in member_ids if i in articles]
     with _timed(state, "load"):
-        extractions = store.get_extractions([a.id for a in ordered], ANNOTATOR_VERSION)
+        missing = [a.id for a in ordered if a.id not in state.extractions]
+        extractions = {**state.extractions, **store.get_extractions(missing, ANNOTATOR_VERSION)}
         duplicates = store.get_duplicates()
     members: dict[str, list[Article]] = {}
     for article in sorted(ordered, key=publication_order):
@@ -272,8 +329,7 @@ def report_for(
         if sid is not None:
             members.setdefault(sid, []).append(article)
     with _timed(state, "dossier"):
-        stories = build_stories(members, extractions, duplicates, options, state)
-    store.save_stories(stories)
+        stories = build_stories(store, members, extractions, duplicates, options, state)
     story_of = {a.id: assignments.get(a.id) for a in ordered}
     with _timed(state, "flags"):
         flags = flag_all(ordered, extractions, duplicates, story_of, options, state)
