@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..records import Article, ArticleReport, Report, Span, Story, to_dict
 
@@ -49,8 +49,8 @@ def _environment() -> Environment:
 def script_json(data: Any) -> Markup:
     """JSON that is safe inside a <script> element: no `<`, `>` or `&` can end it early."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
-        text = text.replace(char, escape)
+    for char, code in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, code)
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
@@ -301,19 +301,23 @@ class _View:
         coverage = dict(story.coverage) or {
             f.id: tuple(dict.fromkeys(m.article_id for m in f.mentions)) for f in story.facts
         }
-        matrix = {
-            "articles": [self.ref(aid) for aid in story.article_ids],
-            "rows": [
+        article_refs = [self.ref(aid) for aid in story.article_ids]
+        outlets = [escape(r["outlet"]) for r in article_refs]
+        rows = []
+        for f in facts:
+            cells = [aid in coverage.get(f["id"], ()) for aid in story.article_ids]
+            rows.append(
                 {
                     "n": f["n"],
                     "anchor": f["anchor"],
                     "text": f["text"],
                     "status": f["status"],
-                    "cells": [aid in coverage.get(f["id"], ()) for aid in story.article_ids],
+                    "count": sum(cells),
+                    # One join per row: a Jinja loop per cell dominated render time on large stories.
+                    "cells_html": _matrix_cells(cells, outlets, f["n"], f["status"]),
                 }
-                for f in facts
-            ],
-        }
+            )
+        matrix = {"articles": article_refs, "rows": rows}
         speakers: dict[str, list[dict[str, Any]]] = {}
         for q in story.quotes:
             speakers.setdefault(q.speaker or "", []).append(
@@ -449,3 +453,16 @@ def write_html(report: Report, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_html(report), encoding="utf-8")
     return path
+
+
+def _matrix_cells(cells: Sequence[bool], outlets: Sequence[str], n: int, status: str) -> Markup:
+    """The coverage-matrix cells of one fact row (outlets already escaped)."""
+    status_cls = escape(status)
+    return Markup(
+        "".join(
+            f'<td class="on status-{status_cls}" title="{outlet}: F{n} reported">●</td>'
+            if on
+            else f'<td class="" title="{outlet}: F{n} not reported"></td>'
+            for on, outlet in zip(cells, outlets, strict=True)
+        )
+    )
