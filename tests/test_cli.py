@@ -109,3 +109,13 @@ def test_nothing_readable_exits_nonzero(tmp_path: Path) -> None:
         app, ["analyze", str(tmp_path), "-o", str(tmp_path / "out"), "--db", str(tmp_path / "s.db")]
     )
     assert result.exit_code == 1
+
+
+def test_unopenable_store_is_a_clean_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    corpus = write_corpus(tmp_path / "corpus")
+    result = runner.invoke(app, ["analyze", str(corpus), "-o", str(tmp_path / "out"), "--db", str(blocker / "x.db")])
+    assert result.exit_code == 2
+    assert "[store] cannot open" in result.output
+    assert "Traceback" not in result.output

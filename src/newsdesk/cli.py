@@ -58,9 +58,17 @@ def _db_url(db: str) -> str:
 
 
 def _open_store(db: str) -> Any:
+    """The store backend, or a one-line error (exit 2) when it cannot be opened."""
     from .store import Store
 
-    return Store(_db_url(db))
+    try:
+        return Store(_db_url(db))
+    except ImportError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    except Exception as exc:
+        err.print(f"error: [store] cannot open {db}: {type(exc).__name__}: {exc}", markup=False)
+        raise typer.Exit(2) from exc
 
 
 @contextmanager
@@ -179,8 +187,8 @@ def analyze(
     from .render.json import write_report
 
     options = _options(db)
-    with _progress(not as_json) as progress:
-        report = analyze_paths(paths, options, progress=progress)
+    with _open_store(db) as store, _progress(not as_json) as progress:
+        report = analyze_paths(paths, options, store=store, progress=progress)
     output.mkdir(parents=True, exist_ok=True)
     write_report(report, output / "report.json")
     write_html(report, output / "report.html")
