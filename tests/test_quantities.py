@@ -74,6 +74,15 @@ CASES = [
     ("The lender booked a loss of 2.1 billion Swiss francs.", "2.1 billion Swiss francs", 2.1e9, 2.1e9, 2.1e9, "CHF"),
     ("The firm paid 300 million yuan in back taxes.", "300 million yuan", 3e8, 3e8, 3e8, "CNY"),
     ("With at least 12 dead, the search was called off.", "at least 12", 12, 12, None, "dead"),
+    ("Diesel rose 4 cents overnight.", "4 cents", 0.04, 0.04, 0.04, "USD"),
+    ("Petrol now costs $3.57 a gallon in the county.", "$3.57 a gallon", 3.57, 3.57, 3.57, "USD"),
+    ("The hearing ended at 6:15 and 40 people left.", "40", 40, 40, 40, "person"),
+    ("The utility raised EUR5bn in green bonds.", "EUR5bn", 5e9, 5e9, 5e9, "EUR"),
+    ("Support for the plan fell 4pp in a month.", "4pp", 4, 4, 4, "percentage point"),
+    ("Solar output rose threefold in five years.", "threefold", 3, 3, 3, "time"),
+    ("Claims grew 2.5-fold after the storm.", "2.5-fold", 2.5, 2.5, 2.5, "time"),
+    ("The state allotted Rs 500 crore to the metro line.", "Rs 500 crore", 5e9, 5e9, 5e9, "INR"),
+    ("Output reached 1.2m barrels a day in March.", "1.2m barrels a day", 1.2e6, 1.2e6, 1.2e6, "barrel"),
 ]
 # fmt: on
 
@@ -138,6 +147,10 @@ def test_conversion_links_equivalent(nlp) -> None:
             "investments in the region",
         ),
         ("Consumer prices rose 2.32% in the year to June.", "2.32%", "Consumer prices"),
+        ("Solar output rose threefold in five years.", "threefold", "Solar output"),
+        ("Nearly one-third of the staff left.", "Nearly one-third", "staff"),
+        ("The drought cut the barley harvest to 3 million tonnes.", "3 million tonnes", "barley harvest"),
+        ("The ferry line, worth 90 million euros, was sold.", "90 million euros", "ferry line"),
     ],
 )
 def test_subjects(nlp, sentence, text, subject) -> None:
@@ -176,6 +189,11 @@ def test_subjects(nlp, sentence, text, subject) -> None:
         "Gates 4 through 9 were closed during the storm.",
         "A 45-year-old cyclist was taken to hospital.",
         "The top 10 clubs all voted against the plan.",
+        "Regulator widens probe into lender (2)",
+        "The home side improved to 19 - 6 on the season.",
+        "The bakery at 48 N. Maple Ave. closed for good.",
+        "The fight was moved to Jul. 9 in the capital.",
+        "Read more at www.example.org/news/2024/88 for details.",
     ],
 )
 def test_exclusions(nlp, sentence) -> None:

@@ -90,7 +90,6 @@ CASES = [
     ("The mine is now closed to visitors.", DCT, "now", "DATE", "PRESENT_REF", None),
     ("The agency is currently reviewing the bids.", DCT, "currently", "DATE", "PRESENT_REF", None),
     ("The company recently moved its headquarters.", DCT, "recently", "DATE", "PAST_REF", None),
-    ("The former minister denied the claims.", DCT, "former", "DATE", "PAST_REF", None),
     ("Officials said more cuts may come in the future.", DCT, "the future", "DATE", "FUTURE_REF", None),
     (
         "Flights resumed at 10:30 a.m. on Friday.",
@@ -102,6 +101,53 @@ CASES = [
     ),
     ("The index closed at 2,032 on Wednesday.", DCT, "Wednesday", "DATE", "2025-08-27", None),
     ("Quarterly results are due on 2025-10-30.", DCT, "2025-10-30", "DATE", "2025-10-30", None),
+    ("Shops closed early on Christmas Eve last year.", DCT, "Christmas Eve", "DATE", "2024-12-24", None),
+    (
+        "Turnout fell at the 1998 vote and again the following year.",
+        DCT,
+        "the following year",
+        "DATE",
+        "1999",
+        None,
+    ),
+    (
+        "The mill closed on March 3, 2021, and reopened the next day.",
+        DCT,
+        "the next day",
+        "DATE",
+        "2021-03-04",
+        None,
+    ),
+    (
+        "Debt should peak by the end of the year, the ministry said.",
+        DCT,
+        "the end of the year",
+        "DATE",
+        "2025",
+        "END",
+    ),
+    (
+        "Profit fell in the third quarter, the company said.",
+        DCT,
+        "the third quarter",
+        "DATE",
+        "2025-Q3",
+        None,
+    ),
+    ("Earnings rose 3% in the second quarter.", "2025-10-20", "the second quarter", "DATE", "2025-Q2", None),
+    ("Wednesday's ruling was appealed.", DCT, "Wednesday", "DATE", "2025-08-27", None),
+    ("The vote was postponed until Tuesday.", DCT, "Tuesday", "DATE", "2025-09-02", None),
+    ("The fund returned 2 1/2 years of gains.", DCT, "2 1/2 years", "DURATION", "P2Y6M", None),
+    ("The theatre has been a ruin since the 1970s.", DCT, "the 1970s", "DATE", "197", None),
+    ("The ferry runs every day in summer.", DCT, "every day", "SET", "P1D", None),
+    (
+        "The strike will begin at 5 p.m. EST Sept. 9.",
+        DCT,
+        "5 p.m. EST Sept. 9",
+        "TIME",
+        "2025-09-09T17:00",
+        None,
+    ),
 ]
 
 
@@ -152,16 +198,23 @@ def test_durations_need_no_publication_date() -> None:
     [
         "May the best team win, the coach told reporters.",
         "The fund said shares may fall further.",
-        "Protesters march to the parliament every Sunday.",
+        "Protesters march to the parliament in protest.",
         "Thousands march through the capital.",
         "The index rose 2.32% to 2025.5 points.",
         "The company cut 1500 jobs and sold 2000 cars.",
         "The bill passed by 218 votes to 214.",
+        "Thousands joined the March for Life in the capital.",
+        "The minister spoke on the programme This Week about the future of the alliance.",
+        "Protesters said the fall of the regime was near.",
+        "The party daily Pravda printed the speech.",
+        "A 35-year-old man was arrested.",
+        # "former" qualifies a title, it dates nothing (TimeML leaves it untagged; TBAQ scores drop with it)
+        "The former minister denied the claims.",
     ],
 )
 def test_false_friends_are_not_tagged(sentence: str) -> None:
     texts = [t.text for t in extract_timexes(sentence, DCT)]
-    assert not any(x in ("May", "march", "2025", "1500", "2000", "218", "214") for x in texts), texts
+    assert texts == [], texts
 
 
 def test_may_modal_not_tagged_with_parse(nlp) -> None:
@@ -183,3 +236,30 @@ def test_offsets_index_blanked_text() -> None:
 def test_bad_dct_behaves_like_none() -> None:
     (t,) = extract_timexes("The vote took place on Monday.", "not a date")
     assert t.value is None and t.reason == NO_DCT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n  ",
+        "Feb. 30, 2025 and 13/45/2024",
+        "On 31 February the 99th day",
+        "2025-13-45",
+        "May May May",
+    ],
+)
+def test_odd_input_never_raises_and_offsets_hold(text: str) -> None:
+    for t in extract_timexes(text, DCT):
+        assert text[t.start : t.end] == t.text
+
+
+def test_bench_rows_are_offset_exact(bench_data) -> None:
+    import json
+
+    path = bench_data / "timex" / "tbaq_train.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines()[:20]:
+        doc = json.loads(line)
+        for t in extract_timexes(doc["text"], doc["dct"]):
+            assert doc["text"][t.start : t.end] == t.text
+            assert t.value is None or t.value.strip() == t.value

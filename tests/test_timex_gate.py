@@ -12,8 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 N_DOCS = 8
-MIN_VALUE_F1 = 0.0  # set from the measured score
-MIN_RELAXED_F1 = 0.0
+MIN_VALUE_F1 = 0.74  # measured 0.768 (59 gold timexes), 2026-11-25
+MIN_RELAXED_F1 = 0.85  # measured 0.875
 
 
 def test_platinum_subset_gate(bench_data: Path) -> None:

@@ -9,6 +9,7 @@ time expression. Only DATE timexes with a concrete value (not None, not a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = ["extract_events"]
 
-_PARTICIPANT_LABELS = {"PERSON", "ORG", "GPE", "FAC", "NORP", "LOC"}
+_PARTICIPANT_LABELS = {"PERSON", "ORG", "GPE", "FAC"}
+_POSSESSIVE = ("'s", "\u2019s", "'", "\u2019")
 _LIGHT_VERBS = {"hold", "have", "take", "make", "give", "stage", "host", "conduct", "attend", "carry",
                 "launch", "begin", "start", "open", "end", "close", "wrap", "cast", "call", "schedule",
                 "plan", "set", "be", "do", "get", "mark", "see", "join", "convene", "sign", "win", "lose"}  # fmt: skip
@@ -34,6 +36,7 @@ _EVENT_NOUNS = {
     "sale", "auction", "outage", "collapse", "flood", "eruption", "launching", "signing", "opening",
     "closing", "walkout", "shutdown", "lockdown", "audit", "inspection", "investigation", "probe",
 }  # fmt: skip
+_DAY_PREFIX = re.compile(r"(?:\d{4}|XXXX)-\d\d-\d\d")
 _SKIP_VALUES = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
 _REPORTING = {"say", "tell", "report", "announce", "add", "note", "state", "claim", "confirm", "write"}
 
@@ -76,6 +79,22 @@ def _trigger(sent: Span, tx_tokens: Span) -> Token | None:
     return noun or root
 
 
+def _strip_possessive(name: str) -> str:
+    """ "Lee's" and "Lee" are one participant; the result is still a prefix of the surface text."""
+    for suffix in _POSSESSIVE:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _calendar_date(timex: TimeRef) -> str | None:
+    """The date part of the anchor: "Monday morning" and "Monday" date the same event."""
+    value = timex.value
+    if value and timex.type == "TIME" and _DAY_PREFIX.match(value):
+        return value[:10]
+    return value
+
+
 def extract_events(doc: Doc, timexes: Sequence[TimeRef]) -> tuple[Event, ...]:
     """Events anchored by resolved DATE/TIME expressions, one per sentence and timex."""
     events: list[Event] = []
@@ -91,10 +110,13 @@ def extract_events(doc: Doc, timexes: Sequence[TimeRef]) -> tuple[Event, ...]:
             continue
         participants: list[str] = []
         for ent in sent.ents:
-            if ent.label_ in _PARTICIPANT_LABELS and ent.text.strip() and ent.text not in participants:
-                if ent.start_char < timex.end and timex.start < ent.end_char:
-                    continue  # the date itself, mis-tagged as an entity
-                participants.append(ent.text)
+            if ent.label_ not in _PARTICIPANT_LABELS or (
+                ent.start_char < timex.end and timex.start < ent.end_char
+            ):
+                continue  # other kinds, or the date itself mis-tagged as an entity
+            name = _strip_possessive(ent.text.strip())
+            if name and name not in participants:
+                participants.append(name)
         start, end = sent.start_char, sent.end_char
         while end > start and doc.text[end - 1].isspace():
             end -= 1
@@ -105,7 +127,7 @@ def extract_events(doc: Doc, timexes: Sequence[TimeRef]) -> tuple[Event, ...]:
                 trigger=trig.lemma_.lower() if trig.lemma_ else trig.lower_,
                 trigger_span=(trig.idx, trig.idx + len(trig.text)),
                 participants=tuple(participants),
-                date=timex.value,
+                date=_calendar_date(timex),
                 timex_span=(timex.start, timex.end),
                 text=doc.text[start:end],
             )

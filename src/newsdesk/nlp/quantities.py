@@ -39,7 +39,7 @@ _TENS = {
 }  # fmt: skip
 _SCALE_VALUES = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12,
+    "lakh": 1e5, "crore": 1e7, "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12, "trn": 1e12,
 }  # fmt: skip
 # Vague plural counts: (low, high) of what a reader takes them to mean.
 _VAGUE = {
@@ -125,8 +125,8 @@ _MEASURE_VERBS = {
     "reach", "total", "amount", "hit", "top", "exceed", "surpass", "jump", "soar", "surge",
     "plunge", "slip", "edge", "dip", "shrink", "expand", "cost", "number", "remain", "stay",
     "hover", "near", "account", "represent", "equal", "average", "gain", "tumble", "sink",
-    "slide", "swell", "balloon", "estimate", "put", "value", "peak", "come", "run", "sit",
-    "tally", "reduce", "cut", "raise", "lower", "slash", "boost", "contract", "fell", "worth",
+    "slide", "swell", "balloon", "estimate", "value", "peak", "come", "run", "sit",
+    "tally", "reduce", "cut", "raise", "lower", "slash", "boost", "contract", "worth",
     "ease", "widen", "narrow", "span", "weigh", "stretch", "cover", "fetch", "measure", "bring",
     "generate", "earn", "yield", "double", "range", "vary", "start", "sell", "retail", "price", "trade", "close", "triple", "halve", "recover", "rebound", "spike",
 }  # fmt: skip
@@ -137,6 +137,13 @@ _COPULAR_VERBS = {
     "be", "reach", "amount", "account", "represent", "equal", "stand", "total", "make", "hit", "top",
     "exceed", "remain", "come", "rise", "fall", "climb", "drop", "grow", "increase", "decrease",
     "decline", "jump", "surge", "slip", "ease", "stay", "hover", "average", "range", "run", "sit",
+}  # fmt: skip
+# Verbs that state a level only through "at"/"to": "capped at £2.50", "set at 5%", "put at $3 billion".
+_AT_VERBS = {"cap", "set", "fix", "limit", "peg", "put", "value", "estimate", "price", "index"}
+_NOMINAL_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "attr"}  # a mistagged noun still has a nominal role
+_CHANGE_VERBS = {
+    "rise", "grow", "increase", "jump", "surge", "climb", "soar", "expand", "multiply", "fall", "drop",
+    "shrink", "decline", "balloon", "swell",
 }  # fmt: skip
 _NOT_SUBJECT_ENTS = {"DATE", "TIME", "GPE", "LOC", "CARDINAL", "ORDINAL"}
 _SUBJECT_PREPS = {"of", "in", "on", "for", "at", "to"}
@@ -171,7 +178,7 @@ _FUNCTION_WORDS = {
 }  # fmt: skip
 _MONTHS = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
-    r"Aug(?:ust|\.)?|Sep(?:t(?:ember)?|\.)?|Sept\.|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+    r"Aug(?:ust|\.)?|Sep(?:t(?:ember)?|\.)?|Sept\.|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)\.?"
 )
 
 # --------------------------------------------------------------------------- patterns
@@ -193,11 +200,14 @@ _VAGUE_RE = (
 )
 _FRACTION_RE = r"(?:a|one|two|three)[\s-](?:half|third|quarter|fifth|tenth)s?|half"
 _RATIO_RE = rf"(?P<rnum>{_NUMWORD}|\d+)\s+(?:in|out\s+of)\s+(?:every\s+)?(?P<rden>{_NUMWORD}|\d+)"
+_ISO_ATTACHED = "|".join(sorted(_ISO))  # "EUR5bn": a code glued to the figure (all codes are 3 letters)
 _CORE = re.compile(
-    rf"(?<![\w.,])(?:"
+    rf"(?:(?<![\w.,])|(?<={_ISO_ATTACHED}))(?:"
     rf"(?P<ratio>{_RATIO_RE})(?![\w-])"
+    rf"|(?P<fold>(?P<fnum>{_DIGITS}|{_NUMWORD})[\s-]?fold)\b"
     rf"|(?P<half>half\s+an?\s+(?:(?P<hscale>million|billion|trillion)|percentage[\s-]points?))\b"
     rf"|(?P<vague>{_VAGUE_RE})\s+of\b"
+    rf"|(?<=\bthe\s)(?P<vague2>{_VAGUE_RE})\b"
     rf"|(?P<frac>{_FRACTION_RE})\s+(?:of\b|the\b)"
     rf"|(?<=\bby\s)(?P<byfrac>{_FRACTION_RE})\b"
     rf"|(?P<mult>once|twice|thrice)\b"
@@ -211,11 +221,11 @@ _DIGITS_RE = re.compile(_DIGITS)
 _WORDS_RE = re.compile(_WORDS, re.I)
 _NUMBER_AT = re.compile(rf"(?:(?P<digits>{_DIGITS})|(?P<words>{_WORDS}))", re.I)
 _SCALE_AFTER = re.compile(
-    r"(?:\s+|-)?(?P<scale>thousand|million|billion|trillion)\b|(?P<abbr>\s?(?:bn|tn|trn|mn|mln|m|k|b)\b)",
+    r"(?:\s+|-)?(?P<scale>thousand|million|billion|trillion|lakh|crore)s?\b|(?P<abbr>\s?(?:bn|tn|trn|mn|mln|m|k|b)\b)",
     re.I,
 )
 _PERCENT_AFTER = re.compile(
-    r"\s*(?P<u>%|per\s?cent\b|pct\b|percentage[\s-]points?\b|basis[\s-]points?\b|bps?\b)", re.I
+    r"\s*(?P<u>%|per\s?cent\b|pct\b|percentage[\s-]points?\b|pp\b|ppts?\b|basis[\s-]points?\b|bps?\b)", re.I
 )
 _ISO_RE = "|".join(sorted(_ISO))
 _CURRENCY_WORD_AFTER = re.compile(
@@ -243,7 +253,9 @@ _TIME_AFTER = re.compile(
     re.I,
 )
 _RATE_AFTER = re.compile(
-    r"\s+(?:an?|per|each|every)\s+(?:year|month|week|day|annum|capita|person|hour)\b|/(?:year|yr|month|day)\b",
+    r"\s+(?:an?|per|each|every)\s+(?:year|month|week|day|annum|capita|person|hour|gallon|barrel|lit(?:re|er)|"
+    r"share|ton|tonne|kilo|kilogram|pound|ounce|head|unit|night|ticket|seat|passenger|megawatt[\s-]hour|"
+    r"kilowatt[\s-]hour)\b|/(?:year|yr|month|day)\b",
     re.I,
 )
 _CLOCK_AFTER = re.compile(
@@ -270,7 +282,7 @@ _LABEL_CONT = re.compile(r"\s*(?:-|–|through|to|and|&)\s*\d[\d,]*\b", re.I)
 _MINUS_BEFORE = re.compile(r"(?:\bminus\s+|(?<![\w-])[-−])$", re.I)
 _AGE_APPOSITION = re.compile(r"[A-Za-z][\w.'-]*,\s$")
 _ADDRESS_AFTER = re.compile(
-    r"\s+(?:[A-Z][a-z]+\s+){1,2}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Lane|Drive|Way|Place|"
+    r"\s+(?:[A-Z][a-z]*\.?\s+){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Lane|Drive|Way|Place|"
     r"Square|Court|Terrace)"
 )
 _RANK_BEFORE = re.compile(r"\b(?:the|a|its|their)\s+top\s+$|\btop-$", re.I)
@@ -294,13 +306,18 @@ _MONTH_WORD = re.compile(_MONTHS)
 _SCALE_BEFORE_POUND = re.compile(r"(?:million|billion|trillion|bn|m)\s*$", re.I)
 _POWER_UNIT = re.compile(r"[kMGT]Wh|[kMG]W")
 _AGE_NUMBER = re.compile(r"\d{1,3},")
+_CENTS_AFTER = re.compile(r"\s+(cents?|pence)\b", re.I)
+_CLOCK_CONT = re.compile(r"\s*(?:-|–|to|until|till)\s*\d{1,2}(?::\d\d)?\b", re.I)
+_PLURAL_NOUN_AFTER = re.compile(r"\s+(?:[a-z]+[^s\W]s|people|cattle|sheep)\b")
+_BY_BEFORE = re.compile(r"\bby\s+$", re.I)
+_SPACED_PAIR_TAIL = re.compile(r"\s+[-–—]\s+\d[\d,.]*\b")
 _TO_GAP = re.compile(r"\s+to\s+", re.I)
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+$", re.I)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|to)\s*", re.I)
 _AND_SEP = re.compile(r"\s+and\s+", re.I)
 _WORD_BEFORE = re.compile(r"(?P<w>[A-Za-z][\w.]*)\.?\s+$")
-_LABEL_ATTACHED = re.compile(r"(?:[A-Za-z]-?|#|\bNo\.\s?|\d:\s?)$")
+_LABEL_ATTACHED = re.compile(r"(?:[A-Za-z]-?|#|\bNo\.\s?|(?<!\d)\d{1,2}:\s?)$")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
 _PHONE = re.compile(
     r"(?<![\w,.])(?:\+?\d{1,3}[\s.-])?(?:\(\d{2,4}\)[\s.-]?)?\d{2,4}[\s.-]\d{3,4}[\s.-]\d{3,4}(?!\w|,\d)"
@@ -441,7 +458,7 @@ def _unit_after(text: str, pos: int, currency: str | None) -> tuple[str | None, 
     m = _PERCENT_AFTER.match(text, pos)
     if m:
         u = m.group("u").lower()
-        if u.startswith("percentage"):
+        if u.startswith("percentage") or u.startswith("pp"):
             return "percentage point", "percent", m.end()
         if u.startswith("basis") or u.startswith("bp"):
             return "basis point", "percent", m.end()
@@ -476,6 +493,7 @@ def _unit_after(text: str, pos: int, currency: str | None) -> tuple[str | None, 
 
 
 def _normalize_measure(raw: str) -> str | None:
+    """One symbol per unit ("kilometres" -> "km") so that articles can be compared."""
     if raw in ("m", "M"):
         return "m"
     if _POWER_UNIT.fullmatch(raw):
@@ -498,6 +516,7 @@ def _normalize_measure(raw: str) -> str | None:
 
 
 def _apply_qualifier(value: float, qual: str | None) -> tuple[float | None, float | None]:
+    """(low, high) that a qualifier allows, so later stages can test agreement as overlap."""
     if not qual:
         return value, value
     kind = _QUALIFIERS.get(_norm_space(qual.lower()), "approx")
@@ -530,8 +549,11 @@ def _read_number(text: str, pos: int, currency: str | None) -> tuple[float, str 
             end = s.end()
         elif s.group("abbr"):
             abbr = s.group("abbr").strip()
-            ok = abbr.lower() in ("bn", "tn", "trn", "mn", "mln") or (
-                currency is not None and abbr.lower() in ("m", "k", "b")
+            ok = (
+                abbr.lower() in ("bn", "tn", "trn", "mn", "mln")
+                or (currency is not None and abbr.lower() in ("m", "k", "b"))
+                # "1.2m barrels", "40k users": a plural noun after the figure; "a 5m wall" stays metres
+                or (abbr.lower() in ("m", "k") and bool(_PLURAL_NOUN_AFTER.match(text, s.end())))
             )
             if ok:
                 scale = abbr
@@ -541,6 +563,7 @@ def _read_number(text: str, pos: int, currency: str | None) -> tuple[float, str 
 
 
 def _scan(text: str) -> list[_Found]:
+    """Every quantity in `text`, left to right, without parse information yet."""
     masked = _masked_spans(text)
     found: list[_Found] = []
     pos_done = 0
@@ -554,8 +577,15 @@ def _scan(text: str) -> list[_Found]:
             # and a label's range so "Gates 12 through 15" does not yield "15"
             rest = _REJECT_TAIL.match(text, m.end())
             pos_done = rest.end() if rest else m.end()
-            if m.group("digits") and (_is_label(text, s) or _CLOCK_BEFORE.search(text[max(0, s - 12) : s])):
-                cont = _LABEL_CONT.match(text, pos_done)
+            spaced = _SPACED_PAIR_TAIL.match(text, pos_done)
+            pos_done = spaced.end() if spaced else pos_done  # "25 - 7", "1950 - 1953"
+            if m.group("digits"):
+                if _is_label(text, s):
+                    cont = _LABEL_CONT.match(text, pos_done)
+                elif _CLOCK_BEFORE.search(text[max(0, s - 12) : s]):
+                    cont = _CLOCK_CONT.match(text, pos_done)
+                else:
+                    cont = None
                 pos_done = cont.end() if cont else pos_done
             continue
         if (
@@ -572,6 +602,7 @@ def _scan(text: str) -> list[_Found]:
 
 
 def _qualifier_before(text: str, start: int) -> tuple[str | None, int]:
+    """The bound word right before a figure ("more than", "about") and where it starts."""
     m = _QUALIFIER_BEFORE.search(text[max(0, start - 25) : start])
     if not m:
         return None, start
@@ -579,6 +610,7 @@ def _qualifier_before(text: str, start: int) -> tuple[str | None, int]:
 
 
 def _build(text: str, m: re.Match[str]) -> _Found | None:
+    """A quantity from one core match (ratio, fraction, vague count, multiplier, number), or None."""
     s, e = m.start(), m.end()
     if m.group("ratio"):
         num = _parse_number(m.group("rnum"))
@@ -599,10 +631,11 @@ def _build(text: str, m: re.Match[str]) -> _Found | None:
         qual, qs = _qualifier_before(text, s)
         low, high = _apply_qualifier(v, qual)
         return _Found(qs, fe, s, fe, v, low, high, "%", None, qual, "percent")
-    if m.group("vague"):
-        key = _norm_space(m.group("vague").lower())
+    if m.group("vague") or m.group("vague2"):
+        vague = m.group("vague") or m.group("vague2")
+        key = _norm_space(vague.lower())
         lo, hi = _VAGUE[key]
-        ve = s + len(m.group("vague"))
+        ve = s + len(vague)
         return _Found(s, ve, s, ve, None, lo, hi, None, None, None, "vague")
     if m.group("half"):
         qual, qs = _qualifier_before(text, s)
@@ -614,6 +647,13 @@ def _build(text: str, m: re.Match[str]) -> _Found | None:
             return _Found(qs, e, s, e, v, low, high, unit, scale, qual, kind, bare_start=s)
         low, high = _apply_qualifier(0.5, qual)
         return _Found(qs, e, s, e, 0.5, low, high, "percentage point", None, qual, "percent", bare_start=s)
+    if m.group("fold"):
+        fv = _parse_number(m.group("fnum"))
+        if fv is None:
+            return None
+        qual, qs = _qualifier_before(text, s)
+        low, high = _apply_qualifier(fv, qual)
+        return _Found(qs, e, s, e, fv, low, high, "time", None, qual, "times", bare_start=s)
     if m.group("mult"):
         v = _MULTIPLIERS[m.group("mult").lower()]
         if v == 1.0:
@@ -631,6 +671,7 @@ def _build(text: str, m: re.Match[str]) -> _Found | None:
 
 
 def _build_number(text: str, m: re.Match[str]) -> _Found | None:
+    """A number with its currency, scale, unit, range and qualifier; None for years, labels, times."""
     s = m.start()
     raw = m.group(0)
     is_words = m.group("words") is not None
@@ -659,6 +700,12 @@ def _build_number(text: str, m: re.Match[str]) -> _Found | None:
         return None
     value, scale, num_end, end = first
     unit, kind, uend = _unit_after(text, end, currency)
+    cents = _CENTS_AFTER.match(text, end) if kind == "count" else None
+    if cents:
+        unit, kind, uend = ("GBP" if cents.group(1).lower() == "pence" else "USD"), "money", cents.end()
+        value /= 100
+    if kind == "count" and text[s - 1 : s] == "(" and text[end : end + 1] == ")":
+        return None  # "(2)": an update number or a list marker
     if kind == "count" and (magnitude or _MAGNITUDE_AFTER.match(text, end)):
         mag_after = _MAGNITUDE_AFTER.match(text, end)
         unit, kind, uend = "magnitude", "measure", (mag_after.end() if mag_after else end)
@@ -699,7 +746,16 @@ def _build_number(text: str, m: re.Match[str]) -> _Found | None:
             hyphen = sep.group(0).strip() in "-–—"
             if hyphen and (score_like or (v2 < value and scale2 is None)):
                 return None  # "a 31-24 win", "went 2-6": a score or a record, not an amount
-            if compatible and not score_like:
+            first_v = value * _SCALE_VALUES[scale2.lower()] if scale is None and scale2 else value
+            change_and_level = (
+                not hyphen
+                and not between_start
+                and (
+                    _BY_BEFORE.search(text[max(0, start - 4) : start])
+                    or (kind2 != "count" and first_v > 0 and v2 / first_v > 5)
+                )
+            )  # "fell by $9.6 billion to $412 billion": a change and a level, not a range
+            if compatible and not score_like and not change_and_level:
                 if scale is None and scale2 is not None:
                     value *= _SCALE_VALUES[scale2.lower()]
                     scale = scale2
@@ -719,6 +775,10 @@ def _build_number(text: str, m: re.Match[str]) -> _Found | None:
         end = range_end
         if _is_year(raw) and kind == "count":
             return None
+        if kind == "count" and (
+            _MONTH_AFTER.match(text, end) or _MONTH_BEFORE.search(text[max(0, start - 12) : start])
+        ):
+            return None  # "12-13 June", "June 12-13": a date range
     if kind != "count" or range_end is not None:
         end = max(end, uend)
     r = _RATE_AFTER.match(text, end)
@@ -854,6 +914,8 @@ def _phrase(
                 sub = [t.i for t in child.subtree]
                 if exclude.intersection(sub):
                     break  # "damage estimated at [the figure]": the tail is the figure itself
+                if child.dep_ == "acl" and len(sub) < 2:
+                    break  # a bare participle after the noun is usually the main verb ("40 people left")
                 if len(sub) <= 8:
                     idx.update(sub)
                 break
@@ -932,7 +994,7 @@ def _prep_object(head: Token, preps: tuple[str, ...], after: int, exclude: set[i
 def _set_subject(doc: Doc, q: _Found, head: Token | None, exclude: set[int], right: bool = True) -> bool:
     if head is None or head.i in q.other_tokens:
         return False
-    ph = _phrase(doc, head, exclude, include_right=right)
+    ph = _phrase(doc, head, exclude | q.other_tokens, include_right=right)
     if ph is None:
         return False
     q.subject, q.subject_span = ph
@@ -956,11 +1018,19 @@ def _attach(doc: Doc, q: _Found) -> None:
             noun = None  # "rose to 84,000 last year": the year is not what is counted
         if q.kind == "times":
             q.unit = "time"
+            # "exports rose threefold": the subject of a change verb is what multiplied
+            roots = _roots(tokens)
+            verb, _prep = _governing_verb(roots[-1]) if roots else (None, None)
+            if verb is None and roots and roots[-1].head.pos_ == "VERB":
+                verb = roots[-1].head
+            if verb is not None and verb.lemma_.lower() in _CHANGE_VERBS:
+                _set_subject(doc, q, _nsubj(verb), exclude)
             return
         if noun is not None:
             if q.unit is None:
                 q.unit = _noun_unit(noun)
-            _set_subject(doc, q, noun, exclude)
+            if q.unit != "time":  # "met three times": the count is of occasions, no measured thing
+                _set_subject(doc, q, noun, exclude)
             return
     roots = _roots(tokens)
     nominal = [t for t in roots if t.pos_ not in ("VERB", "AUX", "PUNCT")]
@@ -981,10 +1051,18 @@ def _attach(doc: Doc, q: _Found) -> None:
         root.dep_ in ("npadvmod", "pobj", "dobj", "nummod")
         and adj.pos_ in ("ADJ", "ADV")
         and adj.dep_ == "amod"
-        and adj.head.pos_ in ("NOUN", "PROPN")
+        and (adj.head.pos_ in ("NOUN", "PROPN") or adj.head.dep_ in _NOMINAL_DEPS)
         and _set_subject(doc, q, adj.head, exclude | {adj.i}, right=False)
     ):
         return
+    # "ordered 50 jets worth $18 billion": worth hangs off the verb, the object is what is priced
+    if adj.lower_ == "worth" and adj.dep_ == "prep":
+        if adj.head.pos_ == "VERB":
+            obj = next((c for c in adj.head.children if c.dep_ == "dobj" and c.i < adj.i), None)
+        else:
+            obj = adj.head if adj.head.pos_ in ("NOUN", "PROPN") else None  # "the fine, worth 1.5% of ..."
+        if _set_subject(doc, q, obj, exclude, right=False):
+            return
     # "a budget of $5 billion", "a rate of 5%"
     if (
         root.dep_ == "pobj"
@@ -1004,12 +1082,21 @@ def _attach(doc: Doc, q: _Found) -> None:
     ):
         return
     verb, prep = _governing_verb(root)
-    of_object = _prep_object(root, ("of",), root.i, exclude)
+    of_object = _prep_object(root, ("of",), root.i, exclude) or next(
+        (o for t in tokens if (o := _prep_object(t, ("of",), t.i, exclude)) is not None), None
+    )
     if verb is not None:
         lemma = verb.lemma_.lower()
         if any(c.dep_ == "prt" for c in verb.children) and lemma in _PHRASAL_MEASURE_VERBS:
             lemma = "total"  # "took in $310 million", "brought in A$40 million"
         dobj = next((c for c in verb.children if c.dep_ == "dobj" and c.i not in exclude), None)
+        # "cut the harvest to 24 million tonnes", "raised its forecast by 5%"
+        if (
+            prep is not None
+            and prep.lower_ in ("to", "by", "from", "at", "above", "below", "over", "under", "past", "beyond")
+            and _set_subject(doc, q, dobj, exclude)
+        ):
+            return
         # "cutting 7% of its workforce": a share of what the verb acts on
         if (
             q.kind == "percent"
@@ -1018,14 +1105,8 @@ def _attach(doc: Doc, q: _Found) -> None:
             and _set_subject(doc, q, of_object, exclude)
         ):
             return
-        # "cut the harvest to 24 million tonnes", "raised its forecast by 5%"
-        if (
-            prep is not None
-            and prep.lower_ in ("to", "by", "from", "at", "above", "below", "over", "under", "past", "beyond")
-            and _set_subject(doc, q, dobj, exclude)
-        ):
-            return
-        if lemma in _MEASURE_VERBS and _set_subject(doc, q, _nsubj(verb), exclude):
+        at_verb = lemma in _AT_VERBS and prep is not None and prep.lower_ in ("at", "to")
+        if (lemma in _MEASURE_VERBS or at_verb) and _set_subject(doc, q, _nsubj(verb), exclude):
             return
     # "$20 billion of its own shares", "62,000 tonnes of wheat", "70 percent of respondents"
     if _set_subject(doc, q, of_object, exclude):

@@ -3,10 +3,15 @@
 Rule-based, in the spirit of HeidelTime: a small set of compiled patterns finds
 candidate expressions, the longest non-overlapping ones win, and each is
 normalized against the document creation time (DCT, the article's publication
-date). Ambiguous expressions ("on Monday", "in October") are resolved by the
-tense of the clause: past -> the most recent one on or before the DCT, future
--> the next one. The tense comes from the spaCy parse when a `Doc` is given and
+date). Weekdays are resolved by the tense of the clause: past (or no cue) ->
+the most recent one on or before the DCT, future ("will", "until", an
+infinitive under a present verb) -> the next one on or after it. A month or
+day without a year goes to the nearest year, a tense that contradicts a
+candidate costing it TENSE_PENALTY_DAYS (reported schedules make pure tense
+rules misfire). The tense comes from the spaCy parse when a `Doc` is given and
 from a cheap lexical guess otherwise, so the extractor also works on raw text.
+A few anaphors follow the text: "the quarter" (the last quarter named), "the
+following year" (the last explicit year), "that day" (the last day resolved).
 
 Nothing is guessed without a DCT: relative expressions get `value=None` with
 reason "no publication date", and explicit days/months without a year keep an
@@ -15,6 +20,7 @@ underspecified year (`XXXX-08-25`). The current date is never consulted.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import re
@@ -40,7 +46,15 @@ _MONTHS = {
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
     "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
-_WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7}
+_WEEKDAYS = {
+    "monday": 1,
+    "tuesday": 2,
+    "wednesday": 3,
+    "thursday": 4,
+    "friday": 5,
+    "saturday": 6,
+    "sunday": 7,
+}
 _SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
 _PARTS_OF_DAY = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI", "overnight": "TNI"}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
@@ -94,11 +108,7 @@ _DMOD_RE = (
     r"(?:about|around|roughly|approximately|nearly|almost|less than|under|more than|over(?!\s+the\b)|at least|up to"
     r"|no more than|at most|a mere|only|just)"
 )
-_PMOD_RE = (
-    r"(?:early|late|mid-?|the beginning of|the start of|the middle of|the end of|the close of"
-    r"|the first half of|the second half of)"
-)
-_REL_RE = r"(?:this|current|last|past|previous|next|coming|following|latest)"
+_PMOD_RE = r"(?:early|late|mid-?|the beginning of|the start of|the middle of|the end of|the close of)"
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -117,12 +127,14 @@ class _Ctx:
     doc: Doc | None
     last_quarter: tuple[int, int] | None = None
     last_year: int | None = None  # the last explicit year mentioned, for "the following year"
+    last_day: dt.date | None = None  # the last day-level date resolved, for "that day", "the next day"
     sent_bounds: list[tuple[int, int]] = field(default_factory=list)
+    sent_starts: list[int] = field(default_factory=list)
 
     def sentence(self, start: int) -> tuple[int, int]:
-        for s, e in self.sent_bounds:
-            if s <= start < e:
-                return s, e
+        i = bisect.bisect_right(self.sent_starts, start) - 1
+        if i >= 0 and start < self.sent_bounds[i][1]:
+            return self.sent_bounds[i]
         return 0, len(self.text)
 
 
@@ -138,12 +150,16 @@ Handler = Callable[[re.Match[str], _Ctx], "_Res | None"]
 
 _FUTURE_CUES = _c(
     r"\b(?:will|won't|'ll|shall|going to|is due|are due|to be held|scheduled|plans? to|planning"
-    r"|expected to|expects? to|set to|intends? to|would|next|upcoming|coming)\b"
+    r"|expected to|expects?|forecasts?|set to|intends? to|would|next|upcoming|coming)\b"
 )
-_PAST_CUES = _c(r"\b(?:was|were|had|did|said|told|ago|last|earlier|\w+ed)\b")
+_PAST_CUES = _c(
+    r"\b(?:was|were|had|did|said|told|ago|last|earlier|\w+ed|took|came|went|began|met|held|made|gave|won|lost"
+    r"|left|fell|rose|saw|became|brought|bought|sold|built|fought|led|ran|struck|spoke|wrote|sent|kept|paid"
+    r"|found|thought|knew|got|drew|flew|grew|threw|shot|stood|sat|broke|chose|drove|ate|forgot|hid|rode"
+    r"|sang|sank|swam|tore|wore|woke|overtook|withdrew|undertook)\b"
+)
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 _CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?:but|and|while|which|who|after|before|when)\b|\band\b")
-_LIGHT_PAST = {"VBD"}
 
 
 def _lexical_tense(ctx: _Ctx, start: int, end: int) -> Tense:
@@ -168,6 +184,11 @@ def _lexical_tense(ctx: _Ctx, start: int, end: int) -> Tense:
 
 
 _FUTURE_HEADS = {"expect", "plan", "schedule", "set", "due", "aim", "intend", "hope", "prepare", "propose"}
+
+
+_FUTURE_PREP = _c(
+    r"(?:\b(?:until|till|for|as\s+soon\s+as|as\s+early\s+as|no\s+later\s+than)\s+(?:next\s+)?)$"
+)
 
 
 def _parse_tense(ctx: _Ctx, start: int, end: int) -> Tense:
@@ -201,10 +222,23 @@ def _parse_tense(ctx: _Ctx, start: int, end: int) -> Tense:
         return "future"
     if verb.tag_ == "VBN" and not words:
         return "past"  # reduced clause: "the decision, announced Wednesday, ..."
+    if verb.tag_ == "VB" and not words - {"to"}:
+        gov = next((a for a in verb.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if gov is None or gov.tag_ not in ("VBD", "VBN"):
+            return "future"  # an infinitive under a present verb: "expect the river to crest on Thursday"
     return _lexical_tense(ctx, start, end)
 
 
+_PAST_PERFECT = _c(r"\bhad\b")
+
+
 def _tense(ctx: _Ctx, start: int, end: int) -> Tense:
+    """Tense that decides which side of the DCT an underspecified date falls on."""
+    s_start, s_end = ctx.sentence(start)
+    if _FUTURE_PREP.search(ctx.text, max(0, start - 25), start) and not _PAST_PERFECT.search(
+        ctx.text[s_start:s_end]
+    ):
+        return "future"  # "postponed until Tuesday", "planned for Saturday", "as soon as Monday"
     if ctx.doc is not None:
         try:
             return _parse_tense(ctx, start, end)
@@ -216,14 +250,19 @@ def _tense(ctx: _Ctx, start: int, end: int) -> Tense:
 # --------------------------------------------------------------------------- value helpers
 
 
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_AND_A_HALF = re.compile(r"(\d+)\s+1/2")
+_NON_DIGIT = re.compile(r"\D")
+
+
 def _num(word: str) -> float | None:
     """Number from digits or words; None for vague quantifiers (several, a few)."""
     w = " ".join(word.lower().replace("-", " ").split())
     if w in _VAGUE:
         return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", w):
+    if _DECIMAL.fullmatch(w):
         return float(w)
-    m = re.fullmatch(r"(\d+)\s+1/2", w)
+    m = _AND_A_HALF.fullmatch(w)
     if m:
         return float(m.group(1)) + 0.5
     if w in _SMALL:
@@ -238,6 +277,14 @@ def _fmt_num(n: float) -> str:
     return str(int(n)) if n == int(n) else f"{n:g}"
 
 
+_SUBUNIT = {
+    ("", "Y"): ("", "M", 12),
+    ("", "D"): ("T", "H", 24),
+    ("T", "H"): ("", "M", 60),
+    ("T", "M"): ("", "S", 60),
+}
+
+
 def _duration(n: float | None, unit: str) -> str:
     unit = unit.lower().rstrip("s")
     if unit.endswith("ie"):
@@ -246,9 +293,10 @@ def _duration(n: float | None, unit: str) -> str:
     if n is None:
         return f"P{t}X{'DE' if mult == 10 else 'CE' if mult == 100 else u}"
     n = n * mult
-    if n != int(n) and u in ("Y", "D", "H", "M"):
-        if u == "H" and t:
-            return f"PT{int(n)}H{int(round((n - int(n)) * 60))}M"
+    if n != int(n) and (t, u) in _SUBUNIT:  # "2 1/2 years" -> P2Y6M, "a day and a half" -> P1DT12H
+        sep, su, k = _SUBUNIT[(t, u)]
+        whole, frac = int(n), round((n - int(n)) * k)
+        return f"P{t}{f'{whole}{u}' if whole else ''}{sep}{frac}{su}"
     return f"P{t}{_fmt_num(n)}{u}"
 
 
@@ -353,7 +401,7 @@ def _pmod(word: str | None) -> str | None:
 def _explicit_date(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     g = m.groupdict()
     month = _month_num(g["mon"])
-    day = int(re.sub(r"\D", "", g["day"]))
+    day = int(_NON_DIGIT.sub("", g["day"]))
     if g["mon"].lower() == "may" and not g.get("year") and _modal_may(m, ctx, "mon"):
         return None
     if g.get("year"):
@@ -430,12 +478,22 @@ def _month_year(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     return _Res("DATE", f"{ctx.last_year:04d}-{month:02d}", mod, "explicit month")
 
 
+_NAMED_EVENT_AFTER = re.compile(r"\s+(?:for|of|on|against|to)\s+(?:the\s+)?[A-Z]")
+
+
 def _month_alone(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     g = m.groupdict()
-    if g["mon"].endswith(".") is False and _month_verb(m, ctx, "mon") and not g.get("pmod") and not g.get("rel"):
+    if (
+        g["mon"].endswith(".") is False
+        and _month_verb(m, ctx, "mon")
+        and not g.get("pmod")
+        and not g.get("rel")
+    ):
         return None
     if g["mon"].lower() in ("mar", "jun", "jul", "sep", "dec", "jan", "feb", "apr", "aug", "oct", "nov"):
         return None  # bare abbreviation without a day: too ambiguous
+    if not (g.get("pmod") or g.get("rel")) and _NAMED_EVENT_AFTER.match(ctx.text, m.end()):
+        return None  # "the March for Life", "the March of the Mothers"
     month = _month_num(g["mon"])
     mod = _pmod(g.get("pmod"))
     rel = (g.get("rel") or "").lower()
@@ -504,9 +562,12 @@ def _clock(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         tense = _tense(ctx, m.start(), m.end())
         day = _weekday_date(ctx.dct, _WEEKDAYS[wd.lower()], tense, None)
     elif g.get("cmon"):
-        month, dnum = _month_num(g["cmon"]), int(re.sub(r"\D", "", g["cday"]))
-        tense = _tense(ctx, m.start(), m.end())
-        day = dt.date(_year_for_month(ctx.dct, month, dnum, tense), month, dnum)
+        month, dnum = _month_num(g["cmon"]), int(_NON_DIGIT.sub("", g["cday"]))
+        if g.get("cyear"):
+            day = dt.date(int(g["cyear"]), month, dnum)
+        else:
+            tense = _tense(ctx, m.start(), m.end())
+            day = dt.date(_year_for_month(ctx.dct, month, dnum, tense), month, dnum)
     elif rel_day == "yesterday":
         day = ctx.dct - dt.timedelta(days=1)
     elif rel_day == "tomorrow":
@@ -516,7 +577,7 @@ def _clock(m: re.Match[str], ctx: _Ctx) -> _Res | None:
 
 def _deictic_day(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     g = m.groupdict()
-    word = g["dday"].lower()
+    word = (g["dday"] or g.get("dday2") or "").lower()
     pod = (g.get("pod") or "").lower()
     pmod = _pmod(g.get("pmod"))
     if word == "tonight":
@@ -525,6 +586,12 @@ def _deictic_day(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         word, pod = "yesterday", "night"
     if word in ("this",):
         word = "today"
+    if word in ("overnight", "midday", "mid-afternoon", "mid afternoon"):
+        if ctx.dct is None:
+            return _need_dct(ctx, "TIME")
+        value = {"overnight": (ctx.dct - dt.timedelta(days=1)).isoformat() + "TNI",
+                 "midday": ctx.dct.isoformat() + "T12:00"}.get(word, ctx.dct.isoformat() + "TAF")  # fmt: skip
+        return _Res("TIME", value, None, _rel_reason(ctx))
     typ: TimexType = "TIME" if pod and word != "tonight" else "DATE"
     if ctx.dct is None:
         return _need_dct(ctx, typ, pmod)
@@ -534,20 +601,24 @@ def _deictic_day(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     return _Res(typ, day.isoformat() + suffix, pmod, _rel_reason(ctx))
 
 
+_NUMBER_AFTER = re.compile(r"\s*(?:%|percent|per cent|\.\d|,\d{3}|\d)")
+_COUNTED_NOUN_AFTER = _c(
+    r"[-\s]*(?:people|troops|soldiers|workers|units|jobs|cases|residents|students|votes|members|employees"
+    r"|shares|tons|barrels|cars|homes|pounds|feet|miles|meters|km|kg|deaths|children|men|women|points|yards"
+    r"|words|pages|acres|dollars|euros|yuan|won)\b"
+)
+_LABEL_BEFORE = _c(r"(?:No\.|number|route|flight|room|model)\s*$")
+
+
 def _year(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     g = m.groupdict()
     year = int(g["year"])
     after = ctx.text[m.end() : m.end() + 12]
     before = ctx.text[max(0, m.start() - 2) : m.start()]
-    if re.match(r"\s*(?:%|percent|per cent|\.\d|,\d{3}|\d)", after) or before.endswith(("$", "#", "€", "£")):
-        return None
-    if re.match(r"[-\s]*(?:people|troops|soldiers|workers|units|jobs|cases|residents|students|votes"
-                r"|members|employees|shares|tons|barrels|cars|homes|pounds|feet|miles|meters|km|kg"
-                r"|deaths|children|men|women|points|yards|words|pages|acres|dollars|euros|yuan|won)\b",
-                after, re.I):  # fmt: skip
-        return None
-    if re.search(r"(?:No\.|number|route|flight|room|model)\s*$", ctx.text[max(0, m.start() - 10) : m.start()], re.I):
-        return None
+    if _NUMBER_AFTER.match(after) or before.endswith(("$", "#", "€", "£")):
+        return None  # 2025.5 points, 2,032, 2025%, $2025
+    if _COUNTED_NOUN_AFTER.match(after) or _LABEL_BEFORE.search(ctx.text, max(0, m.start() - 10), m.start()):
+        return None  # "2000 cars", "flight 1549": a count or a label, not a year
     mod = _pmod(g.get("pmod"))
     if g.get("post"):
         mod = "AFTER" if g["post"].lower().startswith("post") else "BEFORE"
@@ -569,13 +640,26 @@ def _century(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     g = m.groupdict()
     mod = _pmod(g.get("pmod"))
     if g.get("cnum"):
-        n = int(re.sub(r"\D", "", g["cnum"]))
+        n = int(_NON_DIGIT.sub("", g["cnum"]))
         return _Res("DATE", f"{n - 1:02d}", mod, "explicit century")
     if ctx.dct is None:
         return _need_dct(ctx, mod=mod)
     rel = g["crel"].lower()
-    c = ctx.dct.year // 100 + {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "next": 1}.get(rel, 0)
+    c = ctx.dct.year // 100 + {
+        "this": 0,
+        "current": 0,
+        "last": -1,
+        "past": -1,
+        "previous": -1,
+        "next": 1,
+    }.get(rel, 0)
     return _Res("DATE", f"{c:02d}", mod, _rel_reason(ctx))
+
+
+_SEASON_CUE_BEFORE = re.compile(
+    r"\b(?:in|during|by|until|since|through|early|late|this|last|next)\s+(?:the\s+)?$"
+)
+_OF_NOT_YEAR = re.compile(r"\s+of\s+(?!\d)")
 
 
 def _season(m: re.Match[str], ctx: _Ctx) -> _Res | None:
@@ -586,8 +670,9 @@ def _season(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     if season == "FA" and not (g.get("year") or mod or rel0 in ("this", "last", "next", "past", "coming")):
         before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
         after = ctx.text[m.end() : m.end() + 12]
-        if not re.search(r"\b(?:in|during|by|until|since|through|early|late|this|last|next)\s+(?:the\s+)?$", before + (
-            "the " if rel0 == "the" else "")) or re.match(r"\s+of\s+(?!\d)", after):
+        if not _SEASON_CUE_BEFORE.search(before + ("the " if rel0 == "the" else "")) or _OF_NOT_YEAR.match(
+            after
+        ):
             return None  # "the fall of the wall", "prices fall"
     if g.get("year"):
         return _Res("DATE", f"{g['year']}-{season}", mod, "explicit season")
@@ -641,7 +726,7 @@ def _quarter_res(m: re.Match[str], ctx: _Ctx) -> _Res | None:
 
 
 def _quarter_anaphor(m: re.Match[str], ctx: _Ctx) -> _Res | None:
-    """"the quarter", "the latest quarter", "the year-earlier period": the quarter under discussion."""
+    """ "the quarter", "the latest quarter", "the year-earlier period": the quarter under discussion."""
     g = m.groupdict()
     if g.get("qyear"):
         q = _ORDINALS[g["qord"].lower()] if g.get("qord") else (ctx.last_quarter or (0, 0))[1]
@@ -654,7 +739,7 @@ def _quarter_anaphor(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         y, q = ctx.last_quarter
     else:
         y, q = ctx.dct.year, _quarter(ctx.dct)
-        if not (g.get("rel") or "").lower() in ("this", "current"):
+        if (g.get("rel") or "").lower() not in ("this", "current"):
             q -= 1
             if q == 0:
                 y, q = y - 1, 4
@@ -667,6 +752,8 @@ def _relative_unit(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     g = m.groupdict()
     rel = g["rel"].lower()
     unit = g["unit"].lower()
+    if g["unit"][0].isupper():
+        return None  # "This Week", a programme title
     mod = _pmod(g.get("pmod"))
     if g.get("lt"):
         mod = "START" if g["lt"].lower() == "earlier" else None
@@ -676,9 +763,9 @@ def _relative_unit(m: re.Match[str], ctx: _Ctx) -> _Res | None:
          "next": 1, "coming": 1, "following": 1}[rel]  # fmt: skip
     d = ctx.dct
     reason = _rel_reason(ctx)
-    if unit == "year" and m.group(0).lower().startswith("the") and rel in ("following", "next", "previous"):
-        if ctx.last_year is not None:
-            return _Res("DATE", f"{ctx.last_year + k}", mod, f"relative to {ctx.last_year}, mentioned before")
+    anaphoric = m.group(0).lower().startswith("the") and rel in ("following", "next", "previous")
+    if unit == "year" and anaphoric and ctx.last_year is not None:
+        return _Res("DATE", f"{ctx.last_year + k}", mod, f"relative to {ctx.last_year}, mentioned before")
     if unit in ("fiscal year", "year"):
         return _Res("DATE", f"{d.year + k}", mod or ("APPROX" if unit == "fiscal year" else None), reason)
     if unit == "month":
@@ -739,22 +826,24 @@ def _ago(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     return _Res("DATE", d.isoformat(), mod, reason)
 
 
-def _near_quarter(m: re.Match[str], ctx: _Ctx) -> bool:
-    s, e = ctx.sentence(m.start())
-    return bool(re.search(r"quarter|period", ctx.text[s:e], re.I))
-
-
 _RATE_BEFORE = _c(r"(?:\d|million|billion|trillion|percent|times|once|twice)\S*(?:\s+[a-z]+)?\s+$")
+
+
+_AGE_AFTER = re.compile(r"[-\s]old\b|\s+of\s+age\b")
 
 
 def _duration_res(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     g = m.groupdict()
     after = ctx.text[m.end() : m.end() + 6]
-    if re.match(r"[-\s]old\b", after) or re.match(r"\s+of\s+age\b", after):
+    if _AGE_AFTER.match(after):
         return None  # ages are not time expressions
     unit = g["unit"]
+    if unit[0].isupper():
+        return None  # "60 Minutes", a title
     num = g.get("num") or g.get("vague")
-    if (num or "").lower() in ("a", "an") and _RATE_BEFORE.search(ctx.text, max(0, m.start() - 30), m.start()):
+    if (num or "").lower() in ("a", "an") and _RATE_BEFORE.search(
+        ctx.text, max(0, m.start() - 30), m.start()
+    ):
         return None  # "$1.76 a year", "four flights a week": a rate, not a duration
     n = _num(num) if num else None
     if num is None and not g.get("vague"):
@@ -766,7 +855,10 @@ def _duration_res(m: re.Match[str], ctx: _Ctx) -> _Res | None:
 
 
 def _bare_units(m: re.Match[str], ctx: _Ctx) -> _Res | None:
-    return _Res("DURATION", _duration(None, m.group("unit")), None, "vague duration")
+    return _Res("DURATION", _duration(None, m.group("unit") or m.group("unit2")), None, "vague duration")
+
+
+_CAPITALIZED_AFTER = re.compile(r"\s+[A-Z][a-z]")
 
 
 def _set_res(m: re.Match[str], ctx: _Ctx) -> _Res | None:
@@ -775,12 +867,19 @@ def _set_res(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     adv = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
            "quarterly": "P3M", "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI"}  # fmt: skip
     if word in adv:
+        if _CAPITALIZED_AFTER.match(ctx.text, m.end()):
+            return None  # "the party daily Granma": a newspaper
         return _Res("SET", adv[word], None, "frequency")
     unit = (g.get("sunit") or "").lower()
+    if g.get("snum"):
+        n = _num(g["snum"].strip())
+        if n is None or unit not in _UNITS:
+            return None
+        return _Res("SET", _duration(n, unit), None, "frequency")
     if unit in _WEEKDAYS:
         return _Res("SET", f"XXXX-WXX-{_WEEKDAYS[unit]}", None, "frequency")
     if unit in _PARTS_OF_DAY:
-        return _Res("SET", f"XXXX-XX-XXT{_PARTS_OF_DAY[unit]}", None, "frequency")
+        return _Res("SET", f"XXXX-XX-XX{_PARTS_OF_DAY[unit]}", None, "frequency")
     if unit in _SEASONS:
         return _Res("SET", f"XXXX-{_SEASONS[unit]}", None, "frequency")
     base = {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y", "hour": "PT1H", "decade": "P10Y",
@@ -793,6 +892,9 @@ def _set_res(m: re.Match[str], ctx: _Ctx) -> _Res | None:
 _TIME_UNIT_NEXT = _c(r"\s+(?:fiscal\s+)?(?:year|month|week|quarter|season|decade|century|period)\b")
 
 
+_OF_AFTER = re.compile(r"\s+of\b")
+
+
 def _ref(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     word = " ".join(m.group(0).lower().split())
     if word in ("now", "currently", "current", "at present", "right now", "these days", "nowadays",
@@ -801,6 +903,8 @@ def _ref(m: re.Match[str], ctx: _Ctx) -> _Res | None:
             return None
         return _Res("DATE", "PRESENT_REF", None, "present reference")
     if "future" in word or "term" in word:
+        if _OF_AFTER.match(ctx.text, m.end()):
+            return None  # "the future of the alliance": a topic, not a time
         return _Res("DATE", "FUTURE_REF", None, "future reference")
     return _Res("DATE", "PAST_REF", None, "past reference")
 
@@ -837,7 +941,9 @@ def _holiday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     if ctx.dct is None:
         return _need_dct(ctx)
     rel = (g.get("rel") or "").lower()
-    cands = [d for y in (ctx.dct.year - 1, ctx.dct.year, ctx.dct.year + 1) if (d := _holiday_date(g["hol"], y))]
+    cands = [
+        d for y in (ctx.dct.year - 1, ctx.dct.year, ctx.dct.year + 1) if (d := _holiday_date(g["hol"], y))
+    ]
     if not cands:
         return None
     if rel == "last":
@@ -854,9 +960,12 @@ def _holiday(m: re.Match[str], ctx: _Ctx) -> _Res | None:
 _SPOKEN_TENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 
 
+_WORD_SPLIT = re.compile(r"[\s-]+")
+
+
 def _spoken_year(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     """Years as read aloud in broadcast transcripts: "nineteen ninety-six", "the year two thousand"."""
-    words = re.split(r"[\s-]+", m.group("spoken").lower())
+    words = _WORD_SPLIT.split(m.group("spoken").lower())
     if words[:2] == ["two", "thousand"]:
         rest = [w for w in words[2:] if w != "and"]
         n = _num(" ".join(rest)) if rest else 0
@@ -881,6 +990,78 @@ def _decade_word(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     return _Res("DATE", f"19{tens[m.group('dword').lower()]}", None, "decade, century assumed")
 
 
+_YEAR_ENDED_AFTER = _c(r"\s+(?:ended|ending|to)\s")
+_AWARD_BEFORE = _c(
+    r"\b(?:person|player|man|woman|car|album|song|book|coach|team|word|manager|story|event)s?\s+of\s+$"
+)
+
+
+def _the_unit(m: re.Match[str], ctx: _Ctx, unit: str) -> _Res | None:
+    """A bare "the year" / "the week" / "the month": the one under discussion, the DCT's by default.
+
+    "the year ended June 30" is a fiscal year: a one-year duration.
+    """
+    if _AWARD_BEFORE.search(ctx.text, max(0, m.start() - 20), m.start()):
+        return None  # "player of the year"
+    if unit == "quarter":
+        return None  # handled by the quarter anaphor rule
+    if unit == "year" and _YEAR_ENDED_AFTER.match(ctx.text, m.end()):
+        return _Res("DURATION", "P1Y", None, "fiscal year")
+    if ctx.dct is None:
+        return _need_dct(ctx)
+    d = ctx.dct
+    value = {"year": f"{d.year}", "month": f"{d.year}-{d.month:02d}", "week": _iso_week(d)}[unit]
+    return _Res("DATE", value, None, "the " + unit + " " + _rel_reason(ctx))
+
+
+def _edge_of_unit(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    """ "the end of the year", "year-end", "the year's end": the current unit, with its mod."""
+    g = m.groupdict()
+    text = m.group(0).lower()
+    if g.get("edge") == "the" and "'s end" not in text:
+        return _the_unit(m, ctx, (g.get("eunit") or "year").lower())
+    mod = (
+        "END"
+        if ("end" in text or "close" in text)
+        else "START"
+        if ("beginning" in text or "start" in text)
+        else "MID"
+    )
+    unit = (g.get("eunit") or g.get("eunit2") or "year").lower()
+    if ctx.dct is None:
+        return _need_dct(ctx, mod=mod)
+    d = ctx.dct
+    value = {"year": f"{d.year}", "month": f"{d.year}-{d.month:02d}", "week": _iso_week(d),
+             "quarter": f"{d.year}-Q{_quarter(d)}"}[unit]  # fmt: skip
+    return _Res("DATE", value, mod, _rel_reason(ctx))
+
+
+def _that_day(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    """ "that day", "the next day": a day counted from the last day-level date in the text."""
+    g = m.groupdict()
+    step = {"next": 1, "following": 1, "after": 1, "previous": -1, "preceding": -1, "before": -1}
+    k = step.get((g.get("nd") or g.get("ba") or "").lower(), 0)
+    if ctx.last_day is None:
+        return _Res("DATE", None, None, "anaphoric: no earlier day in the text")
+    day = ctx.last_day + dt.timedelta(days=k)
+    return _Res("DATE", day.isoformat(), None, f"relative to {ctx.last_day.isoformat()}, mentioned before")
+
+
+def _in_the_unit(m: re.Match[str], ctx: _Ctx) -> _Res | None:
+    """ "later in the day", "earlier in the year": the DCT's day/week/month/year."""
+    unit = m.group("iunit").lower()
+    if ctx.dct is None:
+        return _need_dct(ctx)
+    d = ctx.dct
+    value = {
+        "day": d.isoformat(),
+        "year": f"{d.year}",
+        "month": f"{d.year}-{d.month:02d}",
+        "week": _iso_week(d),
+    }
+    return _Res("DATE", value[unit], None, _rel_reason(ctx))
+
+
 def _that_year(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     if ctx.last_year is None:
         return None
@@ -900,7 +1081,7 @@ def _weekend(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     else:
         tense = _tense(ctx, m.start(), m.end())
     d = ctx.dct
-    if tense == "past" and d.isoweekday() < 6 or word.startswith("last"):
+    if (tense == "past" and d.isoweekday() < 6) or word.startswith("last"):
         d = d - dt.timedelta(days=d.isoweekday())  # the Sunday before
     elif tense == "future" and d.isoweekday() == 7:
         d = d + dt.timedelta(days=6)
@@ -910,68 +1091,196 @@ def _weekend(m: re.Match[str], ctx: _Ctx) -> _Res | None:
 # --------------------------------------------------------------------------- rules
 
 _RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
-    (_c(rf"\b(?:{_WEEKDAY_RE},?\s+)?(?P<mon>{_MONTH_RE})\s*(?P<day>{_DAY_RE})(?!\d|\s*%|:\d)(?:,?\s+(?P<year>{_YEAR_RE}))?\b"
-        r"(?![-/]\d)"), _explicit_date),
-    (_c(rf"\b(?:{_WEEKDAY_RE},?\s+)?(?:the\s+)?(?P<day>{_DAY_RE})\s+(?:of\s+)?(?P<mon>{_MONTH_RE})(?:,?\s+(?P<year>{_YEAR_RE}))?\b"),
-     _explicit_date),
-    (_c(r"\b(?:(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)|(?P<um>[01]?\d)/(?P<ud>[0-3]?\d)/(?P<uy>\d\d(?:\d\d)?))\b"),
-     _numeric_date),
-    (_c(rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?\b(?P<mon>{_MONTH_RE}),?\s+(?:of\s+)?(?P<year>{_YEAR_RE})\b"), _month_year),
-    (_c(rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\b(?P<rel>this|last|next|past|coming)\s+)?\b(?P<mon>{_MONTH_RE})(?![\w-])"
-        r"(?:\s+(?P<yrel>this|last|next)\s+year)?"), _month_alone),
-    (_c(rf"(?:\b(?P<pmod>early|late|mid-?)\s*)?(?:\b(?P<rel>last|next|this|past|coming)\s+)?\b(?P<wd>{_WEEKDAY_RE})"
-        rf"(?:\s+(?P<pod>{_POD_RE}))?\b"), _weekday),
-    (_c(rf"\b(?:(?P<noon>noon|midnight)|(?P<hh>[012]?\d)(?::(?P<mm>[0-5]\d))?\s*(?P<ap>[ap]\.\s?m\.?|[ap]m\b)"
-        rf"|(?P<hh2>[012]?\d):(?P<mm2>[0-5]\d)\s*(?=GMT|UTC|ET\b|EDT|EST))"
-        rf"(?:\s*(?:\(?(?:GMT|UTC|[ECMP][SD]?T)\)?))?"
-        rf"(?:,?\s+(?:on\s+)?(?P<wd>{_WEEKDAY_RE})|\s+(?P<relday>yesterday|today|tomorrow)"
-        rf"|,?\s+(?:on\s+)?(?P<cmon>{_MONTH_RE})\s*(?P<cday>{_DAY_RE})(?!\d))?"), _clock),
-    (_c(rf"(?:\b(?P<pmod>early|late|earlier|later)\s+)?\b(?P<dday>today|tonight|yesterday|tomorrow|last night)\b"
-        rf"(?:\s+(?P<pod>{_POD_RE}))?(?!'s\s+\w+\s+\w)"), _deictic_day),
-    (_c(rf"\b(?P<dday>this)\s+(?P<pod>morning|afternoon|evening)\b"), _deictic_day),
-    (_c(rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\b(?:fiscal|calendar|(?P<post>post|pre))[\s-]+)?(?<![\d.,$])\b(?P<year>{_YEAR_RE})\b"
-        r"(?!-\d\d(?!\d))(?!\s*-\s*(?:year|month|day|week|hour|minute)s?\b)"), _year),
-    (_c(rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\bthe\s+)?(?:\b(?P<dec4>1[6-9]\d0|20\d0)'?s|(?<![\w])'(?P<dec2>\d0)s)\b"), _decade),
-    (_c(rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\bthe\s+)?\b(?:(?P<cnum>1\dth|2[01](?:st|th))|(?P<crel>this|the last|last|the past|the next|next|the previous|current))\s+century\b"),
-     _century),
-    (_c(rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\b(?P<rel>this|last|next|past|coming|the)\s+)?\b(?P<season>{_SEASON_RE})\b"
-        rf"(?:\s+(?:of\s+)?(?P<year>{_YEAR_RE}))?"), _season),
-    (_c(rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\b(?:(?P<yrel>this|last|next|current)\s+year's|(?P<year>{_YEAR_RE})'s)\s+)?"
-        r"(?:\bthe\s+(?=(?:fiscal\s+)?\w+\s))?(?:\bfiscal\s+)?\b(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal\s+)?"
-        rf"(?P<qunit>quarter|half)\b(?:\s+of\s+(?:(?P<year2>{_YEAR_RE})|the\s+year))?"), _quarter_res),
-    (_c(r"\b(?:the\s+)?(?P<rel>latest|current|same|this)\s+(?:fiscal\s+)?(?:quarter|period)\b"
-        r"|\b(?:the\s+)?(?P<ago>year[- ](?:earlier|ago))(?:\s+(?:quarter|period))?"
-        r"|\bthe\s+quarter\b"
-        rf"|\bthe\s+(?P<qyear>{_YEAR_RE})\s+(?:(?P<qord>first|second|third|fourth)\s+)?(?:fiscal\s+)?(?:quarter|period)\b"),
-     _quarter_anaphor),
-    (_c(rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\b(?P<lt>earlier|later)\s+)?(?:\bthe\s+)?\b(?P<rel>this|current|last|past|previous"
-        r"|next|coming|following)\s+(?P<unit>fiscal year|year|month|week|weekend|quarter|decade)\b"
-        r"(?!s)(?!\s*(?:'s)?\s*(?:and|or)\s+(?:a|an)\b)"), _relative_unit),
-    (_c(rf"\b(?:(?P<dmod>{_DMOD_RE})\s+)?(?:(?P<num>{_NUM})|(?P<vague>{_VAGUE_RE}))\s+(?P<unit>{_UNIT_RE})s?\s+"
-        r"(?P<dir>ago|earlier|before|later|from now|hence)\b"), _ago),
-    (_c(rf"\b(?:(?P<dmod>{_DMOD_RE})\s+)?(?:(?:the|its|their|his|her)\s+)?(?:(?:past|last|next|first|coming|following"
-        rf"|previous|final|latest|remaining|initial|full)\s+)?(?:(?P<num>{_NUM})|(?P<vague>{_VAGUE_RE}))"
-        rf"(?:\s+more|\s+full|\s+straight|\s+consecutive)?[\s-]+(?P<unit>{_UNIT_RE})s?(?:-long)?\b(?!-old|\s+old\b)(?:')?"),
-     _duration_res),
-    (_c(r"(?:(?<=\bfor )|(?<=\bin )|(?<=\bover )|(?<=\bthe )|(?<=\bwithin )|(?<=\bfor the )|(?<=\bin the ))"
-        r"(?:(?:past|coming|next|last)\s+)?\b(?P<unit>years|months|weeks|decades|days|hours|minutes)\b(?=\s*(?:[,.;:]|ago|of\b|to come|now|and\b|later|before|after|earlier|$))"),
-     _bare_units),
-    (_c(r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly)\b"
-        r"|\b(?:every|each)\s+(?P<sunit>day|week|month|year|hour|minute|decade|season|quarter|weekend"
-        r"|morning|afternoon|evening|night|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-        r"|spring|summer|fall|autumn|winter)\b(?=(?:\s+(?:for|since|until|in|on|at|and|to|through|or|over|during|from|by))|[,.;:]|$)"),
-     _set_res),
-    (_c(r"\b(?:right now|now|nowadays|currently|presently|at present|these days|at the moment|current"
-        r"|(?:the|in)\s+(?:(?:near|distant|foreseeable|immediate)\s+)?future|the\s+(?:near|short)\s+term|recently|formerly|former|the\s+past"
-        r"|at\s+the\s+time)\b"), _ref),
-    (_c(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Thanksgiving(?:\s+Day)?|Christmas(?:\s+Day|\s+Eve)?"
-        r"|New\s+Year's\s+(?:Day|Eve)|Halloween|Valentine's\s+Day|Independence\s+Day|Labor\s+Day"
-        r"|Memorial\s+Day|Election\s+Day)\b"), _holiday),
-    (_c(rf"\b(?:the\s+year\s+)?(?P<spoken>(?:nineteen|twenty)[\s-]+(?:{_SPOKEN_TENS}|hundred|oh[\s-]+\w+)(?:[\s-]+(?:one|two"
-        r"|three|four|five|six|seven|eight|nine))?|two\s+thousand(?:\s+and\s+\w+)?)\b"), _spoken_year),
-    (_c(r"\b(?:the\s+)?(?P<dword>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b"), _decade_word),
+    (
+        _c(
+            rf"\b(?:{_WEEKDAY_RE},?\s+)?(?P<mon>{_MONTH_RE})\s*(?P<day>{_DAY_RE})(?!\d|\s*%|:\d)(?:,?\s+(?P<year>{_YEAR_RE}))?\b"
+            r"(?![-/]\d)"
+        ),
+        _explicit_date,
+    ),
+    (
+        _c(
+            rf"\b(?:{_WEEKDAY_RE},?\s+)?(?:the\s+)?(?P<day>{_DAY_RE})\s+(?:of\s+)?(?P<mon>{_MONTH_RE})(?:,?\s+(?P<year>{_YEAR_RE}))?\b"
+        ),
+        _explicit_date,
+    ),
+    (
+        _c(
+            r"\b(?:(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)|(?P<um>[01]?\d)/(?P<ud>[0-3]?\d)/(?P<uy>\d\d(?:\d\d)?))\b"
+        ),
+        _numeric_date,
+    ),
+    (
+        _c(rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?\b(?P<mon>{_MONTH_RE}),?\s+(?:of\s+)?(?P<year>{_YEAR_RE})\b"),
+        _month_year,
+    ),
+    (
+        _c(
+            rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\b(?P<rel>this|last|next|past|coming)\s+)?\b(?P<mon>{_MONTH_RE})(?![\w-])"
+            r"(?:\s+(?P<yrel>this|last|next)\s+year)?"
+        ),
+        _month_alone,
+    ),
+    (
+        _c(
+            rf"(?:\b(?P<pmod>early|late|mid-?)\s*)?(?:\b(?P<rel>last|next|this|past|coming)\s+)?\b(?P<wd>{_WEEKDAY_RE})"
+            rf"(?:\s+(?P<pod>{_POD_RE}))?\b"
+        ),
+        _weekday,
+    ),
+    (
+        _c(
+            rf"\b(?:(?P<noon>noon|midnight)|(?P<hh>[012]?\d)(?::(?P<mm>[0-5]\d))?\s*(?P<ap>[ap]\.\s?m\.?|[ap]m\b)"
+            rf"|(?P<hh2>[012]?\d):(?P<mm2>[0-5]\d)\s*(?=GMT|UTC|ET\b|EDT|EST))"
+            rf"(?:\s*(?:\(?(?:GMT|UTC|[ECMP][SD]?T)\)?))?"
+            rf"(?:,?\s+(?:on\s+)?(?P<wd>{_WEEKDAY_RE})|\s+(?P<relday>yesterday|today|tomorrow)"
+            rf"|,?\s+(?:on\s+)?(?P<cmon>{_MONTH_RE})\s*(?P<cday>{_DAY_RE})(?!\d)(?:,?\s+(?P<cyear>{_YEAR_RE}))?)?"
+        ),
+        _clock,
+    ),
+    (
+        _c(
+            rf"(?:\b(?P<pmod>early|late|earlier|later)\s+)?\b(?P<dday>today|tonight|yesterday|tomorrow|last night)\b"
+            rf"(?:\s+(?P<pod>{_POD_RE}))?(?!\s+(?:morning|afternoon|evening|night)\b)"
+        ),
+        _deictic_day,
+    ),
+    (
+        _c(
+            r"\b(?P<dday>this)\s+(?P<pod>morning|afternoon|evening)\b|\b(?P<dday2>overnight|midday|mid[- ]afternoon)\b(?!\s+(?:trading|session|flight|stay|train|bus))"
+        ),
+        _deictic_day,
+    ),
+    (
+        _c(
+            rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\b(?:fiscal|calendar|(?P<post>post|pre))[\s-]+)?(?<![\d.,$])\b(?P<year>{_YEAR_RE})\b"
+            r"(?!-\d\d(?!\d))(?!\s*-\s*(?:year|month|day|week|hour|minute)s?\b)"
+        ),
+        _year,
+    ),
+    (
+        _c(
+            rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\bthe\s+)?(?:\b(?P<dec4>1[6-9]\d0|20\d0)'?s|(?<![\w])'(?P<dec2>\d0)s)\b"
+        ),
+        _decade,
+    ),
+    (
+        _c(
+            rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\bthe\s+)?\b(?:(?P<cnum>1\dth|2[01](?:st|th))|(?P<crel>this|the last|last|the past|the next|next|the previous|current))\s+century\b"
+        ),
+        _century,
+    ),
+    (
+        _c(
+            rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\b(?P<rel>this|last|next|past|coming|the)\s+)?\b(?P<season>{_SEASON_RE})\b"
+            rf"(?:\s+(?:of\s+)?(?P<year>{_YEAR_RE}))?"
+        ),
+        _season,
+    ),
+    (
+        _c(
+            rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\b(?:(?P<yrel>this|last|next|current)\s+year's|(?P<year>{_YEAR_RE})'s)\s+)?"
+            r"(?:\bthe\s+(?=(?:fiscal\s+)?\w+\s))?(?:\bfiscal\s+)?\b(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal\s+)?"
+            rf"(?P<qunit>quarter|half)\b(?:\s+of\s+(?:(?P<year2>{_YEAR_RE})|the\s+year))?"
+        ),
+        _quarter_res,
+    ),
+    (
+        _c(
+            r"\b(?:the\s+)?(?P<rel>latest|current|same|this)\s+(?:fiscal\s+)?(?:quarter|period)\b"
+            r"|\b(?:the\s+)?(?P<ago>year[- ](?:earlier|ago))(?:\s+(?:quarter|period))?"
+            r"|\bthe\s+quarter\b(?!-)"
+            rf"|\bthe\s+(?P<qyear>{_YEAR_RE})\s+(?:(?P<qord>first|second|third|fourth)\s+)?(?:fiscal\s+)?(?:quarter|period)\b"
+        ),
+        _quarter_anaphor,
+    ),
+    (
+        _c(
+            rf"(?:\b(?P<pmod>{_PMOD_RE})\s*)?(?:\b(?P<lt>earlier|later)\s+)?(?:\bthe\s+)?\b(?P<rel>this|current|last|past|previous"
+            r"|next|coming|following)\s+(?P<unit>fiscal year|year|month|week|weekend|quarter|decade)\b"
+            r"(?!s)(?!\s*(?:'s)?\s*(?:and|or)\s+(?:a|an)\b)"
+        ),
+        _relative_unit,
+    ),
+    (
+        _c(
+            rf"\b(?:(?P<dmod>{_DMOD_RE})\s+)?(?:(?P<num>{_NUM})|(?P<vague>{_VAGUE_RE}))\s+(?P<unit>{_UNIT_RE})s?\s+"
+            r"(?P<dir>ago|earlier|before|later|from now|hence)\b"
+        ),
+        _ago,
+    ),
+    (
+        _c(
+            rf"\b(?:(?P<dmod>{_DMOD_RE})\s+)?(?:(?:the|its|their|his|her)\s+)?(?:(?:past|last|next|first|coming|following"
+            rf"|previous|final|latest|remaining|initial|full)\s+)?(?:(?P<num>{_NUM})|(?P<vague>{_VAGUE_RE}))"
+            rf"(?:\s+more|\s+full|\s+straight|\s+consecutive)?[\s-]+(?P<unit>{_UNIT_RE})s?(?:-long)?\b(?!-old|\s+old\b)(?:')?"
+        ),
+        _duration_res,
+    ),
+    (
+        _c(
+            r"\b(?:the\s+)?(?:past|coming|next|last|recent)\s+(?P<unit2>years|months|weeks|decades|days|hours)\b"
+            r"|(?:(?<=\bfor )|(?<=\bin )|(?<=\bover )|(?<=\bthe )|(?<=\bwithin )|(?<=\bfor the )|(?<=\bin the ))"
+            r"\b(?P<unit>years|months|weeks|decades|days|hours|minutes)\b"
+            r"(?=\s*(?:[,.;:]|ago|of\b|to come|now|and\b|later|before|after|earlier|$))"
+        ),
+        _bare_units,
+    ),
+    (
+        _c(
+            r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly)\b"
+            rf"|\b(?:every|each)\s+(?P<snum>{_NUM}\s+)?(?P<sunit>day|week|month|year|hour|minute|decade|season|quarter|weekend"
+            r"|morning|afternoon|evening|night|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+            r"|spring|summer|fall|autumn|winter)s?\b(?!'s|-)"
+        ),
+        _set_res,
+    ),
+    (
+        _c(
+            r"\b(?:right now|now|nowadays|currently|presently|at present|these days|at the moment|current"
+            r"|(?:the|in)\s+(?:(?:near|distant|foreseeable|immediate)\s+)?future|the\s+(?:near|short)\s+term|recently|formerly|the\s+past"
+            r"|at\s+the\s+time)\b"
+        ),
+        _ref,
+    ),
+    (
+        _c(
+            r"\b(?:(?P<rel>last|next|this)\s+)?(?P<hol>Thanksgiving(?:\s+Day)?|Christmas(?:\s+Day|\s+Eve)?"
+            r"|New\s+Year's\s+(?:Day|Eve)|Halloween|Valentine's\s+Day|Independence\s+Day|Labor\s+Day"
+            r"|Memorial\s+Day|Election\s+Day)\b"
+        ),
+        _holiday,
+    ),
+    (
+        _c(
+            rf"\b(?:the\s+year\s+)?(?P<spoken>(?:nineteen|twenty)[\s-]+(?:{_SPOKEN_TENS}|hundred|oh[\s-]+\w+)(?:[\s-]+(?:one|two"
+            r"|three|four|five|six|seven|eight|nine))?|two\s+thousand(?:\s+and\s+\w+)?)\b"
+        ),
+        _spoken_year,
+    ),
+    (
+        _c(
+            r"\b(?:the\s+)?(?P<dword>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b"
+        ),
+        _decade_word,
+    ),
     (_c(r"\b(?:the|this|last|next)\s+(?P<wk>weekend)\b"), _weekend),
     (_c(r"\b(?:(?P<lt>earlier|later)\s+)?that\s+year\b"), _that_year),
+    (_c(r"\b(?:earlier|later)\s+in\s+the\s+(?P<iunit>day|week|month|year)\b"), _in_the_unit),
+    (
+        _c(
+            r"\b(?:(?:earlier|later)\s+)?(?:that(?:\s+same)?|the\s+same)\s+day\b"
+            r"|\bthe\s+(?P<nd>next|following|previous|preceding)\s+day\b|\bthe\s+day\s+(?P<ba>before|after)\b(?!\s+\w)"
+        ),
+        _that_day,
+    ),
+    (
+        _c(
+            r"\b(?:around\s+)?(?P<edge>(?:the\s+)?(?:end|beginning|start|middle|close)\s+of\s+the|the)\s+"
+            r"(?P<eunit>year|month|week|quarter)(?:'s\s+end)?\b(?=\s*(?:'s\s+end)?)|\b(?P<eunit2>year)[- ]end\b"
+        ),
+        _edge_of_unit,
+    ),
 )
 
 # "every week"-style sets and "a year" after a number ("$5 a year") share words with durations:
@@ -1001,6 +1310,9 @@ def _parse_dct(dct: str | None) -> dt.date | None:
         return None
 
 
+_DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
 def _safe(handler: Handler, m: re.Match[str], ctx: _Ctx) -> _Res | None:
     """A rule that cannot normalize one odd match (impossible date, overflow) drops that match only."""
     try:
@@ -1017,6 +1329,7 @@ def extract_timexes(text: str, dct: str | None, doc: Doc | None = None) -> tuple
     """
     ctx = _Ctx(text=text, dct=_parse_dct(dct), doc=doc if doc is not None and doc.text == text else None)
     ctx.sent_bounds = _sentence_bounds(text, ctx.doc)
+    ctx.sent_starts = [b[0] for b in ctx.sent_bounds]
     cands: list[tuple[int, int, int, re.Match[str], Handler]] = []
     for prio, (pattern, handler) in enumerate(_RULES):
         for m in pattern.finditer(text):
@@ -1038,6 +1351,8 @@ def extract_timexes(text: str, dct: str | None, doc: Doc | None = None) -> tuple
     out: list[TimeRef] = []
     for s, e, m, handler in taken:  # in text order, so anaphora ("the quarter") see what came before
         res = _safe(handler, m, ctx)
+        if res is not None and res.value and _DAY_VALUE.match(res.value):
+            ctx.last_day = dt.date.fromisoformat(res.value[:10])
         if res is not None:
             out.append(TimeRef(s, e, text[s:e], res.type, res.value, res.reason, res.mod))
     return tuple(out)
