@@ -119,3 +119,20 @@ def test_unopenable_store_is_a_clean_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "[store] cannot open" in result.output
     assert "Traceback" not in result.output
+
+
+def test_ingest_incrementally_then_report(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    db = str(tmp_path / "inc.db")
+    first = runner.invoke(app, ["ingest", str(corpus / "harbor-1.txt"), "--db", db, "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["new"] == 1
+    second = runner.invoke(app, ["ingest", str(corpus), "--db", db, "--json"])
+    assert json.loads(second.stdout)["new"] == 2  # harbor-1 was already stored
+    rep = runner.invoke(app, ["report", "-o", str(tmp_path / "out"), "--db", db, "--json"])
+    assert rep.exit_code == 0, rep.output
+    summary = json.loads(rep.stdout)
+    assert summary["articles"] == 3
+    data = json.loads((tmp_path / "out" / "report.json").read_text())
+    stories = {a["path"].rsplit("/", 1)[-1]: a["story_id"] for a in data["articles"]}
+    assert stories["harbor-1.txt"] == stories["harbor-2.txt"] != stories["orchard.txt"]

@@ -168,6 +168,25 @@ def _report_errors(errors: list[dict[str, Any]], as_json: bool) -> None:
             err.print(f"  ... and {len(errors) - 20} more (see report.json 'errors')")
 
 
+def _write_and_print(report: Any, output: Path, as_json: bool) -> None:
+    """Write report.json and report.html, then print the summary (tables or --json)."""
+    from .render.html import write_html
+    from .render.json import write_report
+
+    output.mkdir(parents=True, exist_ok=True)
+    write_report(report, output / "report.json")
+    write_html(report, output / "report.html")
+    summary = _summary(report)
+    summary["report_json"] = str(output / "report.json")
+    summary["report_html"] = str(output / "report.html")
+    if as_json:
+        out.print_json(json.dumps(summary))
+    else:
+        _print_summary(summary)
+        out.print(f"report: [bold]{output / 'report.html'}[/] (data: {output / 'report.json'})")
+    _report_errors(summary["errors"], as_json)
+
+
 @app.command()
 def analyze(
     paths: PathsArg,
@@ -183,24 +202,11 @@ def analyze(
     1 when nothing at all could be read.
     """
     from .pipeline import analyze_paths
-    from .render.html import write_html
-    from .render.json import write_report
 
     options = _options(db)
     with _open_store(db) as store, _progress(not as_json) as progress:
         report = analyze_paths(paths, options, store=store, progress=progress)
-    output.mkdir(parents=True, exist_ok=True)
-    write_report(report, output / "report.json")
-    write_html(report, output / "report.html")
-    summary = _summary(report)
-    summary["report_json"] = str(output / "report.json")
-    summary["report_html"] = str(output / "report.html")
-    if as_json:
-        out.print_json(json.dumps(summary))
-    else:
-        _print_summary(summary)
-        out.print(f"report: [bold]{output / 'report.html'}[/] (data: {output / 'report.json'})")
-    _report_errors(summary["errors"], as_json)
+    _write_and_print(report, output, as_json)
     if not report.articles:
         err.print("error: no article could be read")
         raise typer.Exit(1)
@@ -238,20 +244,10 @@ def report(
 ) -> None:
     """Write a report over every article in the store."""
     from .pipeline import report_for
-    from .render.html import write_html
-    from .render.json import write_report
 
     with _open_store(db) as store:
         rep = report_for(store, None, _options(db))
-    output.mkdir(parents=True, exist_ok=True)
-    write_report(rep, output / "report.json")
-    write_html(rep, output / "report.html")
-    summary = _summary(rep)
-    if as_json:
-        out.print_json(json.dumps(summary))
-    else:
-        _print_summary(summary)
-        out.print(f"report: [bold]{output / 'report.html'}[/]")
+    _write_and_print(rep, output, as_json)
 
 
 @app.command()
