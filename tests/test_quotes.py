@@ -203,3 +203,188 @@ def test_offsets_survive_blanked_regions(nlp) -> None:
     q = _one(_quotes(nlp, text), "tunnel")
     assert text[q.start : q.end] == "The tunnel will open in June,"
     assert q.speaker == "Elena Ruiz"
+
+
+MORE_CASES = [
+    (
+        "dash-signature",
+        "Readers sent their views.\n\n“The new timetable finally works for night-shift workers.” ― Priya Natarajan",
+        "night-shift workers",
+        "direct|Priya Natarajan|Priya Natarajan||―",
+    ),
+    (
+        "transcript-label",
+        "Host Dana Whitfield interviewed the candidate.\n\n"
+        "WHITFIELD: Will you support the new harbour tax this spring?",
+        "harbour tax",
+        "direct|Dana Whitfield|WHITFIELD|Dana Whitfield|:",
+    ),
+    (
+        "double-apostrophe-marks",
+        INTRO + "''We finished the bridge six weeks early,'' Ruiz said.",
+        "six weeks early",
+        "direct|Elena Ruiz|Ruiz|Elena Ruiz|said",
+    ),
+    (
+        "appositive-name",
+        "The city's transport chief, Omar Haddad, said the night buses would return in May.",
+        "night buses",
+        "indirect|Omar Haddad|The city's transport chief|Omar Haddad|said",
+    ),
+    (
+        "long-apposition-after-quote",
+        "“The river crossing changes the whole regional economy,” said Lena Vogt, "
+        "an economist at the Northern Institute who has studied the valley for twenty years.",
+        "regional economy",
+        "direct|Lena Vogt|Lena Vogt||said",
+    ),
+    (
+        "parenthetical-indirect",
+        INTRO + "The toll, Ruiz said, will pay for the maintenance of both bridges.",
+        "maintenance of both bridges",
+        "indirect|Elena Ruiz|Ruiz|Elena Ruiz|said",
+    ),
+    (
+        "vow-infinitive",
+        INTRO + "Ruiz vowed to reopen the ferry pier before the summer festival.",
+        "reopen the ferry pier",
+        "indirect|Elena Ruiz|Ruiz|Elena Ruiz|vowed",
+    ),
+    (
+        "colon-paragraph-before",
+        INTRO + "Ruiz continued:\n\n“We will publish the full cost report before the council votes.”",
+        "full cost report",
+        "direct|Elena Ruiz|Ruiz|Elena Ruiz|continued",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "expected"), [c[1:] for c in MORE_CASES], ids=[c[0] for c in MORE_CASES]
+)
+def test_more_attribution_patterns(nlp, text: str, needle: str, expected: str) -> None:
+    test_attribution_patterns(nlp, text, needle, expected)
+
+
+def test_nested_curly_quotes_stay_one_quote(nlp) -> None:
+    text = INTRO + "“I would rather ride what he calls “the slow boat” than pay that toll,” Ruiz said."
+    q = _one(_quotes(nlp, text), "rather ride")
+    assert "than pay that toll" in q.text and q.speaker == "Elena Ruiz"
+
+
+def test_quoted_title_is_not_a_quote(nlp) -> None:
+    text = INTRO + "“River Songs” was written by Ruiz in 2009."
+    assert not [q for q in _quotes(nlp, text) if q.direct and "River Songs" in q.text]
+
+
+def test_partial_quote_belongs_to_reported_clause(nlp) -> None:
+    text = INTRO + "Ruiz said the old ferry had been “a danger to everyone” for years."
+    quotes = _quotes(nlp, text)
+    q = _one(quotes, "old ferry")
+    assert not q.direct and q.speaker == "Elena Ruiz"
+    assert "a danger to everyone" in q.text
+    assert not [other for other in quotes if other.direct]
+
+
+def test_gendered_title_guides_pronoun(nlp) -> None:
+    text = (
+        "Mr. Karl Weber met Ms. Rosa Lindgren at the depot.\n\n"
+        "“The depot needs a new roof before winter,” she said."
+    )
+    q = _one(_quotes(nlp, text), "new roof")
+    assert q.speaker == "Rosa Lindgren"
+
+
+def test_relative_pronoun_speaker(nlp) -> None:
+    text = "The plan was backed by Elena Ruiz, who said that the bridge would open in June."
+    q = _one(_quotes(nlp, text), "open in June")
+    assert q.speaker == "Elena Ruiz"
+
+
+def test_lead_in_sentence_names_the_speaker(nlp) -> None:
+    text = (
+        "Councillor Amara Osei opposed the toll increase at the Tuesday meeting.\n\n"
+        "“Families on the east side already pay more than anyone else for transport.”"
+    )
+    q = _one(_quotes(nlp, text), "east side")
+    assert q.speaker == "Amara Osei"
+    assert q.reason is not None and q.reason.startswith("speaker_from_lead_in")
+
+
+def test_statement_introduced_by_colon(nlp) -> None:
+    text = (
+        "Mayor Elena Ruiz released the following statement:\n\n"
+        "“Our thoughts are with the families of the two workers injured on the bridge this morning.”"
+    )
+    q = _one(_quotes(nlp, text), "families of the two workers")
+    assert q.speaker == "Elena Ruiz" and q.cue == "released"
+
+
+def test_according_to_before_quote(nlp) -> None:
+    text = INTRO + "According to Ruiz, “the second span will be finished by the end of next year.”"
+    q = _one(_quotes(nlp, text), "second span")
+    assert q.speaker == "Elena Ruiz" and q.direct
+
+
+def test_nickname_inside_speaker_name(nlp) -> None:
+    text = (
+        '"We have waited long enough for this bridge," state Sen. Robert "Bobby" Lane told the crowd. '
+        '"Now we have to keep the tolls fair."'
+    )
+    q = _one(_quotes(nlp, text), "waited long enough")
+    assert "Lane" in (q.speaker or "") and "tolls fair" in q.text
+
+
+def test_mixed_straight_and_curly_marks(nlp) -> None:
+    text = INTRO + '"The council voted for the “Bridge First” plan in 2019 and kept its word," Ruiz said.'
+    q = _one(_quotes(nlp, text), "council voted")
+    assert "kept its word" in q.text and q.speaker == "Elena Ruiz"
+
+
+def test_first_name_gender_guides_pronoun(nlp) -> None:
+    text = (
+        "Donald Trump spoke after Hillary Clinton at the forum in Ohio.\n\n"
+        "“I have a plan for every family in this state,” she said."
+    )
+    q = _one(_quotes(nlp, text), "every family")
+    assert q.speaker == "Hillary Clinton"
+    assert _span(text, q.antecedent_span) == "Hillary Clinton"
+
+
+def test_party_label_in_parentheses(nlp) -> None:
+    text = "“We will carry the whole valley in November,” Sen. Maria Okafor (D-Ore.) said on Tuesday."
+    q = _one(_quotes(nlp, text), "whole valley")
+    assert q.speaker == "Maria Okafor"
+
+
+def test_listener_after_tells_is_not_the_speaker(nlp) -> None:
+    text = (
+        "“The plan is fully funded,” Omar Haddad, director of the Harbour Trust, tells Coastline Radio in an "
+        "interview."
+    )
+    q = _one(_quotes(nlp, text), "fully funded")
+    assert q.speaker == "Omar Haddad"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        "“",
+        "''",
+        '"Unclosed quote that runs to the end of the paragraph, said nobody',
+        'He said: "',
+        '"One," he said, "',
+        "WALLACE:",
+        "― Jane",
+        "according to",
+        "“a “b” c”",
+        ') said ( Trump " the',
+        'Mr. , good said Trump reporters ) " deal ― the \n\n deal : to',
+    ],
+)
+def test_odd_input_never_breaks(nlp, text: str) -> None:
+    for q in _quotes(nlp, text):
+        assert q.text
+        if q.speaker_span:
+            assert 0 <= q.speaker_span[0] < q.speaker_span[1] <= len(text)

@@ -18,9 +18,10 @@ import pytest
 from newsdesk.nlp.quotes import extract_quotes
 
 GATE_DOCS = 10
-MIN_DIRECT_RECALL = 0.90  # measured 0.96
-MIN_NAMED_SPEAKER = 0.70  # measured 0.78
-MIN_OVERLAP_F1_ALL = 0.45  # measured 0.51
+MIN_DIRECT_RECALL = 0.90  # measured 0.957 (22 of 23)
+MIN_NAMED_SPEAKER = 0.70  # measured 0.778 (14 of 18)
+MIN_OVERLAP_F1_ALL = 0.50  # measured 0.546
+MIN_SOURCE_SPAN_ACC = 0.82  # measured 0.890
 
 
 def _bench(root: Path) -> ModuleType:
@@ -68,3 +69,7 @@ def test_named_speaker_accuracy(scored: dict) -> None:
 
 def test_content_overlap_f1(scored: dict) -> None:
     assert scored["spans"]["all"]["overlap"]["f1"] >= MIN_OVERLAP_F1_ALL, scored["spans"]["all"]
+
+
+def test_source_span_accuracy(scored: dict) -> None:
+    assert scored["spans"]["source"]["span_acc"] >= MIN_SOURCE_SPAN_ACC, scored["spans"]["source"]

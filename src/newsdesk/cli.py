@@ -135,12 +135,12 @@ def _summary(report: Any) -> dict[str, Any]:
 def _print_summary(summary: dict[str, Any]) -> None:
     table = Table(title="Stories", show_lines=False)
     for col, kw in (
-        ("story", {"overflow": "fold", "max_width": 60}),
+        ("story", {"overflow": "ellipsis", "no_wrap": True, "ratio": 1}),
         ("articles", {"justify": "right"}),
         ("facts", {"justify": "right"}),
         ("corroborated", {"justify": "right"}),
         ("conflicts", {"justify": "right"}),
-        ("id", {"style": "dim"}),
+        ("id", {"style": "dim", "no_wrap": True}),
     ):
         table.add_column(col, **kw)
     for s in summary["stories"]:

@@ -1,18 +1,26 @@
 """Quotes and reported speech with resolved speakers.
 
-Direct quotes are found from the quote marks (straight, curly and single
-quotes, apostrophes excluded), so multi-sentence and multi-paragraph quotes
-survive a parser that splits them. The attribution (cue verb and speaker) is
-read from the spaCy parse of the text around the marks: `"X," he said, "Y."`
-becomes one quote with two content fragments. Indirect speech comes from
-speech verbs with a clausal complement and from "according to X".
+Direct quotes are found from the quote marks (straight, curly, single and
+doubled-apostrophe quotes; apostrophes excluded), so multi-sentence and
+multi-paragraph quotes survive a parser that splits them. The attribution (cue
+and speaker) is read from the spaCy parse around the marks: a cue after the
+quote (`"X," he said`), before it (`He said: "X"`), a colon-introduced
+statement, a dash signature (`"X" ― Jane Doe`) or a transcript label
+(`WALLACE: ...`). `"X," he said, "Y."` becomes one quote with two content
+`fragments` (the span covers X to Y, the gap holds the cue). Indirect speech
+comes from speech and belief verbs with a clausal complement, promises and
+appeals with an infinitive ("vowed to ..."), and "according to X"; its span
+keeps the complementizer ("that ...") as annotated corpora do, its text drops it.
 
-Speakers are resolved, never guessed: a name is expanded to the fullest form
-of that person in the article; "he"/"she" goes to the nearest preceding named
-person (subjects first, gender when the article shows it); a description ("the
-US president", "the spokesperson") goes to the nearest preceding person whose
-title or apposition carries that noun. Anything else stays `None` with an
-`unresolved_speaker: ...` reason.
+Speakers are resolved, never guessed: a name is expanded to the fullest form of
+that person in the article; "he"/"she" goes to the nearest preceding named
+person (subjects first; gender from titles, common first names or the article's
+own pronouns); a description ("the US president", "the spokesperson") goes to
+the nearest preceding person whose title or apposition has that role and no
+conflicting modifier. Anything else stays `None` with an `unresolved_speaker:`
+reason. Two conventions infer a speaker and say so in `reason`: a cue-less
+paragraph of quote right after an attributed one (`speaker_from_previous_quote`)
+and a quote led in by a sentence with a named subject (`speaker_from_lead_in`).
 """
 
 from __future__ import annotations
@@ -22,11 +30,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from spacy.tokens import Span
+
 from ..records import Quote
 from .speakers import canonical_name, canonicalize, is_title, name_key
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
 # Verbs that introduce a direct quote ("...," he said) and reported speech (he said that ...).
 _SPEECH_TEXT = """
@@ -35,12 +45,16 @@ confirm deny suggest acknowledge admit accuse tweet post predict promise vow ple
 complain testify conclude contend assert maintain reveal emphasize emphasise stress remark observe comment
 joke quip concede boast allege estimate indicate caution counter retort reiterate repeat mention describe
 shout scream yell whisper muse wonder recount proclaim affirm agree disagree charge demand exclaim hint
-plead protest question read speak lament brag concur threaten
+plead protest question read speak lament brag concur threaten echo
 """
-_BELIEF_TEXT = "believe think show find fear hope know expect feel learn suspect worry understand"
+_BELIEF_TEXT = """believe think show find fear hope hop know expect feel learn suspect worry understand point
+agree realize recognize assume discover disclose wish"""
 SPEECH_VERBS = frozenset(_SPEECH_TEXT.split())
 # Verbs whose clausal complement is reported content (beliefs and findings count, demands do not).
-_NOT_REPORTING = "demand agree disagree charge question read speak continue post repeat describe plead protest"
+# Speech acts whose content is an infinitive ("vowed to ...", "urged X to ...").
+_XCOMP_TEXT = "vow pledge promise urge warn ask tell threaten call plead demand"
+_XCOMP_VERBS = frozenset(_XCOMP_TEXT.split())
+_NOT_REPORTING = "demand disagree charge question read speak continue post repeat describe plead protest"
 REPORT_VERBS = (SPEECH_VERBS - frozenset(_NOT_REPORTING.split())) | frozenset(_BELIEF_TEXT.split())
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _OTHER_PRONOUNS = {"they", "them", "it", "we", "i", "you", "who", "which", "that", "this"}
@@ -56,6 +70,8 @@ _SYNONYMS = {
     "congresswoman": "congressman",
     "lawmaker": "congressman",
     "u.s.": "us",
+    "gop": "republican",
+    "democrat": "democratic",
     "u.s": "us",
     "american": "us",
     "america": "us",
@@ -64,47 +80,13 @@ _SYNONYMS = {
     "presidential": "president",
 }
 # Non-person sources that a proper-noun modifier names ("the Clinton campaign", "a CNN poll").
-_SOURCE_NOUNS = frozenset(
-    [
-        "poll",
-        "survey",
-        "study",
-        "report",
-        "campaign",
-        "ad",
-        "advertisement",
-        "commercial",
-        "spot",
-        "complaint",
-        "lawsuit",
-        "statement",
-        "release",
-        "memo",
-        "letter",
-        "email",
-        "transcript",
-        "analysis",
-        "document",
-        "filing",
-        "website",
-        "editorial",
-        "newspaper",
-        "network",
-        "committee",
-        "department",
-        "agency",
-        "office",
-        "administration",
-        "team",
-        "government",
-        "ministry",
-        "council",
-        "board",
-        "court",
-        "commission",
-        "foundation",
-    ]
-)
+_SOURCE_TEXT = """
+poll survey study report campaign ad advertisement commercial spot complaint lawsuit statement
+release memo letter email transcript analysis document filing website editorial newspaper network
+committee department agency office administration team government ministry council board court
+commission foundation
+"""
+_SOURCE_NOUNS = frozenset(_SOURCE_TEXT.split())
 _DOUBLE_OPEN = {"“", "„", "«"}
 _DOUBLE_CLOSE = {"”", "»"}
 _DOUBLE_ANY = {'"', "“", "”", "„", "«", "»"}
@@ -112,7 +94,8 @@ _SINGLE_ANY = {"'", "‘", "’"}
 _OPEN_BEFORE = set(" \t\n([{—–―-/:")  # what may precede an opening mark
 _CLOSE_AFTER = set(" \t\n)]}—–―-,.;:!?/")  # what may follow a closing mark
 _SENT_END = {".", "!", "?"}
-_MAX_FRAME = 14  # tokens of attribution frame between a quote and its cue
+_LISTENER_VERBS = frozenset({"tell", "ask", "inform", "urge", "warn", "remind", "assure", "promise"})
+_MAX_FRAME = 30  # tokens of attribution frame between a quote and its cue
 _MIN_QUOTE_WORDS = 4  # shorter quoted strings count only when a cue stands right next to them
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -136,7 +119,8 @@ class _Person:
     first: int  # index of the mention's first token
     tok: int  # index of the mention's last token
     key: str  # name_key of the mention
-    titles: frozenset[str]  # normalized title/apposition words ("president", "spokesperson", "us")
+    roles: frozenset[str]  # role nouns a description can match ("president", "spokesperson")
+    titles: frozenset[str]  # every normalized title/apposition word ("president", "spokesperson", "us")
     subject: bool
     in_quote: bool
     gender: str | None  # "f"/"m" only where a title says so (Ms., Mr.)
@@ -209,13 +193,20 @@ def _pair_double(
     """(open, open width, close) mark triples in a paragraph, and a trailing unclosed (open, width)."""
     pairs: list[tuple[int, int, int]] = []
     opened: tuple[int, int] | None = None
+    depth = 0  # curly quotes nested in a curly quote ("... what he calls “hell” ...")
     for pos, width, can_open, can_close in _double_marks(text, start, end):
+        straight_open = opened is not None and text[opened[0]] in "\"'"
         if opened is None:
             if can_open:
                 opened = (pos, width)
+        elif text[pos] == "“" and (straight_open or text[opened[0]] == "“") and can_open and not can_close:
+            depth += 1  # a quote inside the quote ("... what he calls “hell” ...")
+        elif can_close and depth and text[pos] in '”"':
+            depth -= 1
         elif can_close:
             pairs.append((opened[0], opened[1], pos))
             opened = None
+            depth = 0
     return pairs, opened
 
 
@@ -317,7 +308,7 @@ def find_quote_marks(text: str) -> list[_RawQuote]:
 
 def _char_to_token(doc: Doc) -> list[int]:
     """Token index for every character (the preceding token for whitespace)."""
-    index = [0] * (len(doc.text) + 1)
+    index = [0] * (doc[-1].idx + len(doc[-1].text_with_ws) + 1 if len(doc) else 1)
     for tok in doc:
         end = tok.idx + len(tok.text_with_ws)
         for c in range(tok.idx, min(end, len(index))):
@@ -333,7 +324,12 @@ def _words(text: str) -> int:
 
 
 def _is_cue(tok: Token, verbs: frozenset[str] = SPEECH_VERBS) -> bool:
-    return tok.lemma_.lower() in verbs and tok.pos_ in ("VERB", "AUX")
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = tok.lemma_.lower()
+    return lemma in verbs or (
+        lemma == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in tok.children)
+    )
 
 
 def _subject(verb: Token) -> Token | None:
@@ -352,16 +348,36 @@ def _subject(verb: Token) -> Token | None:
                 return pobj
         if cur.dep_ in ("conj", "advcl", "xcomp", "dep") and cur.head is not cur:
             cur = cur.head
+        elif cur.dep_ == "pcomp" and cur.head.head is not cur.head:
+            cur = cur.head.head  # "pitched himself ... by telling them": the subject of the main verb
+        elif cur.tag_ == "VBG" and cur.dep_ == "ROOT" and cur.sent.start > 0:
+            # 'Adding, "..."' opens a sentence: the previous sentence's subject goes on speaking.
+            prev = cur.doc[cur.sent.start - 1].sent.root
+            return next((c for c in prev.children if c.dep_ == "nsubj"), None)
         else:
             return None
     return None
+
+
+def _entity(tok: Token) -> Span | None:
+    """The named entity holding a token, from its IOB tags (`doc.ents` rebuilds every entity per call)."""
+    if not tok.ent_type_:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=tok.ent_type_)
 
 
 def _mention(tok: Token) -> Span:
     """The noun phrase a speaker token heads, without relative clauses or appositions."""
     doc = tok.doc
     if tok.ent_type_ and tok.ent_iob_:
-        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        ent = _entity(tok)
         if ent is not None:
             start = ent.start
             for left in reversed(list(tok.lefts)):
@@ -389,21 +405,28 @@ def _norm_word(word: str) -> str:
     return _SYNONYMS.get(w, w)
 
 
-def _title_words(ent: Span) -> frozenset[str]:
-    """Words that describe a named person: pre-name titles and appositions."""
+def _title_words(ent: Span) -> tuple[frozenset[str], frozenset[str]]:
+    """What the article calls a named person: role nouns ("president", "spokesperson") and all title words.
+
+    Roles are the title noun right before the name and the head of an apposition; a description
+    ("the spokesperson") must match a role, and its modifiers ("the US ...") are scored on the words.
+    """
     doc = ent.doc
     words: set[str] = set()
+    roles: set[str] = set()
     i = ent.start - 1
     while i >= 0 and i >= ent.start - 6:
         t = doc[i]
         if t.pos_ in ("PROPN", "NOUN", "ADJ") or t.text in ("U.S.", "US") or t.tag_ == "NNP":
-            if t.ent_type_ == "PERSON":
+            if t.ent_type_ == "PERSON" or t.tag_ == "POS":
                 break
-            words.add(_norm_word(t.lemma_ if t.pos_ == "NOUN" else t.text))
-            words.add(_norm_word(t.text))
+            word = _norm_word(t.lemma_ if t.pos_ == "NOUN" else t.text)
+            if i == ent.start - 1 or (not roles and t.pos_ == "NOUN"):
+                roles.add(word)
+            words.update((word, _norm_word(t.text)))
             i -= 1
             continue
-        if t.text == "-" or (t.dep_ == "punct" and t.text in ("-", "–")):
+        if t.text in ("-", "–"):
             i -= 1
             continue
         break
@@ -412,20 +435,33 @@ def _title_words(ent: Span) -> frozenset[str]:
     if root.dep_ == "appos":
         appos.append(root.head)
     for a in appos:
+        if a.pos_ == "NOUN":
+            roles.add(_norm_word(a.lemma_))
         for t in a.subtree:
-            if t.i >= ent.start and t.i < ent.end:
+            if ent.start <= t.i < ent.end:
                 continue
             if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.i - a.left_edge.i < 8:
-                words.add(_norm_word(t.lemma_ if t.pos_ == "NOUN" else t.text))
-                words.add(_norm_word(t.text))
-    return frozenset(w for w in words if w)
+                words.update((_norm_word(t.lemma_ if t.pos_ == "NOUN" else t.text), _norm_word(t.text)))
+    return frozenset(r for r in roles if r), frozenset(w for w in words if w)
+
+
+# Modifier groups where two different values name different people ("the Democratic nominee").
+_EXCLUSIVE = (
+    frozenset({"democratic", "republican"}),
+    frozenset({"us", "korean", "chinese", "japanese", "russian", "british", "french", "german", "mexican"}),
+    frozenset({"north", "south"}),
+)
+
+
+def _conflicts(mods: set[str], words: frozenset[str]) -> bool:
+    return any((mods & group) and (words & group) and not (mods & words & group) for group in _EXCLUSIVE)
 
 
 _NAMEISH = {"PERSON", "ORG", "PRODUCT", "GPE", "NORP", "FAC", "WORK_OF_ART", "LOC", "EVENT"}
 
 
 def _name_spans(doc: Doc) -> list[tuple[Span, bool]]:
-    """Entity spans and untagged proper-noun runs, with whether NER called them PERSON."""
+    """Entity spans and untagged proper-noun runs, with whether they name a person."""
     out: list[tuple[Span, bool]] = []
     in_ent = [False] * len(doc)
     for ent in doc.ents:
@@ -439,7 +475,10 @@ def _name_spans(doc: Doc) -> list[tuple[Span, bool]]:
             j = i
             while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and not in_ent[j + 1]:
                 j += 1
-            out.append((doc[i : j + 1], False))
+            run = doc[i : j + 1]
+            # A name NER missed counts as a person when it speaks ("Wines believes that ...").
+            speaks = run.root.dep_ == "nsubj" and _is_cue(run.root.head, REPORT_VERBS)
+            out.append((run, speaks))
             i = j + 1
         else:
             i += 1
@@ -454,13 +493,18 @@ def _people(doc: Doc, quoted: Sequence[bool]) -> list[_Person]:
         if not toks:
             continue
         key = name_key(doc[toks[0].i : toks[-1].i + 1].text)
-        if key and any(ch.isalpha() for ch in key):
+        if (
+            key
+            and any(ch.isalpha() for ch in key)
+            and toks[0].text[:1].isupper()
+            and "-" not in toks[0].text[:5]
+        ):
             spans.append((doc[toks[0].i : toks[-1].i + 1], key, is_person))
     person_keys = [k.split() for _, k, p in spans if p]
     people = []
     for span, key, is_person in spans:
         if not is_person:
-            titled = span.start > 0 and is_title(doc[span.start - 1].text)
+            titled = is_title(span[0].text) or (span.start > 0 and is_title(doc[span.start - 1].text))
             part = any(k == key.split() or _contains(k, key.split()) for k in person_keys)
             if not (titled or part):
                 continue
@@ -468,6 +512,7 @@ def _people(doc: Doc, quoted: Sequence[bool]) -> list[_Person]:
         subject = root.dep_ in ("nsubj", "nsubjpass") or (
             root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass")
         )
+        roles, titles = _title_words(span)
         prev = doc[span.start - 1].text.lower() if span.start else ""
         gender = "f" if prev in _FEMALE_TITLES else "m" if prev in _MALE_TITLES else None
         people.append(
@@ -477,7 +522,8 @@ def _people(doc: Doc, quoted: Sequence[bool]) -> list[_Person]:
                 first=span.start,
                 tok=span.end - 1,
                 key=key,
-                titles=_title_words(span),
+                roles=roles,
+                titles=titles,
                 subject=subject,
                 in_quote=quoted[span.start],
                 gender=gender,
@@ -487,20 +533,70 @@ def _people(doc: Doc, quoted: Sequence[bool]) -> list[_Person]:
     return people
 
 
+# Common first names, only a hint after titles and the article's own pronouns.
+_MALE_TEXT = """donald bernie barack joe mike michael john james robert william bill david richard charles thomas tom
+    chris christopher daniel paul mark george steven steve kevin brian jeff tim ted marco mitt rand ben jeb
+    newt rudy chuck mitch eric jim scott gary rick ron dick al bob frank peter andrew jared harry lindsey
+    tony anthony matt matthew josh joshua jason ryan adam sean patrick kenneth ken larry dennis jerry roger
+    karl omar tomas vladimir emmanuel boris justin"""
+_FEMALE_TEXT = """hillary michelle nancy elizabeth ivanka melania kellyanne sarah mary patricia jennifer linda barbara
+    susan jessica karen lisa donna maria anna laura emily hope huma chelsea debbie claire amy kamala
+    condoleezza madeleine janet loretta sonia ruth megyn katy heather kate jane julia rosa elena amara priya
+    nikki tulsi marsha dianne kirsten tammy jill carly theresa angela ursula christine samantha rachel
+    rebecca stephanie nicole michele betsy elaine kristen"""
+_MALE_NAMES = frozenset(_MALE_TEXT.split())
+_FEMALE_NAMES = frozenset(_FEMALE_TEXT.split())
+_HE = {"he", "him", "his", "himself"}
+_SHE = {"she", "her", "hers", "herself"}
+
+
+def _genders(doc: Doc, people: Sequence[_Person], display: dict[str, str]) -> dict[str, str]:
+    """A person's gender where the article shows it: a title (Ms., Mr.), a common first name, else
+    the pronouns that follow their subject mentions. Unknown people stay unknown."""
+    titled: dict[str, str] = {}
+    votes: dict[str, list[int]] = {}
+    starts = {p.first for p in people}
+    for p in people:
+        name = display[p.key]
+        if p.gender:
+            titled.setdefault(name, p.gender)
+        if not p.subject:
+            continue
+        sent_end = doc[p.tok].sent.end
+        for t in doc[p.tok + 1 : sent_end]:
+            if t.i in starts:
+                break
+            low = t.lower_
+            if low in _HE or low in _SHE:
+                tally = votes.setdefault(name, [0, 0])
+                tally[0 if low in _HE else 1] += 1
+                break
+    out: dict[str, str] = {}
+    for name in set(display.values()):
+        first = name.split()[0].lower() if name.split() else ""
+        if name in titled:
+            out[name] = titled[name]
+        elif first in _MALE_NAMES:
+            out[name] = "m"
+        elif first in _FEMALE_NAMES:
+            out[name] = "f"
+        elif name in votes and votes[name][0] != votes[name][1]:
+            out[name] = "m" if votes[name][0] > votes[name][1] else "f"
+    return out
+
+
 class _Resolver:
     """Speaker resolution against the people the article names."""
 
-    def __init__(self, doc: Doc, quoted: Sequence[bool]) -> None:
+    def __init__(self, doc: Doc, text: str, quoted: Sequence[bool]) -> None:
         self.doc = doc
+        self.text = text  # Doc.text joins every token on each access: read it once
         self.people = _people(doc, quoted)
         self.at_token = {i: p for p in self.people for i in range(p.first, p.tok + 1)}
-        forms = [doc.text[p.start : p.end] for p in self.people]
+        forms = [text[p.start : p.end] for p in self.people]
         mapping = canonicalize(forms)
         self.display = {p.key: mapping[f] for p, f in zip(self.people, forms, strict=True)}
-        self.gender: dict[str, str] = {}
-        for p in self.people:
-            if p.gender:
-                self.gender.setdefault(self.display[p.key], p.gender)
+        self.gender = _genders(doc, self.people, self.display)
 
     def _antecedent(self, display: str, before: int) -> _Person | None:
         """The mention that gives a person's fullest name: the nearest full mention before, else the first after."""
@@ -531,7 +627,6 @@ class _Resolver:
         return display, self._antecedent(display, before)
 
     def resolve(self, tok: Token) -> _Resolution:
-        doc = self.doc
         mention = _mention(tok)
         span = (mention.start_char, mention.end_char)
         low = tok.lower_
@@ -553,13 +648,13 @@ class _Resolver:
                 return _Resolution(None, span, None, f"unresolved_speaker: pronoun {tok.text!r} not resolved")
             return self._pronoun(tok, _PERSON_PRONOUNS[low], span)
         person = self.at_token.get(tok.i)
-        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        ent = _entity(tok)
         tok_is_name = tok.pos_ == "PROPN"
         if person is None and tok.text[:1].isupper() and self._knows(name_key(mention.text)):
             ent, tok_is_name = None, True  # a known person's name the tagger or NER got wrong
         if person is not None or (ent is None and tok_is_name):
             if person is not None:
-                key, text = person.key, doc.text[person.start : person.end]
+                key, text = person.key, self.text[person.start : person.end]
             else:
                 text = mention.text
                 key = name_key(text)
@@ -569,17 +664,16 @@ class _Resolver:
                 ante_span = None  # the mention itself carries the full name
             return _Resolution(display, span, ante_span, None)
         if ent is not None and ent.label_ in _NAMEISH:
-            name = ent.text
-            if name.lower().startswith("the "):
-                name = name[4:]
-            return _Resolution(canonical_name(name), span, None, None)
-        if tok.pos_ == "NOUN" and not tok.tag_.endswith("S"):
-            res = self._description(tok, mention, span)
-            if res.speaker is None and tok.lemma_.lower() in _SOURCE_NOUNS:
-                named = _named_source(mention, tok)
-                if named is not None:
-                    return _Resolution(named, span, None, None)
-            return res
+            # An organization or place keeps its own name ("Korean Air" is not "Air").
+            name = re.sub(r"^(?:the|its|their)\s+|['’]s?$", "", " ".join(ent.text.split()), flags=re.I)
+            return _Resolution(name or ent.text, span, None, None)
+        if tok.lemma_.lower() in _SOURCE_NOUNS:
+            # A poll, report or campaign speaks for whoever names it ("a Quinnipiac University poll").
+            named = _named_source(mention, tok)
+            if named is not None:
+                return _Resolution(named, span, None, None)
+        elif tok.pos_ == "NOUN" and not tok.tag_.endswith("S"):
+            return self._description(tok, mention, span)
         return _Resolution(None, span, None, f"unresolved_speaker: unnamed source {mention.text!r}")
 
     def _pronoun(self, tok: Token, gender: str, span: tuple[int, int]) -> _Resolution:
@@ -603,26 +697,31 @@ class _Resolver:
             ]
             if cands:
                 best = max(cands, key=lambda p: (p.subject, p.start))
-                display, _ = self._named(best.key, doc.text[best.start : best.end], best.start + 1)
+                display, _ = self._named(best.key, self.text[best.start : best.end], best.start + 1)
                 return _Resolution(display, span, (best.start, best.end), None)
         return _Resolution(
             None, span, None, f"unresolved_speaker: pronoun {tok.text!r} with no named antecedent"
         )
 
     def _description(self, tok: Token, mention: Span, span: tuple[int, int]) -> _Resolution:
+        if mention[0].lower_ in ("a", "an", "one", "another", "some", "several"):
+            # "a source", "one official": someone new, not a person the article named before.
+            return _Resolution(None, span, None, f"unresolved_speaker: unnamed source {mention.text!r}")
         head = _norm_word(tok.lemma_)
         mods = {
             _norm_word(t.text)
             for t in mention
             if t.i != tok.i and t.pos_ in ("ADJ", "PROPN", "NOUN") and t.dep_ in ("amod", "compound", "nmod")
         }
-        cands = [p for p in self.people if head in p.titles and p.start < span[0]]
+        cands = [
+            p for p in self.people if head in p.roles and p.start < span[0] and not _conflicts(mods, p.titles)
+        ]
         if not cands:
             return _Resolution(
                 None, span, None, f"unresolved_speaker: description {mention.text!r} with no named antecedent"
             )
         best = max(cands, key=lambda p: (len(mods & p.titles), p.start))
-        display, _ = self._named(best.key, self.doc.text[best.start : best.end], best.start + 1)
+        display, _ = self._named(best.key, self.text[best.start : best.end], best.start + 1)
         return _Resolution(display, span, (best.start, best.end), None)
 
 
@@ -638,7 +737,8 @@ def _named_source(mention: Span, head: Token) -> str | None:
 
 
 def _contains(full: list[str], short: list[str]) -> bool:
-    if len(short) >= len(full):
+    """`short` is a shorter form of the name `full` that keeps its family name."""
+    if not short or len(short) >= len(full):
         return False
     it = iter(full)
     return all(t in it for t in short) and (short[-1] == full[-1] or short[0] == full[0])
@@ -663,9 +763,7 @@ def _frame_tokens(
         t = doc[i]
         if t.idx < para[0] or t.idx >= para[1] or quoted[i]:
             break
-        if step > 0 and t.text in _SENT_END:
-            break
-        if step < 0 and t.text in _SENT_END:
+        if t.text in _SENT_END:
             break
         if not t.is_space:
             out.append(t)
@@ -673,8 +771,27 @@ def _frame_tokens(
     return out
 
 
-def _speaker_near(verb: Token, frame: Sequence[Token]) -> Token | None:
+def _outside_parentheses(tok: Token) -> Token:
+    """'Gov. John Kasich (R-OH), said': a party label in parentheses stands for the name before it."""
+    doc = tok.doc
+    i = tok.i
+    while i > 0 and tok.i - i < 5 and doc[i].text != ")":
+        if doc[i].text == "(":
+            j = i - 1
+            while j > 0 and (doc[j].is_space or doc[j].is_punct):
+                j -= 1
+            return doc[j]
+        i -= 1
+    return tok
+
+
+def _speaker_near(verb: Token, frame: Sequence[Token], quote_first: bool) -> Token | None:
     """Subject of the cue, or the nominal next to it in the frame (parsers miss inverted cues)."""
+    found = _speaker_in_frame(verb, frame, quote_first)
+    return _outside_parentheses(found) if found is not None else None
+
+
+def _speaker_in_frame(verb: Token, frame: Sequence[Token], quote_first: bool) -> Token | None:
     subj = _subject(verb)
     if subj is not None and subj in frame:
         return subj
@@ -687,15 +804,17 @@ def _speaker_near(verb: Token, frame: Sequence[Token]) -> Token | None:
         if t.dep_ in ("nsubj", "nsubjpass") and t.head.i == verb.i:
             return t
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
-    if after is not None and after.i in ids and nominal(after):
+    listener = verb.lemma_.lower() in _LISTENER_VERBS  # "tells Breitbart News": the listener follows
+    if after is not None and after.i in ids and nominal(after) and not listener:
         # "..., said Trump": the phrase head, following compounds.
         while after.dep_ in ("compound", "flat") and after.head.i in ids:
             after = after.head
         return after
-    # '"...," Flynn, a surrogate, said': the first nominal of the frame before the cue.
+    # '"...," Flynn, a surrogate, said': the first nominal of a frame that follows the quote;
+    # 'Trump boasted, "..."': the nominal nearest the cue in a frame that precedes it.
     before = [t for t in frame if t.i < verb.i and nominal(t)]
     if before:
-        t = before[0]
+        t = before[0] if quote_first else before[-1]
         while t.dep_ in ("compound", "flat") and t.head.i in ids and t.head.i < verb.i:
             t = t.head
         return t
@@ -707,19 +826,25 @@ def _cue_after(
 ) -> tuple[_Cue, list[Token]] | None:
     close_tok = ctok[raw.close_at]
     frame = _frame_tokens(doc, close_tok + 1, 1, quoted, para)
-    for t in frame[:8]:
-        if _is_cue(t):
-            return _Cue(t, _speaker_near(t, frame)), frame
+    for k, t in enumerate(frame):
+        # Near the quote, or after a long apposition that a comma closes ("X, director of ..., said").
+        if _is_cue(t) and (k < 8 or frame[k - 1].text in (",", ")")):
+            return _Cue(t, _speaker_near(t, frame, True)), frame
     return None
 
 
 def _cue_before(
-    doc: Doc, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool], para: tuple[int, int]
+    doc: Doc, text: str, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool], para: tuple[int, int]
 ) -> tuple[_Cue, list[Token]] | None:
     open_tok = ctok[raw.open_at]
     frame = _frame_tokens(doc, open_tok - 1, -1, quoted, para)
     frame.reverse()
     for t in reversed(frame):
+        if t.lower_ == "according":
+            # 'According to Limbaugh, "..."'
+            to = next((c for c in t.children if c.lower_ == "to"), None)
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            return (_Cue(t, pobj), frame) if pobj is not None else None
         if _is_cue(t):
             between = [x for x in frame if x.i > t.i and not x.is_punct]
             # Only the cue's own complements may stand between it and the quote ("told reporters on
@@ -729,7 +854,16 @@ def _cue_before(
                 for x in between
             ):
                 return None
-            return _Cue(t, _speaker_near(t, frame)), frame
+            # A few quoted words right after the cue's object are a phrase, not a quote:
+            # 'called the plan "a disaster"' (a colon or comma would introduce a real quote).
+            last = frame[-1]
+            if (
+                between
+                and last.text not in (":", ",", "that")
+                and _words(_quote_text(text, raw.fragments)) < 6
+            ):
+                return None
+            return _Cue(t, _speaker_near(t, frame, False)), frame
     return None
 
 
@@ -785,7 +919,7 @@ def _resolved_quote(
     ctok: list[int],
     cue_text: str | None = None,
 ) -> Quote:
-    text = doc.text
+    text = resolver.text
     start, end = fragments[0][0], fragments[-1][1]
     if cue is None:
         res = _Resolution(None, None, None, "unresolved_speaker: no attribution cue")
@@ -810,14 +944,10 @@ def _resolved_quote(
     )
 
 
-_DASHES = {"―", "—", "–", "--"}
-
-
 def _cue_dash(
-    doc: Doc, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool], para: tuple[int, int]
+    doc: Doc, text: str, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool], para: tuple[int, int]
 ) -> _Cue | None:
     """A dash and a name closing the quote ("..." ― Jane Doe), as reader-comment roundups write them."""
-    text = doc.text
     pos = raw.close_at + 1
     while pos < para[1] and text[pos].isspace():
         pos += 1
@@ -841,7 +971,7 @@ _LABEL = re.compile(r"([A-Z][A-Z.'’\- ]{1,30}[A-Z.]):\s")
 
 def _transcript_quote(doc: Doc, resolver: _Resolver, start: int, end: int, ctok: list[int]) -> Quote | None:
     """A transcript turn ("WALLACE: Let's start ..."): the capitalized label names the speaker."""
-    text = doc.text
+    text = resolver.text
     m = _LABEL.match(text, start)
     if m is None or m.end() >= end:
         return None
@@ -869,10 +999,14 @@ def _transcript_quote(doc: Doc, resolver: _Resolver, start: int, end: int, ctok:
 
 
 def _find_cue(
-    doc: Doc, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool], paras: Sequence[tuple[int, int]]
+    doc: Doc,
+    text: str,
+    raw: _RawQuote,
+    ctok: list[int],
+    quoted: Sequence[bool],
+    paras: Sequence[tuple[int, int]],
 ) -> _Cue | None:
     """The cue right next to a quote: after it for `"X," he said`, before it for `He said: "X"`."""
-    text = doc.text
     para = paras[raw.para] if raw.para < len(paras) else (0, len(text))
     open_para = next((p for p in paras if p[0] <= raw.open_at < p[1]), para)
     content = _quote_text(text, raw.fragments)
@@ -881,11 +1015,51 @@ def _find_cue(
         or text[raw.close_at + 1 : raw.close_at + 3].lstrip()[:1] == ","
     )
     after = _cue_after(doc, raw, ctok, quoted, para)
-    before = _cue_before(doc, raw, ctok, quoted, open_para)
+    before = _cue_before(doc, text, raw, ctok, quoted, open_para)
     found = (after or before) if ends_open else (before or after)
     if found is not None:
         return found[0]
-    return _cue_dash(doc, raw, ctok, quoted, para)
+    colon = _introducing_colon(text, raw, paras, open_para)
+    if colon is not None:
+        cue = _colon_cue(doc, ctok[colon], quoted)
+        if cue is not None:
+            return cue
+    return _cue_dash(doc, text, raw, ctok, quoted, para)
+
+
+def _introducing_colon(
+    text: str, raw: _RawQuote, paras: Sequence[tuple[int, int]], open_para: tuple[int, int]
+) -> int | None:
+    """The colon that introduces a quote: right before it, or ending the paragraph before it."""
+    pos = raw.open_at - 1
+    while pos >= open_para[0] and text[pos].isspace():
+        pos -= 1
+    if pos >= open_para[0]:
+        return pos if text[pos] == ":" else None
+    k = paras.index(open_para) if open_para in paras else -1
+    if k > 0 and text[paras[k - 1][1] - 1] == ":":
+        return paras[k - 1][1] - 1
+    return None
+
+
+def _colon_cue(doc: Doc, colon: int, quoted: Sequence[bool]) -> _Cue | None:
+    """Who speaks in "X released the following statement:" / "As X observed, ...:": a speech verb
+    of the introducing sentence, else its main verb when that has a subject."""
+    sent = doc[colon].sent
+    toks = [t for t in doc[sent.start : colon] if not quoted[t.i]]
+    cue = next((t for t in reversed(toks) if _is_cue(t)), None)
+    if cue is not None:
+        return _Cue(cue, _speaker_near(cue, toks, False))
+    # The clause the colon closes: the colon's head (sentence splitting may run on into the quote).
+    verb = doc[colon].head
+    for _ in range(3):
+        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+            break
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if verb.pos_ in ("VERB", "AUX") and subj is not None and not quoted[verb.i] and verb.i < colon:
+        return _Cue(verb, subj)
+    return None
 
 
 def _title_like(doc: Doc, fragments: Sequence[tuple[int, int]], ctok: list[int]) -> bool:
@@ -894,9 +1068,9 @@ def _title_like(doc: Doc, fragments: Sequence[tuple[int, int]], ctok: list[int])
     return 0 < len(toks) <= 8 and all(t.text[:1].isupper() for t in toks)
 
 
-def _continues(doc: Doc, ctok: list[int], prev_close: int, nxt: _RawQuote, cue: _Cue) -> bool:
+def _continues(doc: Doc, text: str, ctok: list[int], prev_close: int, nxt: _RawQuote, cue: _Cue) -> bool:
     """The next quote of a paragraph carries on the same statement: only the cue frame lies between."""
-    between = doc.text[prev_close + 1 : nxt.open_at]
+    between = text[prev_close + 1 : nxt.open_at]
     if not _words(between):
         return True
     toks = doc[ctok[prev_close] + 1 : ctok[nxt.open_at]]
@@ -906,12 +1080,20 @@ def _continues(doc: Doc, ctok: list[int], prev_close: int, nxt: _RawQuote, cue: 
 
 
 def _direct_quotes(
-    doc: Doc, resolver: _Resolver, raws: list[_RawQuote], ctok: list[int], quoted: Sequence[bool]
+    doc: Doc,
+    resolver: _Resolver,
+    raws: list[_RawQuote],
+    ctok: list[int],
+    quoted: Sequence[bool],
+    block: Sequence[bool],
 ) -> list[tuple[Quote, bool]]:
-    """Direct quotes, each with whether its cue stands right next to it (a "strong" attribution)."""
-    text = doc.text
+    """Direct quotes, each with whether its cue stands right next to it (a "strong" attribution).
+
+    Cue frames stop at `block` (real quotes), not at quoted nicknames or titles inside a name.
+    """
+    text = resolver.text
     paras = _paragraphs(text)
-    cues = [_find_cue(doc, raw, ctok, quoted, paras) for raw in raws]
+    cues = [_find_cue(doc, text, raw, ctok, block, paras) for raw in raws]
     out: list[tuple[Quote, bool]] = []
     used: set[int] = set()
     prev: tuple[_Cue, int] | None = None  # the last cue and its paragraph
@@ -939,9 +1121,11 @@ def _direct_quotes(
                 if nxt.para != raw.para or nxt.open_at <= last.close_at:
                     break
                 own = cues[j]
+                if _words(_quote_text(text, nxt.fragments)) < _MIN_QUOTE_WORDS:
+                    continue  # a nickname or title inside the cue frame ('Robert "Bobby" Lane said')
                 if own is not None and own.verb.i != cue.verb.i:
                     break
-                if not _continues(doc, ctok, last.close_at, nxt, cue):
+                if not _continues(doc, text, ctok, last.close_at, nxt, cue):
                     break
                 fragments = fragments + nxt.fragments
                 used.add(j)
@@ -964,10 +1148,53 @@ def _direct_quotes(
             out.append((_with_reason(quote, "speaker_from_previous_quote"), True))
             prev = (prev[0], raw.para)
             continue
+        lead = _lead_in(doc, text, raw, ctok, quoted, paras) if cue is None else None
+        if lead is not None:
+            # 'Bolton distanced himself from the movement. "I'm going to support him."'
+            quote = _resolved_quote(doc, resolver, fragments, True, lead, ctok)
+            if quote.speaker is not None:
+                out.append(
+                    (_with_reason(quote, "speaker_from_lead_in: subject of the sentence before"), True)
+                )
+                prev = (lead, raw.para)
+                continue
         out.append((_resolved_quote(doc, resolver, fragments, True, cue, ctok), strong))
         if cue is not None:
             prev = (cue, raw.para)
     return out
+
+
+def _lead_in(
+    doc: Doc,
+    text: str,
+    raw: _RawQuote,
+    ctok: list[int],
+    quoted: Sequence[bool],
+    paras: Sequence[tuple[int, int]],
+) -> _Cue | None:
+    """The narrative sentence right before an unattributed quote, when a named subject leads it in."""
+    open_para = next((p for p in paras if p[0] <= raw.open_at < p[1]), None)
+    if open_para is None:
+        return None
+    pos = raw.open_at - 1
+    while pos >= open_para[0] and text[pos].isspace():
+        pos -= 1
+    if pos < open_para[0]:
+        k = paras.index(open_para)
+        if k == 0:
+            return None
+        pos = paras[k - 1][1] - 1
+    end = doc[ctok[pos]]
+    if end.text not in _SENT_END or quoted[end.i]:
+        return None
+    sent = end.sent
+    if sum(quoted[t.i] for t in sent) > 0.3 * len(sent):
+        return None  # the sentence before quotes someone itself
+    root = sent.root
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if root.pos_ not in ("VERB", "AUX") or subj is None:
+        return None
+    return _Cue(root, subj)
 
 
 def _with_reason(quote: Quote, reason: str) -> Quote:
@@ -1003,14 +1230,35 @@ def _runs(toks: Sequence[Token]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+_INDIRECT_VERBS = REPORT_VERBS | _XCOMP_VERBS
+
+
 def _reported_tokens(tok: Token) -> list[Token] | None:
     """The reported clause of a speech verb: its clausal complement, or the clause it interrupts."""
-    comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+    reports = tok.lemma_.lower() in REPORT_VERBS
+    comp = next((c for c in tok.children if c.dep_ == "ccomp"), None) if reports else None
+    if comp is None and reports:
+        # "tweeted that ...": a that-clause the parser attached as an adverbial clause.
+        comp = next(
+            (c for c in tok.children if c.dep_ == "advcl" and c.i > tok.i and c.left_edge.lower_ == "that"),
+            None,
+        )
     if comp is not None:
         return list(comp.subtree)
+    xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
+    if xcomp is not None and tok.lemma_.lower() in _XCOMP_VERBS:
+        # "vowed to cut taxes", "urged Congress to act": the promise or appeal is the statement.
+        objs = [
+            t
+            for c in tok.children
+            if c.dep_ in ("dobj", "dative") and tok.i < c.i < xcomp.i
+            for t in c.subtree
+        ]
+        return objs + list(xcomp.subtree)
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
     if (
-        has_subject
+        reports
+        and has_subject
         and tok.dep_ in ("parataxis", "advcl", "ccomp")
         and tok.head.pos_ in ("VERB", "AUX")
     ):
@@ -1031,7 +1279,7 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             if q is not None:
                 out.append(q)
             continue
-        if not _is_cue(tok, REPORT_VERBS):
+        if not _is_cue(tok, _INDIRECT_VERBS):
             continue
         toks = _reported_tokens(tok)
         if not toks:
@@ -1043,11 +1291,15 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
         if not fragments:
             continue
         cue = _Cue(tok, _subject(tok))
+        if cue.speaker is None and tok.tag_ in ("VBG", "VB"):
+            continue  # "without knowing how ...", "too early to tell whether ...": nobody states anything
         quote = _resolved_quote(doc, resolver, fragments, False, cue, ctok)
         # The span keeps the complementizer ("that ..."), as annotated corpora do; the text drops it.
         first = doc[ctok[fragments[0][0]]]
         if first.dep_ == "mark" and first.lower_ in ("that", "whether", "if"):
-            rest = _quote_text(doc.text, ((first.idx + len(first.text), fragments[0][1]), *fragments[1:]))
+            rest = _quote_text(
+                resolver.text, ((first.idx + len(first.text), fragments[0][1]), *fragments[1:])
+            )
             quote = replace(quote, text=rest.strip())
         out.append(quote)
     return out
@@ -1086,6 +1338,16 @@ def _according(
     return replace(quote, cue_span=(tok.idx, to.idx + len(to.text)))
 
 
+def _same_cue(a: Quote, b: Quote) -> bool:
+    return a.cue_span is not None and b.cue_span is not None and a.cue_span[0] == b.cue_span[0]
+
+
+def _covered(a: Quote, b: Quote, share: float) -> bool:
+    """At least `share` of `a`'s span lies within `b`'s."""
+    overlap = min(a.end, b.end) - max(a.start, b.start)
+    return overlap > 0 and overlap >= share * (a.end - a.start)
+
+
 def _inside(inner: Quote, outer: Quote, share: float) -> bool:
     """At least `share` of `inner`'s span lies within `outer`'s span (and `outer` is the larger)."""
     overlap = min(inner.end, outer.end) - max(inner.start, outer.start)
@@ -1101,15 +1363,18 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
     raws = find_quote_marks(text)
     ctok = _char_to_token(doc)
     quoted = [False] * len(doc)
+    block = [False] * len(doc)  # inside quotes long enough to be speech
     for raw in raws:
-        for a, b in raw.fragments:
-            for i in range(ctok[a], ctok[max(a, b - 1)] + 1):
-                quoted[i] = True
-        quoted[ctok[raw.open_at]] = True
+        marks = [ctok[raw.open_at]]
         if raw.close_at < len(text) and text[raw.close_at] in _DOUBLE_ANY | _SINGLE_ANY:
-            quoted[ctok[raw.close_at]] = True
-    resolver = _Resolver(doc, quoted)
-    direct = _direct_quotes(doc, resolver, raws, ctok, quoted)
+            marks.append(ctok[raw.close_at])
+        inside = [i for a, b in raw.fragments for i in range(ctok[a], ctok[max(a, b - 1)] + 1)]
+        long_quote = _words(_quote_text(text, raw.fragments)) >= _MIN_QUOTE_WORDS
+        for i in (*inside, *marks):
+            quoted[i] = True
+            block[i] = block[i] or long_quote
+    resolver = _Resolver(doc, text, quoted)
+    direct = _direct_quotes(doc, resolver, raws, ctok, quoted, block)
     for start, end in _paragraphs(text):
         if not quoted[ctok[start]]:
             turn = _transcript_quote(doc, resolver, start, end, ctok)
@@ -1118,7 +1383,12 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
     indirect = _indirect_quotes(doc, resolver, ctok, quoted)
     # A clause that holds a quote attributed right next to it is that quote, not a second statement.
     strong = [q for q, is_strong in direct if is_strong]
-    indirect = [i for i in indirect if not any(_inside(q, i, 0.5) for q in strong)]
+    # The same cue read twice ('According to X, "..."') keeps the direct reading.
+    indirect = [
+        i
+        for i in indirect
+        if not any(_inside(q, i, 0.5) or (_same_cue(i, q) and _covered(i, q, 0.5)) for q in strong)
+    ]
     # A weakly attributed quote inside a reported clause is part of that statement
     # ("Trump said the deal was "a disaster for everyone"").
     kept_direct = [q for q, is_strong in direct if is_strong or not any(_inside(q, i, 1.0) for i in indirect)]

@@ -10,6 +10,7 @@ name in the set can own it ("Kim" stays alone next to "Kim Jong Un" and
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -27,7 +28,8 @@ attorney general|mr.|mr|mrs.|mrs|ms.|ms|miss|dr.|dr|prof.|prof|professor|sir|dam
 reverend|father|sister|gen.|gen|general|lt.|lt|lieutenant|col.|col|colonel|maj.|major|capt.|capt|
 captain|sgt.|sgt|sergeant|adm.|adm|admiral|spokesperson|spokesman|spokeswoman|press secretary|adviser|
 advisor|national security adviser|national security advisor|director|commissioner|speaker|house speaker|
-majority leader|minority leader|first lady|former|then|then-|acting|late|presidential|deputy
+majority leader|minority leader|first lady|councillor|councilor|councilman|councilwoman|councilmember|
+alderman|delegate|del.|former|then|then-|acting|late|presidential|deputy
 """
 # Longest first, so "defense secretary" is stripped before "secretary".
 _TITLES = tuple(
@@ -36,7 +38,9 @@ _TITLES = tuple(
 # Leading place and party adjectives that precede titles ("U.S. President Donald Trump").
 _PLACE = tuple(
     """u.s.|us|u.s|american|north korean|south korean|korean|chinese|japanese|russian|british|french|german|
-ukrainian|israeli|iranian|indian|white house|republican|democratic|gop|the""".replace("\n", "").split("|")
+ukrainian|israeli|iranian|indian|white house|republican|democratic|gop|state|federal|the""".replace(
+        "\n", ""
+    ).split("|")
 )
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -49,13 +53,16 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical_name(name: str) -> str:
     """Display form of a person's name with titles, initials and possessives removed.
 
     "U.S. President Donald J. Trump's" -> "Donald Trump"; "Sen. Warren" -> "Warren".
     A name that is nothing but a title ("the President") is returned folded, not emptied.
     """
-    text = _fold(name).strip(" ,;:-\"'")
+    text = _fold(name)
+    text = re.sub(r"\s*[\"“][^\"”]{1,30}[\"”]\s*", " ", text)  # nicknames: Robert "Bobby" Lane
+    text = text.strip(" ,;:-\"'")
     text = _POSSESSIVE.sub("", text) if re.search(r"\w['’]s?$", text) else text
     changed = True
     while changed:
@@ -84,7 +91,7 @@ def name_key(name: str) -> str:
 
 def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """`short` names `full`: a subsequence that keeps its family name (first or last token)."""
-    if len(short) >= len(full):
+    if not short or len(short) >= len(full):
         return False
     it = iter(full)
     if not all(tok in it for tok in short):
@@ -102,6 +109,9 @@ def canonicalize(names: Iterable[str]) -> dict[str, str]:
     """
     forms = list(names)
     keys = {form: name_key(form) for form in forms}
+    first_seen: dict[str, int] = {}
+    for i, form in enumerate(forms):
+        first_seen.setdefault(canonical_name(form), i)
     displays: dict[str, Counter[str]] = {}
     order: dict[str, int] = {}
     for i, form in enumerate(forms):
@@ -133,15 +143,8 @@ def canonicalize(names: Iterable[str]) -> dict[str, str]:
             pool.update(displays[k])
         top = max(len(d.split()) for d in pool)
         cands = [d for d in pool if len(d.split()) == top]
-        best[root] = max(cands, key=lambda d: (pool[d], -_first_index(forms, d)))
+        best[root] = max(cands, key=lambda d: (pool[d], -first_seen.get(d, len(forms))))
     return {form: best[owner[keys[form]]] if keys[form] else canonical_name(form) for form in forms}
-
-
-def _first_index(forms: list[str], display: str) -> int:
-    for i, form in enumerate(forms):
-        if canonical_name(form) == display:
-            return i
-    return len(forms)
 
 
 _NOT_PERSON_TITLES = {"former", "then", "then-", "acting", "late", "presidential", "deputy", "the", "chair"}
