@@ -107,7 +107,35 @@ Riverside Gazette|Upland Daily|Metro Bulletin|Plains Observer|Lakeside Record|Su
     "\n", ""
 ).split("|")
 WIRE = "Continental Wire"
-ROLES = ["Mayor", "Governor", "Minister", "Chairwoman", "Commissioner", "Senator"]
+ROLES = ["Mayor", "Governor", "Minister", "Chair", "Commissioner", "Senator"]
+FEMALE = frozenset(
+    [
+        "Ines",
+        "Marta",
+        "Lidia",
+        "Rosa",
+        "Kira",
+        "Nadia",
+        "Irma",
+        "Lena",
+        "Vera",
+        "Alma",
+        "Dora",
+        "Ilse",
+        "Mira",
+        "Olga",
+        "Runa",
+        "Talia",
+        "Vida",
+        "Yara",
+    ]
+)
+
+
+def _pronoun(first: str) -> str:
+    return "she" if first in FEMALE else "he"
+
+
 COUNTED = [
     ("homes", "were flooded", "flooding"),
     ("workers", "walked off the job", "strike"),
@@ -138,6 +166,15 @@ QUOTES = [
     "The plan is simple and it is already working",
     "Every road into the valley will be open by the weekend",
 ]
+QUOTE_TAILS = [
+    "and that is a promise to",
+    "and everyone knows it in",
+    "whatever the critics say about",
+    "and I say that as someone who grew up in",
+    "for every street and every family in",
+    "and I will say it again tomorrow in",
+]
+NEEDS = ["pumps", "hands", "blankets", "dry boots", "sandbags", "generators", "drinking water"]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
@@ -154,8 +191,9 @@ CASE_COUNTS = {
     "syndicated": 25,
     "agree_number": 25,
     "agree_quote": 20,
+    "statement": 15,
 }
-CONFLICT_CASES = {"number", "date", "speaker", "quote_vs_narrative"}
+CONFLICT_CASES = {"number", "date", "speaker", "quote_vs_narrative", "statement"}
 
 
 @dataclass
@@ -172,6 +210,11 @@ class Planted:
     quote: str | None = None  # the planted words (quote cases)
     update: bool = False
     values: list[float] = field(default_factory=list)  # each planted article's figure, in article order
+
+
+def _pub_date(rng: random.Random) -> date:
+    """Stories spread over two years, so that most never share a clustering window."""
+    return date(2025, 1, 6) + timedelta(days=rng.randrange(0, 720))
 
 
 def _fmt(n: int) -> str:
@@ -209,7 +252,7 @@ class _Writer:
         aid = f"{story}-{idx}"
         self.records.append(
             {
-                "url": f"https://example.invalid/{source.lower().replace(' ', '-')}/{aid}",
+                "url": f"https://{source.lower().replace(' ', '-')}.example/{aid}",
                 "title": title,
                 "published": published.isoformat(),
                 "source": source,
@@ -235,7 +278,7 @@ def _case_number(w: _Writer, story: str, agree: bool, update: bool, syndicated: 
     noun, verb, what = rng.choice(COUNTED)
     role, first, last = w.person()
     base = rng.randrange(12, 90) * rng.choice([10, 100])
-    pub = date(2026, 4, 6) + timedelta(days=rng.randrange(0, 200))
+    pub = _pub_date(rng)
     o1, o2, o3 = w.outlets(3)
     other = base * 7 + 13
     filler_kind = rng.randrange(3)
@@ -319,7 +362,7 @@ def _case_date(w: _Writer, story: str) -> None:
     town = rng.choice(TOWNS)
     r1, f1, l1 = w.person()
     r2, f2, l2 = w.person()
-    pub = date(2026, 4, 6) + timedelta(days=rng.randrange(0, 200))
+    pub = _pub_date(rng)
     while pub.weekday() < 3:  # leave room for two earlier weekdays this week
         pub += timedelta(days=1)
     d1 = pub - timedelta(days=rng.randrange(1, pub.weekday()))
@@ -369,10 +412,10 @@ def _case_date(w: _Writer, story: str) -> None:
 def _case_quote(w: _Writer, story: str, conflict: bool) -> None:
     rng = w.rng
     town = rng.choice(TOWNS)
-    words = rng.choice(QUOTES)
+    words = f"{rng.choice(QUOTES)}, {rng.choice(QUOTE_TAILS)} {town}"
     r1, f1, l1 = w.person()
     r2, f2, l2 = w.person()
-    pub = date(2026, 4, 6) + timedelta(days=rng.randrange(0, 200))
+    pub = _pub_date(rng)
     o1, o2 = w.outlets(2)
     s1 = [
         f"Leaders in {town} spoke after the flood waters began to fall.",
@@ -386,12 +429,12 @@ def _case_quote(w: _Writer, story: str, conflict: bool) -> None:
     ]
     said = words
     if not conflict and rng.random() < 0.3:  # a shorter excerpt of the same words
-        said = " ".join(words.split()[: max(6, len(words.split()) - 3)])
+        said = " ".join(words.split()[3:])  # an excerpt that keeps the story's own ending
     if conflict:
         speaker_line = rng.choice(
             [
                 f"\u201c{said},\u201d {r2} {f2} {l2} told reporters on the riverbank.",
-                f"{r2} {f2} {l2} walked the riverbank with reporters. \u201c{said},\u201d she said.",
+                f"{r2} {f2} {l2} walked the riverbank with reporters. \u201c{said},\u201d {_pronoun(f2)} said.",
             ]
         )
     else:
@@ -407,7 +450,8 @@ def _case_quote(w: _Writer, story: str, conflict: bool) -> None:
     s2.append(speaker_line)
     if rng.random() < 0.5:  # another person's different words: no conflict
         s2.append(
-            f"\u201cWe need more pumps and more hands,\u201d said volunteer {rng.choice(FIRST)} {rng.choice(LAST)}."
+            f"\u201cWe need more {rng.choice(NEEDS)} here in {town},\u201d said volunteer "
+            f"{rng.choice(FIRST)} {rng.choice(LAST)}."
         )
     a1 = w.add(story, 1, f"{town} leaders speak after flood", pub, o1, s1)
     a2 = w.add(story, 2, f"Families return to {town}", pub, o2, s2)
@@ -424,12 +468,13 @@ def _case_quote_narrative(w: _Writer, story: str) -> None:
     r2, f2, l2 = w.person()
     real = rng.randrange(3, 6)
     said = real - 1
-    pub = date(2026, 4, 6) + timedelta(days=rng.randrange(0, 200))
+    pub = _pub_date(rng)
     o1, o2 = w.outlets(2)
     s1 = [
         f"{r1} {f1} {l1} has met {r2} {f2} {l2} {WORDS_NUM[real]} times since the dispute over the "
         f"{town} dam began.",
-        f"\u201cWe had {WORDS_NUM[said]} meetings, and every one of them was useful,\u201d {l1} said.",
+        f"\u201cWe had {WORDS_NUM[said]} meetings, and every one of them was useful for {town},\u201d "
+        f"{l1} said.",
     ]
     s2 = [
         f"{l1} and {l2} met {WORDS_NUM[real]} times over the {town} dam, aides said.",
@@ -440,6 +485,35 @@ def _case_quote_narrative(w: _Writer, story: str) -> None:
     w.truth.append(
         Planted(story, "quote_vs_narrative", [a1, a2], "quote_vs_narrative", [a1], value=float(real))
     )
+
+
+STATEMENTS = [
+    (
+        "the {town} bridge would reopen before the winter",
+        "the {town} bridge would not reopen before the winter",
+    ),
+    ("the {town} ferry service would resume in March", "the {town} ferry service would not resume in March"),
+    (
+        "the province had paid for the {town} flood wall",
+        "the province had never paid for the {town} flood wall",
+    ),
+    ("the {town} hospital wing would stay open", "the {town} hospital wing would not stay open"),
+]
+
+
+def _case_statement(w: _Writer, story: str) -> None:
+    """One speaker reported affirming by one outlet and denying by another."""
+    rng = w.rng
+    town = rng.choice(TOWNS)
+    role, first, last = w.person()
+    yes, no = (t.format(town=town) for t in rng.choice(STATEMENTS))
+    pub = _pub_date(rng)
+    o1, o2 = w.outlets(2)
+    s1 = [f"{role} {first} {last} said {yes}.", f"Residents of {town} had waited months for an answer."]
+    s2 = [f"{role} {first} {last} spoke to reporters in {town}.", f"{last} said {no}."]
+    a1 = w.add(story, 1, f"{town} waits for answers", pub, o1, s1)
+    a2 = w.add(story, 2, f"{last} speaks in {town}", pub, o2, s2)
+    w.truth.append(Planted(story, "statement", [a1, a2], "statement", [a1, a2]))
 
 
 def generate(seed: int = 7) -> tuple[list[dict], list[Planted]]:
@@ -461,6 +535,8 @@ def generate(seed: int = 7) -> tuple[list[dict], list[Planted]]:
             _case_date(w, story)
         elif case in {"speaker", "agree_quote"}:
             _case_quote(w, story, conflict=case == "speaker")
+        elif case == "statement":
+            _case_statement(w, story)
         else:
             _case_quote_narrative(w, story)
     return w.records, w.truth

@@ -379,11 +379,6 @@ def test_number_conflict_on_the_fund(report: Any) -> None:
             assert texts[span.article_id][span.start : span.end] == span.text
 
 
-@pytest.mark.xfail(
-    reason="'the breach was 40 meters wide' (copular) gets no measured subject, so it is not aligned "
-    "with 'a 65-meter breach'",
-    strict=False,
-)
 def test_number_conflict_on_the_breach_width(report: Any) -> None:
     story = _story(report, _a01(report))
     assert any(c.kind == "number" and _side(c, 40) and _side(c, 65) for c in story.conflicts)
@@ -468,11 +463,6 @@ def test_quote_contradicts_narrative(report: Any) -> None:
     assert _b01(report).article.id in _side(hits[0], 3).article_ids
 
 
-@pytest.mark.xfail(
-    reason="'she said' after 'Nadia Korvel, who negotiated ... with ... Rafael Osterby, said ...' "
-    "resolves to the nearest name, not the nearest name of matching gender",
-    strict=False,
-)
 def test_she_is_the_minister_not_her_counterpart(report: Any) -> None:
     story = _story(report, _b01(report))
     assert _quote(story, "We have met three times").speaker == "Nadia Korvel"

@@ -80,12 +80,7 @@ def quote(text: str, words: str, speaker: str | None) -> Quote:
 WORDS = "We will stay out until the company puts a real offer on the table,"
 
 
-def story():
-    a1 = art(
-        "a1", A1, "2026-03-04", "Harbor Post", "Varga and Oduya meet on ferry berths", bio="Jane Roe has"
-    )
-    a2 = art("a2", A2, "2026-03-04", "Valley News", "Oduya and Varga agree on ferry berths")
-    a3 = art("a3", A3, "2026-03-05", "Calder Times", "Terminal crush injures 14")
+def _extractions() -> dict[str, Extraction]:
     x1 = Extraction(
         "a1",
         "t",
@@ -120,9 +115,17 @@ def story():
         ),
         quotes=(quote(A3, "Nobody leaves this terminal tonight,", None),),
     )
+    return {"a1": x1, "a2": x2, "a3": x3}
+
+
+def story():
+    a1 = art(
+        "a1", A1, "2026-03-04", "Harbor Post", "Varga and Oduya meet on ferry berths", bio="Jane Roe has"
+    )
+    a2 = art("a2", A2, "2026-03-04", "Valley News", "Oduya and Varga agree on ferry berths")
+    a3 = art("a3", A3, "2026-03-05", "Calder Times", "Terminal crush injures 14")
     articles = [a3, a1, a2]
-    extractions = {"a1": x1, "a2": x2, "a3": x3}
-    return build_story("s1", articles, extractions, {}, Options()), {a.id: a for a in articles}
+    return build_story("s1", articles, _extractions(), {}, Options()), {a.id: a for a in articles}
 
 
 def test_dossier_layout() -> None:
@@ -156,6 +159,7 @@ def test_summary_is_cited_real_sentences_without_boilerplate() -> None:
         a = articles[sent.article_id]
         assert a.text[sent.span[0] : sent.span[1]] == sent.text
         assert "Jane Roe" not in sent.text
+        assert "12 people" not in sent.text  # superseded by the next day's 14
         assert "on Monday" not in sent.text and "on Tuesday" not in sent.text  # disputed, not summarized
         assert sent.fact_ids
 
@@ -169,5 +173,8 @@ def test_terminal_shows_conflicts_first() -> None:
     assert "on Monday" in out and "on Tuesday" in out
 
 
-def test_build_story_is_deterministic() -> None:
-    assert story()[0] == story()[0]
+def test_build_story_is_deterministic_and_order_independent() -> None:
+    first, articles = story()
+    assert first == story()[0]
+    again = build_story("s1", list(reversed(list(articles.values()))), _extractions(), {}, Options())
+    assert again == first

@@ -268,3 +268,63 @@ def test_recycled_headline_about_other_entities_is_flagged() -> None:
     x = ext(a, entities=(Entity(s, s + len("Port Calder"), "Port Calder", "GPE"),))
     (flag,) = [f for f in flags_for([a], {"a1": x})["a1"] if f.code == "headline_mismatch"]
     assert {"Governor", "Inquiry", "Dam"} <= {sp.text for sp in flag.evidence}
+
+
+def test_unnamed_group_sources_are_not_unresolved() -> None:
+    a = build(
+        "a1",
+        " date 2026-03-10",
+        "Port Calder ferry strike extended by union",
+        [*BODY, "Officials said talks would resume."],
+    )
+    s, e = at(a, "talks would resume")
+    os_, oe = at(a, "Officials")
+    q = Quote(
+        s,
+        e,
+        "talks would resume",
+        False,
+        None,
+        speaker_span=(os_, oe),
+        reason="unresolved_speaker: unnamed source 'Officials'",
+    )
+    assert "unresolved_speaker" not in codes(flags_for([a], {"a1": ext(a, quotes=(q,))})["a1"])
+
+
+def test_relative_and_explicit_dates_of_different_days_are_not_a_mismatch() -> None:
+    a = build(
+        "a1",
+        " date 2026-03-10",
+        "Council debates the harbor budget",
+        ["Yesterday the council debated the budget it had approved on March 3, officials said."],
+    )
+    x = ext(a, timexes=(timex(a, "Yesterday", "2026-03-09"), timex(a, "on March 3", "2026-03-03")))
+    assert "date_mismatch" not in codes(flags_for([a], {"a1": x})["a1"])
+
+
+def test_duplicate_paragraph_segment_from_the_cleaner() -> None:
+    a = build(
+        "a1",
+        " date 2026-03-10",
+        "Port Calder ferry strike extended by union",
+        BODY,
+        extra=[
+            ("caption", "Ferry workers picket the Port Calder terminal"),
+            ("duplicate-paragraph", "Ferry workers picket the Port Calder terminal"),
+        ],
+    )
+    (flag,) = [f for f in flags_for([a])["a1"] if f.code == "duplicate_paragraph"]
+    assert [s.text for s in flag.evidence] == ["Ferry workers picket the Port Calder terminal"] * 2
+
+
+def test_syndicated_copy_points_at_shared_text() -> None:
+    a0 = build("a0", " date 2026-03-10", "Port Calder ferry strike extended by union", BODY)
+    a1 = build("a1", " date 2026-03-10", "Port Calder ferry strike extended by union", BODY, source="Wire")
+    shared = a1.body_segments
+    dups = {"a1": DuplicateInfo("a1", "a0", 0.98, "near", shared)}
+    flags = flags_for([a0, a1], duplicates=dups)
+    (flag,) = [f for f in flags["a1"] if f.code == "syndicated_copy"]
+    assert [s.text for s in flag.evidence] == BODY
+    assert "a0" in flag.message
+    assert "stale_content" not in codes(flags["a1"])  # same day: a copy, not a recycled article
+    assert flags["a0"] == ()

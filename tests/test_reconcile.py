@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from newsdesk.reconcile import date_compatible, independence_keys, reconcile, su
 from newsdesk.records import (
     Article,
     DuplicateInfo,
+    Entity,
     Event,
     Extraction,
     Quantity,
@@ -269,7 +271,7 @@ def test_changing_figure_across_days_is_an_update_not_a_conflict() -> None:
     assert conflicts == ()
     later = next(f for f in facts if f.value == 14)
     assert later.note and later.note.startswith("update: 12 -> 14")
-    assert next(f for f in facts if f.value == 12).note is None
+    assert next(f for f in facts if f.value == 12).note.startswith("superseded: 12 -> 14")
 
 
 def test_copy_does_not_corroborate() -> None:
@@ -478,6 +480,8 @@ def test_quote_vs_narrative() -> None:
     (c,) = conflicts
     assert c.kind == "quote_vs_narrative"
     assert {s.value for s in c.sides} == {2, 3}
+    kinds = {f.id: f.kind for f in facts}
+    assert sorted(kinds[i] for i in c.fact_ids) == ["quantity", "quote"]
     narrative = next(s for s in c.sides if s.value == 3)
     assert set(narrative.article_ids) == {"a1", "a2"}
     check_spans([a, b], facts, conflicts)
@@ -528,15 +532,37 @@ def test_seeds(seeds_dir: Path) -> None:
     date_conflict = next(c for c in dates if {"2025-08-25", "2025-08-26"} <= {s.value for s in c.sides})
     outlets = {aid for s in date_conflict.sides for aid in s.article_ids}
     assert len(outlets) >= 2
+    for side in date_conflict.sides:  # each side shows its own outlet's words
+        assert side.evidence and {sp.article_id for sp in side.evidence} <= set(side.article_ids)
     fund = [f for f in facts if f.kind == "quantity" and f.value == 350_000_000_000]
     assert any(f.status == "corroborated" and f.independent_sources >= 2 for f in fund), fund
     troops = [f for f in facts if f.kind == "quantity" and f.value == 28_500]
     assert any(f.status == "corroborated" and len({m.article_id for m in f.mentions}) >= 3 for f in troops), (
         troops
     )
+    bios = [s for a in articles for s in a.segments if s.kind.startswith("boilerplate")]
+    assert bios, "the cleaner should have found the author bio"
+
+    def in_boilerplate(article_id: str, start: int, end: int) -> bool:
+        return any(
+            a.id == article_id and seg.start < end and start < seg.end
+            for a in articles
+            for seg in a.segments
+            if seg.kind.startswith("boilerplate")
+        )
+
     for f in facts:
         for m in f.mentions:
+            assert not in_boilerplate(m.article_id, m.start, m.end), m
             assert "spent two decades" not in by_id[m.article_id].text[m.start : m.end]
+    from newsdesk.dossier import build_story
+
+    story = build_story("seed", articles, extractions, {}, options)
+    assert 3 <= len(story.summary) <= 5
+    for sent in story.summary:
+        assert by_id[sent.article_id].text[sent.span[0] : sent.span[1]] == sent.text
+        assert not in_boilerplate(sent.article_id, *sent.span)
+        assert "spent two decades" not in sent.text
 
 
 def test_statement_affirmed_and_denied_is_statement_conflict() -> None:
@@ -591,3 +617,128 @@ def test_coordinated_participants_are_split() -> None:
         ]
     )
     assert [c.kind for c in conflicts] == ["date"]
+
+
+def test_rounded_scaled_figure_agrees() -> None:
+    t1 = "The framework creates a $2.4 billion joint infrastructure fund."
+    t2 = "The agreement creates a $2.45 billion joint infrastructure fund."
+    a, b = art("a1", t1, source="One"), art("a2", t2, source="Two")
+    facts, conflicts = run(
+        [
+            (
+                a,
+                ext(a, [qty(t1, "$2.4 billion", 2.4e9, "USD", "joint infrastructure fund", scale="billion")]),
+            ),
+            (
+                b,
+                ext(
+                    b, [qty(t2, "$2.45 billion", 2.45e9, "USD", "joint infrastructure fund", scale="billion")]
+                ),
+            ),
+        ]
+    )
+    assert conflicts == ()
+    assert [f.status for f in facts] == ["corroborated"]
+
+
+def test_short_stock_phrase_is_not_a_speaker_conflict() -> None:
+    t1 = '"Thank you all very much," Mayor Ines Varga said.'
+    t2 = '"Thank you all very much," Tomas Brevik said.'
+    a, b = art("a1", t1, source="One"), art("a2", t2, source="Two")
+    _, conflicts = run(
+        [
+            (a, ext(a, quotes=[quote(t1, "Thank you all very much,", "Ines Varga")])),
+            (b, ext(b, quotes=[quote(t2, "Thank you all very much,", "Tomas Brevik")])),
+        ]
+    )
+    assert conflicts == ()
+
+
+def test_same_host_meeting_different_guests_is_not_a_date_conflict() -> None:
+    t1 = "Mayor Ines Varga met Governor Paul Oduya in Merrow on Monday."
+    t2 = "Mayor Ines Varga met Minister Dora Kowal in Merrow on Tuesday."
+    a, b = (
+        art("a1", t1, published="2026-03-04", source="One"),
+        art("a2", t2, published="2026-03-04", source="Two"),
+    )
+    places = (Entity(t1.index("Merrow"), t1.index("Merrow") + 6, "Merrow", "GPE"),)
+    x1 = ext(
+        a, events=[event(t1, t1, "met", ("Ines Varga", "Paul Oduya", "Merrow"), "2026-03-02", "on Monday")]
+    )
+    x2 = ext(
+        b, events=[event(t2, t2, "met", ("Ines Varga", "Dora Kowal", "Merrow"), "2026-03-03", "on Tuesday")]
+    )
+    _, conflicts = run([(a, replace(x1, entities=places)), (b, x2)])
+    assert conflicts == ()
+
+
+def test_outlet_falls_back_to_url_host() -> None:
+    a = replace(art("a1", "x", source=None), url="https://www.harborpost.example/a/1")
+    b = replace(art("a2", "x", source=None), url="https://harborpost.example/b/2")
+    c = replace(art("a3", "x", source=None), url="https://valleynews.example/c/3")
+    keys = independence_keys([a, b, c], {})
+    assert keys["a1"] == keys["a2"] != keys["a3"]
+
+
+def test_date_of_the_report_is_not_the_date_of_the_event() -> None:
+    t1 = "Five people have died since the levee collapsed on Tuesday night, officials said."
+    t2 = "Five people died after the collapse of the levee, the emergency office said on Thursday."
+    a = art("a1", t1, published="2026-03-05", source="One")
+    b = art("a2", t2, published="2026-03-05", source="Two")
+    _, conflicts = run(
+        [
+            (
+                a,
+                ext(a, events=[event(t1, t1, "collapse", ("Aldmoor",), "2026-03-03TNI", "on Tuesday night")]),
+            ),
+            (b, ext(b, events=[event(t2, t2, "collapse", ("Aldmoor",), "2026-03-05", "on Thursday")])),
+        ]
+    )
+    assert conflicts == ()
+
+
+def test_quotes_that_differ_in_a_name_are_different_quotes() -> None:
+    t1 = '"We will rebuild every street in Merrow before the winter," Mayor Ines Varga said.'
+    t2 = '"We will rebuild every street in Thornby before the winter," Tomas Brevik said.'
+    a, b = art("a1", t1, source="One"), art("a2", t2, source="Two")
+    facts, conflicts = run(
+        [
+            (
+                a,
+                ext(
+                    a,
+                    quotes=[
+                        quote(t1, "We will rebuild every street in Merrow before the winter,", "Ines Varga")
+                    ],
+                ),
+            ),
+            (
+                b,
+                ext(
+                    b,
+                    quotes=[
+                        quote(
+                            t2, "We will rebuild every street in Thornby before the winter,", "Tomas Brevik"
+                        )
+                    ],
+                ),
+            ),
+        ]
+    )
+    assert conflicts == ()
+    assert [f.status for f in facts] == ["single_source", "single_source"]
+
+
+def test_institution_and_its_spokesperson_are_not_rival_speakers() -> None:
+    words = "It is an honor to welcome back the festival to the harbor this summer"
+    t1 = f'"{words}," the Calder Harbor Authority said.'
+    t2 = f'"{words}," authority president Ines Varga said.'
+    a, b = art("a1", t1, source="One"), art("a2", t2, source="Two")
+    facts, conflicts = run(
+        [
+            (a, ext(a, quotes=[quote(t1, words, "Calder Harbor Authority")])),
+            (b, ext(b, quotes=[quote(t2, words, "Ines Varga")])),
+        ]
+    )
+    assert conflicts == ()
+    assert facts[0].status == "corroborated"

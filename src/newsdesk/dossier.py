@@ -7,6 +7,7 @@ with the span that shows it.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ __all__ = ["build_story", "terminal"]
 _STATUS_ORDER = {"conflicting": 0, "corroborated": 1, "single_source": 2}
 _TIMELINE_KIND = {"event": 0, "update": 1, "publication": 2}
 SUMMARY_MIN, SUMMARY_MAX = 3, 5
+_TIMELINE_DATE = re.compile(r"^(\d{4}|XXXX)-\d{2}")  # month precision or better: "later this year" is no date
 QUOTE_BOARD_MIN_WORDS = 3  # shorter "quotes" are scare quotes and names ("Trump Tower"), not statements
 _SENTENCE_CHARS = (30, 400)
 
@@ -78,7 +80,7 @@ def _timeline(facts: Sequence[Fact], articles: Sequence[Article]) -> tuple[Timel
     by_id = {a.id: a for a in articles}
     entries: list[TimelineEntry] = []
     for f in facts:
-        if f.kind == "event" and f.date:
+        if f.kind == "event" and f.date and _TIMELINE_DATE.match(f.date):
             entries.append(TimelineEntry(f.date, " ".join(f.text.split()), (f.id,), "event"))
         if f.note and f.note.startswith("update:"):
             dates = sorted(by_id[m.article_id].published or "" for m in f.mentions if m.article_id in by_id)
@@ -153,7 +155,8 @@ def _summary(
     corroborated = {f.id for f in facts if f.status == "corroborated"}
     weight: dict[str, int] = {}
     for f in facts:
-        if f.status == "conflicting" or (f.kind == "quote" and f.speaker is None):
+        superseded = f.note is not None and f.note.startswith("superseded:")
+        if f.status == "conflicting" or superseded or (f.kind == "quote" and f.speaker is None):
             continue
         weight[f.id] = f.independent_sources * 3 if f.id in corroborated else 1 + (f.note is not None)
         for m in f.mentions:

@@ -41,6 +41,11 @@ _EXPLICIT_DAY = re.compile(
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _PAST_CUES = re.compile(r"\b(said|met|held|was|were|announced|took place|signed|told|killed|died)\b", re.I)
+_FUTURE_CUES = re.compile(
+    r"\b(will|shall|would|expected to|scheduled|set to|plans? to|planned to|next|due to|upcoming)\b", re.I
+)
+_APPOSITION = re.compile(r"^[\s,(]*(?:on\s+)?$", re.I)
+OFF_STORY_SINGLETON_SHARE = 0.5
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
 
 
@@ -124,6 +129,12 @@ def _body_timexes(article: Article, ext: Extraction | None) -> list[TimeRef]:
     return [t for t in ext.timexes if t.type == "DATE" and _in_body(article, t.start)]
 
 
+def _apposed(text: str, a: TimeRef, b: TimeRef) -> bool:
+    """'Yesterday, March 3,' / 'on Monday (March 3)': two names for one day, side by side."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    return 0 <= second.start - first.end <= 8 and bool(_APPOSITION.match(text[first.end : second.start]))
+
+
 def _sentence(ext: Extraction, pos: int) -> tuple[int, int] | None:
     for s, e in ext.sentences:
         if s <= pos < e:
@@ -162,9 +173,10 @@ def _date_mismatch(article: Article, ext: Extraction | None) -> Flag | None:
         explicit = [t for t in refs if _EXPLICIT_DAY.search(t.text) and _day(t.value)]
         for r in relative:
             for x in explicit:
-                if r is not x and r.value != x.value and abs((_day(r.value) - _day(x.value)).days) <= 31:  # type: ignore[operator]
-                    evidence += [(r.start, r.end), (x.start, x.end)]
-                    reasons.append(f"'{r.text}' resolves to {r.value} but the same sentence says '{x.text}'")
+                if r is x or r.value == x.value or not _apposed(article.text, r, x):
+                    continue
+                evidence += [(r.start, r.end), (x.start, x.end)]
+                reasons.append(f"'{r.text}' resolves to {r.value}, but the body names the day as '{x.text}'")
     for t in timexes:
         d = _day(t.value)
         if d is None or d <= pub + timedelta(days=1) or not _EXPLICIT_DAY.search(t.text):
@@ -173,18 +185,14 @@ def _date_mismatch(article: Article, ext: Extraction | None) -> Flag | None:
         if (
             sent
             and _PAST_CUES.search(article.text[sent[0] : sent[1]])
-            and not re.search(
-                r"\b(will|would|plan|plans|planned|scheduled|expected|due|set to|next)\b",
-                article.text[sent[0] : sent[1]],
-                re.I,
-            )
+            and not _FUTURE_CUES.search(article.text[sent[0] : sent[1]])
         ):
             evidence.append((t.start, t.end))
             reasons.append(f"'{t.text}' ({t.value}) is reported as past but falls after publication")
     if not evidence:
         return None
     evidence = _header_ranges(article)[:1] + evidence if article.published_source == "header" else evidence
-    message = f"published {article.published}, but " + "; ".join(dict.fromkeys(reasons))
+    message = f"published {article.published}: " + "; ".join(dict.fromkeys(reasons))
     return Flag("date_mismatch", "warning", message, _spans(article, evidence))
 
 
@@ -227,7 +235,7 @@ def _stale_content(
     return Flag(
         "stale_content",
         "warning",
-        f"every dated reference in the body is older than {newest.isoformat()}, "  # type: ignore[union-attr]
+        f"every body date that names its year is {newest.isoformat()} or earlier, "  # type: ignore[union-attr]
         f"more than {stale_days} days before {reference.isoformat()}",
         _spans(article, ((t.start, t.end) for t in explicit)),
     )
@@ -242,7 +250,9 @@ def _supported(token: str, body_tokens: set[str], body_prefixes: set[str]) -> bo
 
 
 _HEADLINE_STOPWORDS = """after before into amid over as say said new how why what when where who will would could
-inside take turn count make get set"""  # lemma forms (subject_tokens strips plurals)
+inside take turn count make get set updated update am pm gmt edt est bst utc
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december"""  # lemma forms (subject_tokens strips plurals)
 _HEADLINE_STOP = frozenset(_HEADLINE_STOPWORDS.split())
 
 
@@ -353,10 +363,14 @@ def _unresolved_kind(reason: str | None) -> str:
 
 
 def _unresolved_speaker(article: Article, ext: Extraction | None) -> Flag | None:
-    """Quotes nobody can be held to: a warning for pronouns and descriptions, info for unnamed sources."""
+    """Quotes nobody can be held to: a pronoun or description with no named antecedent, no cue.
+
+    Quotes the extractor attributes to an unnamed group ("officials said") are left out:
+    that source is anonymous by the reporter's choice, not unresolved by us.
+    """
     if ext is None:
         return None
-    quotes = [q for q in ext.quotes if q.speaker is None]
+    quotes = [q for q in ext.quotes if q.speaker is None and _unresolved_kind(q.reason) != "unnamed source"]
     ranges = []
     for q in quotes:
         ranges.append((q.start, q.end))
@@ -402,11 +416,15 @@ def _off_story(
     ents: Mapping[str, tuple[int, int]],
     story_entities: Mapping[str, set[str]],
     min_shared: int,
+    min_share: float = 0.0,
 ) -> Flag | None:
+    """Shares several names with a story it is not in. An article alone in its own story must
+    share at least half its names: related coverage of another event is not off-story."""
     best: tuple[int, str, list[str]] | None = None
     for story_id in sorted(story_entities):
         shared = sorted(set(ents) & story_entities[story_id])
-        if len(shared) >= min_shared and (best is None or len(shared) > best[0]):
+        enough = len(shared) >= min_shared and len(shared) >= min_share * len(ents)
+        if enough and (best is None or len(shared) > best[0]):
             best = (len(shared), story_id, shared)
     if best is None:
         return None
@@ -472,7 +490,10 @@ def flag_articles(
         ]
         if sid is None or len(members.get(sid, ())) < 2:
             others = {k: v for k, v in story_entities.items() if k != sid}
-            candidates.append(_off_story(article, entities[article.id], others, opts.off_story_min_entities))
+            share = 0.0 if sid is None else OFF_STORY_SINGLETON_SHARE
+            candidates.append(
+                _off_story(article, entities[article.id], others, opts.off_story_min_entities, share)
+            )
         flags = [f for f in candidates if f is not None and f.evidence]
         flags.sort(key=lambda f: _CODE_ORDER.index(f.code))
         out[article.id] = tuple(flags)

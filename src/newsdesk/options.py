@@ -78,6 +78,13 @@ class ClusterOptions(_Section):
     entity_weight: float = Field(2.2, description="weight of named-entity tokens relative to plain terms")
     time_weight: float = Field(1.6, description="weight of years and calendar dates the text refers to")
     number_weight: float = Field(1.0, description="weight of figures the text gives")
+    max_vocabulary: int = Field(
+        500_000, ge=1000, description="features kept for IDF; beyond this, features seen once are forgotten"
+    )
+    batch_threshold: float = Field(
+        0.24,
+        description="average-link score needed to join two groups in batch mode (same scoring as online)",
+    )
     batch_max_articles: int = Field(
         4000,
         ge=2,

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
@@ -31,10 +32,12 @@ from .records import (
     Conflict,
     ConflictSide,
     DuplicateInfo,
+    Event,
     Extraction,
     Fact,
     Mention,
     Quantity,
+    Quote,
     Span,
     content_id,
 )
@@ -51,7 +54,7 @@ _STOPWORDS = """
 a an the of in on at for to from by with and or its it their his her our your this that these those
 some about around approximately nearly almost roughly more than less fewer at least up over under
 some per each all any other such as be is are was were been being has have had which who whom whose
-new prior previous current total additional extra another
+new prior previous current total
 """
 _STOP = frozenset(_STOPWORDS.split())
 # Note: "new"/"prior"/... are dropped so that "new pledges" and "pledges" are one subject.
@@ -86,13 +89,28 @@ _TRIGGER_CLASSES = {
     "announce": "announce",
     "announcement": "announce",
 }
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _FREQUENCY_VERBS = {"met": "meeting", "meet": "meeting", "meeting": "meeting", "summit": "meeting"}
 CONTEXT_WORDS = 8
+_GENERIC_UNITS = frozenset({"time", "point", "year", "day", "person", "people"})
+# A speaker named like an institution ("ABC Entertainment Group") speaks through people: the
+# spokesperson another outlet names is no rival speaker. (spaCy's ORG label is too noisy for this.)
+_INSTITUTION = re.compile(
+    r"\b(?:Group|Ministry|Department|Office|Agency|Company|Corporation|Corp|Inc|Ltd|Council|Committee|"
+    r"Authority|Association|Union|University|Party|Police|Government|Administration|Commission|Board|"
+    r"Institute|Foundation|Bank|Court|Army|Navy|Service|Bureau)\b"
+)
+_SCORE = re.compile(r"^\d{1,3}\s*[-–]\s*\d{1,3}$")  # "9-14": a record or a score, not a range
+_INCREMENT = frozenset({"more", "extra", "additional", "further"})
+_INCREMENT_BEFORE = frozenset({"another", "additional", "further", "extra"})
+_OWNER_GAP = re.compile(r"^(?:[’']s)?\s{0,2}$")
+SPEAKER_CONFLICT_MIN_WORDS = 6
+EXCERPT_SIMILARITY = 95.0
 # Figures about people are often several different counts in one story (dead, hurt, evacuated):
 # two counts whose sentences name different outcomes measure different things.
 _OUTCOME_WORDS = {
-    "death": "die died dead death killed kill fatality fatalitie perished toll",
-    "injury": "injured hurt wounded injury injurie hospitalized",
+    "death": "die died dead death killed kill fatality perished toll",
+    "injury": "injured hurt wounded injury hospitalized",
     "missing": "missing unaccounted",
     "displaced": "evacuated displaced homeless evacuation fled shelter",
     "rescued": "rescued saved",
@@ -167,16 +185,19 @@ def _fmt_number(value: float | None) -> str:
 
 
 def _amount(n: _Num) -> str:
-    """'3 meetings', 'USD 350,000,000,000', '15 %' for descriptions."""
+    """'3 meetings', 'USD 2.4 billion', '15%', '40 m' for descriptions."""
     number = _fmt_number(n.value)
     if not n.unit:
         return number
     if n.unit in _CURRENCIES:
+        for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+            if abs(n.value) >= scale:
+                return f"{n.unit.upper()} {n.value / scale:,.4g} {word}"
         return f"{n.unit.upper()} {number}"
     if n.unit == "%":
         return f"{number}%"
     unit = n.unit
-    if n.value != 1 and not unit.endswith("s"):
+    if n.value != 1 and len(unit) > 2 and unit.isalpha() and not unit.endswith("s"):
         unit = unit[:-1] + "ies" if unit.endswith("y") and unit[-2:-1] not in "aeiou" else unit + "s"
     return f"{number} {unit}"
 
@@ -224,6 +245,17 @@ def canonical_speakers(names: Iterable[str]) -> dict[str, str]:
 # --------------------------------------------------------------------------- independence
 
 
+def _outlet(article: Article) -> str | None:
+    """The outlet: its declared name, else the URL's host (www. dropped)."""
+    if article.source and article.source.strip():
+        return " ".join(article.source.lower().split())
+    if article.url:
+        host = urlsplit(article.url).hostname or ""
+        host = host.removeprefix("www.")
+        return host or None
+    return None
+
+
 def independence_keys(articles: Sequence[Article], duplicates: Mapping[str, DuplicateInfo]) -> dict[str, str]:
     """article id -> origin key: a copy shares its original's key, one outlet's articles share one key."""
     parent: dict[str, str] = {}
@@ -248,8 +280,9 @@ def independence_keys(articles: Sequence[Article], duplicates: Mapping[str, Dupl
             seen.add(dup.duplicate_of)
             union(article.id, dup.duplicate_of)
             dup = duplicates.get(dup.duplicate_of)
-        if article.source and article.source.strip():
-            union(article.id, "source:" + article.source.strip().lower())
+        outlet = _outlet(article)
+        if outlet:
+            union(article.id, "source:" + outlet)
     return {a.id: find(a.id) for a in articles}
 
 
@@ -281,6 +314,11 @@ class _Num:
     tokens: frozenset[str]
     context: frozenset[str]
     conversion: bool
+    sentence_words: frozenset[str] = frozenset()  # lowercased words of the stating sentence
+    speaker: str | None = None  # for a figure inside a direct quote: who says it
+    owner: str | None = None  # the person the figure belongs to ("Iguodala 14.9 points", "Brand's 15.9")
+    increment: bool = False  # "two more times", "two extra life sentences": a part, not the total
+    parallel: bool = False  # its sentence gives other values of the same unit (a list of figures)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +329,7 @@ class _Ev:
     date: str
     timex: tuple[int, int]
     names: tuple[str, ...] = ()  # participants as the article names them (canonical forms), for display
+    actors: frozenset[str] = frozenset()  # participants that are not places or nationalities
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +340,7 @@ class _Qt:
     speaker_name: str | None
     direct: bool
     speaker_evidence: tuple[int, int] | None
+    person: bool = True  # the speaker is a person (not "ABC Entertainment Group")
 
 
 def _sentence_of(ext: Extraction, start: int, end: int) -> tuple[int, int] | None:
@@ -377,8 +417,8 @@ def _frequency_unit(article: Article, q: Quantity, sentence: tuple[int, int] | N
     return "time"
 
 
-def _direct_spans(ext: Extraction) -> list[tuple[int, int]]:
-    return [(q.start, q.end) for q in ext.quotes if q.direct]
+def _direct_quotes(ext: Extraction) -> list[Quote]:
+    return [q for q in ext.quotes if q.direct]
 
 
 def _collect(
@@ -396,22 +436,35 @@ def _collect(
         for p in _split_names(ev.participants)
     ]
     canon = canonical_speakers(names)
+    labels: dict[str, set[str]] = defaultdict(set)
+    for a in articles:
+        for e in extractions.get(a.id, _EMPTY).entities:
+            for key in (_participant_key(e.text), _participant_key(canon.get(e.text, e.text))):
+                labels[key].add(e.label)
+    # a place somewhere in the story and never a person: spaCy labels "Brackley" GPE here, ORG there
+    places = {k for k, found in labels.items() if found & _PLACE_LABELS and "PERSON" not in found}
     for order, article in enumerate(articles):
         ext = extractions.get(article.id)
         if ext is None:
             continue
-        direct = _direct_spans(ext)
+        direct = _direct_quotes(ext)
         for q in ext.quantities:
             if q.value is None or not math.isfinite(q.value):
                 continue
             claim = _claim(article, order, ext, q.start, q.end, q.sentence)
             if claim is None:
                 continue
-            num = _num(article, claim, q)
-            in_quote = any(s <= q.start and q.end <= e for s, e in direct)
-            (quoted if in_quote else narrative).append(num)
+            num = replace(
+                _num(article, claim, q), owner=_owner(article, ext, q), increment=_increment(article, q)
+            )
+            holder = next((d for d in direct if d.start <= q.start and q.end <= d.end), None)
+            if holder is None:
+                narrative.append(num)
+            else:
+                quoted.append(replace(num, speaker=holder.speaker))
+        _mark_parallel(narrative, article.id)
         for ev in ext.events:
-            if not ev.date:
+            if not ev.date or _dates_the_report(article.text, ev):
                 continue
             clipped = _clip(article, (ev.start, ev.end), ev.trigger_span[0])
             if clipped is None:
@@ -420,13 +473,13 @@ def _collect(
             if claim is None:
                 continue
             trig = ev.trigger.lower().strip()
+            keys = [k for p in _split_names(ev.participants) if (k := _participant_key(canon.get(p, p)))]
             events.append(
                 _Ev(
                     claim=claim,
                     trigger=_TRIGGER_CLASSES.get(trig, _lemma(trig)),
-                    participants=frozenset(
-                        k for p in _split_names(ev.participants) if (k := _participant_key(canon.get(p, p)))
-                    ),
+                    participants=frozenset(keys),
+                    actors=frozenset(k for k in keys if k not in places),
                     date=ev.date,
                     timex=ev.timex_span,
                     names=tuple(dict.fromkeys(canon.get(p, p) for p in _split_names(ev.participants))),
@@ -450,6 +503,7 @@ def _collect(
                     speaker_name=qt.speaker,
                     direct=is_direct,
                     speaker_evidence=qt.antecedent_span or qt.speaker_span,
+                    person=not qt.speaker or not _INSTITUTION.search(qt.speaker),
                 )
             )
     return narrative, quoted, events, quotes
@@ -473,11 +527,78 @@ def _inner_quote(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (s, e) if e > s else None
 
 
+_SCALED = re.compile(r"(\d[\d,]*)(?:\.(\d+))?\s*(?:thousand|million|billion|trillion|bn|mn|[mbk])\b", re.I)
+
+
+def _rounding(q: Quantity) -> float:
+    """Half a unit of the last stated digit of a scaled figure: '$2.4 billion' is 2.35-2.45 billion.
+
+    Outlets round scaled figures silently ("$2.45 billion" -> "$2.4 billion"); plain
+    counts ("12 dead") are taken as stated.
+    """
+    if not q.scale or q.value is None:
+        return 0.0
+    m = _SCALED.search(q.text)
+    if m is None:
+        return 0.0
+    stated = float(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))
+    if stated <= 0:
+        return 0.0
+    decimals = len(m.group(2) or "")
+    return 0.5 * 10.0**-decimals * (q.value / stated)
+
+
+def _mark_parallel(nums: list[_Num], article_id: str) -> None:
+    """Flag figures whose sentence lists other values of the same unit."""
+    mine = [i for i, n in enumerate(nums) if n.claim.article_id == article_id]
+    for i in mine:
+        n = nums[i]
+        if n.claim.sentence is None:
+            continue
+        others = (
+            nums[j]
+            for j in mine
+            if j != i and nums[j].unit == n.unit and nums[j].claim.sentence == n.claim.sentence
+        )
+        if any(o.value != n.value and not o.conversion for o in others):
+            nums[i] = replace(n, parallel=True)
+
+
+def _owner(article: Article, ext: Extraction, q: Quantity) -> str | None:
+    """A PERSON named right before the figure, possessive or not ("Brand's 15.9 points")."""
+    for ent in ext.entities:
+        near = ent.label == "PERSON" and 0 <= q.start - ent.end <= 4
+        key = _participant_key(ent.text)
+        if near and key and _OWNER_GAP.match(article.text[ent.end : q.start]):
+            return key.split()[-1]
+    return None
+
+
+def _increment(article: Article, q: Quantity) -> bool:
+    """'another 300', 'two more times', 'two extra life sentences': an addition, not a total."""
+    before = [w.lower() for w in _WORD.findall(article.text[max(0, q.start - 12) : q.start])][-1:]
+    after = [w.lower() for w in _WORD.findall(article.text[q.end : q.end + 24])][:2]
+    return bool(set(before) & _INCREMENT_BEFORE or set(after) & _INCREMENT)
+
+
+def _count_rounding(value: float) -> float:
+    """A round count may be rounded: 28,500 covers +-50, but never more than 1% of itself."""
+    if not float(value).is_integer() or value == 0:
+        return 0.0
+    n, step = int(abs(value)), 1
+    while n % (step * 10) == 0 and step < 10**12:
+        step *= 10
+    return min(step / 2, abs(value) * 0.01) if step > 1 else 0.0
+
+
 def _num(article: Article, claim: _Claim, q: Quantity) -> _Num:
     value = float(q.value)  # type: ignore[arg-type]
     exact = q.low is None and q.high is None
     low = value if exact else (q.low if q.low is not None else -math.inf)
     high = value if exact else (q.high if q.high is not None else math.inf)
+    if exact:
+        half = _rounding(q) or _count_rounding(value)
+        low, high = value - half, value + half
     unit = _frequency_unit(article, q, claim.sentence)
     tokens = subject_tokens(q.subject)
     if _is_counted(unit):
@@ -493,6 +614,11 @@ def _num(article: Article, claim: _Claim, q: Quantity) -> _Num:
         tokens=frozenset(tokens),
         context=_context(article, claim),
         conversion=q.equivalent_of is not None,
+        sentence_words=frozenset(
+            w.lower() for w in _WORD.findall(article.text[claim.sentence[0] : claim.sentence[1]])
+        )
+        if claim.sentence
+        else frozenset(),
     )
 
 
@@ -500,10 +626,18 @@ def _num(article: Article, claim: _Claim, q: Quantity) -> _Num:
 
 
 def numbers_agree(a: _Num, b: _Num, options: ReconcileOptions) -> bool:
-    """Bounds intersect, with a small relative tolerance ('about 28,500' agrees with 28,500)."""
-    tol = options.relative_tolerance / 2  # half on each side: two figures may differ by `relative_tolerance`
-    lo_a, hi_a = a.low - tol * abs(a.low), a.high + tol * abs(a.high)
-    lo_b, hi_b = b.low - tol * abs(b.low), b.high + tol * abs(b.high)
+    """Bounds intersect ('about 28,500' agrees with 28,500; 'at least 12' with 14).
+
+    Exact whole counts carry their own rounding (28,500 covers 28,450-28,550, 50,413
+    only itself); other figures get `relative_tolerance`, half on each side.
+    """
+
+    def tol(n: _Num) -> float:
+        return 0.0 if n.exact and float(n.value).is_integer() else options.relative_tolerance / 2
+
+    ta, tb = tol(a), tol(b)
+    lo_a, hi_a = a.low - ta * abs(a.low), a.high + ta * abs(a.high)
+    lo_b, hi_b = b.low - tb * abs(b.low), b.high + tb * abs(b.high)
     return not (hi_a < lo_b or hi_b < lo_a)
 
 
@@ -542,15 +676,36 @@ def _can_conflict(a: _Num, b: _Num, options: ReconcileOptions) -> bool:
     """Strict: same unit and subject, similar sentence context, disjoint bounds, no conversions."""
     if a.claim.article_id == b.claim.article_id or a.conversion or b.conversion:
         return False
+    if a.parallel or b.parallel or _SCORE.match(a.claim.text) or _SCORE.match(b.claim.text):
+        return False  # a list of figures ("Miller 15.5 points, Iguodala 14.9") or a 9-14 record
     if not a.unit or not _same_subject(a, b, options) or numbers_agree(a, b, options):
         return False
+    if (a.owner and b.owner and a.owner != b.owner) or a.increment != b.increment:
+        return False  # Iguodala's 14.9 points vs Dalembert's 5.8; "two extra" vs "three" life sentences
+    named = (a.tokens - {a.unit}) & (b.tokens - {b.unit})  # a subject beyond the unit: "breach", "fund"
+    if named and a.unit not in _GENERIC_UNITS:
+        return True  # "a 65-meter breach" / "the breach was 40 meters wide"
     ca, cb = a.context - a.tokens - b.tokens, b.context - a.tokens - b.tokens  # the subject is compared above
-    return not (ca and cb and _jaccard(ca, cb) < options.context_similarity)
+    if not ca or not cb:
+        return False  # nothing to show the two figures measure the same thing
+    if a.unit in _GENERIC_UNITS:
+        # "three times" / "14 people" say little alone: the subject or the outcome must match too
+        outcome = _outcomes(a.context | a.tokens) & _outcomes(b.context | b.tokens)
+        if not named and not outcome:
+            return False
+    return _jaccard(ca, cb) >= options.context_similarity
 
 
 def _quote_narrative_aligned(qn: _Num, nn: _Num, options: ReconcileOptions) -> bool:
+    """A quoted figure against a narrative one about the same thing and, when the quote's
+    speaker is known, a narrative sentence that names the speaker ("we had two summits",
+    said Trump / "Trump met Kim three times")."""
     if qn.unit != nn.unit or not qn.unit or numbers_agree(qn, nn, options):
         return False
+    if qn.speaker:
+        names = {w.lower() for w in _WORD.findall(qn.speaker) if len(w) > 2}
+        if not names & nn.sentence_words:
+            return False
     if _jaccard(qn.tokens, nn.tokens) >= options.subject_similarity:
         return True
     extra_q, extra_n = qn.tokens - {qn.unit}, nn.tokens - {nn.unit}
@@ -598,6 +753,24 @@ def _specificity(value: str) -> int:
     return sum(ch.isdigit() for ch in value)
 
 
+_REPORTING = re.compile(
+    r"\b(?:said|says|told|announced|confirmed|reported|added|stated|wrote)\b[^,;.]{0,24}$", re.IGNORECASE
+)
+
+
+def _dates_the_report(text: str, ev: Event) -> bool:
+    """'..., the office said on Thursday': the date is when it was said, not when it happened."""
+    start = max(ev.start, ev.timex_span[0] - 60)
+    before = text[start : ev.timex_span[0]]
+    trigger_before_cue = ev.trigger_span[0] < ev.timex_span[0]
+    return (
+        bool(_REPORTING.search(before)) and trigger_before_cue and ev.trigger.lower() not in _REPORT_TRIGGERS
+    )
+
+
+_REPORT_TRIGGERS = frozenset({"say", "said", "tell", "told", "announce", "announced", "confirm", "report"})
+
+
 def _split_names(names: Iterable[str]) -> list[str]:
     """'Stroud and Ulver' names two participants."""
     out: list[str] = []
@@ -614,10 +787,14 @@ def _participant_key(name: str) -> str:
 
 
 def _events_aligned(a: _Ev, b: _Ev) -> bool:
-    """Same kind of event with the same people: two shared participants, or one side inside the other."""
+    """Same kind of event with the same people: two shared participants, or one side inside the other.
+
+    People and organizations decide; places and nationalities only when a side names no actor
+    (an extractor that misses "Governor Okafor" still leaves "Brisco" to match).
+    """
     if a.trigger != b.trigger:
         return False
-    pa, pb = a.participants, b.participants
+    pa, pb = (a.actors, b.actors) if a.actors and b.actors else (a.participants, b.participants)
     if not pa and not pb:
         return True
     shared = pa & pb
@@ -627,10 +804,34 @@ def _events_aligned(a: _Ev, b: _Ev) -> bool:
 
 
 def _quotes_same(a: _Qt, b: _Qt, options: ReconcileOptions) -> bool:
+    """The same words: near-equal overall, or one is an excerpt of the other.
+
+    An excerpt must match almost exactly: two quotes that share a long opening
+    but end differently are different quotes.
+    """
+    if not _same_names(a.claim.text, b.claim.text):
+        return False  # "we will rebuild Merrow" and "we will rebuild Thornby" are two statements
     if fuzz.ratio(a.norm, b.norm) >= options.quote_similarity:
         return True
     short = min(len(a.norm), len(b.norm))
-    return short >= 25 and fuzz.partial_ratio(a.norm, b.norm) >= options.quote_similarity
+    excerpt = max(options.quote_similarity, EXCERPT_SIMILARITY)
+    return short >= 25 and fuzz.partial_ratio(a.norm, b.norm) >= excerpt
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)*")
+
+
+def _names_in(text: str) -> set[str]:
+    """Capitalized words inside the text, sentence-initial ones and 'I' aside."""
+    text = text.strip().lstrip("\"“‘'")
+    return {m.group(0).lower() for m in _NAME.finditer(text) if m.start() > 0}
+
+
+def _same_names(a: str, b: str) -> bool:
+    """Names in the shorter quote all appear in the longer (an excerpt may drop some)."""
+    na, nb = _names_in(a), _names_in(b)
+    small, large = (na, nb) if len(a) <= len(b) else (nb, na)
+    return small <= large and (len(a) != len(b) or na == nb)
 
 
 def _statements_same(a: _Qt, b: _Qt, options: ReconcileOptions) -> bool:
@@ -781,6 +982,7 @@ def reconcile(
     _number_conflicts(num_groups, num_drafts, by_id, options, conflicts)
 
     # ---- quotes inside direct quotes vs narrative figures
+    quoted_links: list[tuple[int, list[_Claim]]] = []  # conflict index -> the quoted figures
     q_groups = _greedy(
         sorted(quoted, key=precision), lambda s, x: _can_join(s, x, options), _num_distance, _unit_of
     )
@@ -790,6 +992,7 @@ def reconcile(
             if not pairs:
                 continue
             nd.conflicting = True
+            quoted_links.append((len(conflicts), [q.claim for q in qg]))
             conflicts.append(
                 (
                     "quote_vs_narrative",
@@ -843,10 +1046,23 @@ def reconcile(
         (q for q in quotes if q.direct), key=lambda q: (-len(q.norm), q.claim.order, q.claim.start)
     )
     qt_groups = _greedy(direct, lambda s, x: _quotes_same(s, x, options))
+    quote_drafts = []
     for group in qt_groups:
         draft = _quote_draft("quote", group)
-        drafts.append(draft)
+        quote_drafts.append(draft)
         _speaker_conflict(group, draft, by_id, conflicts)
+    drafts.extend(quote_drafts)
+    for index, claims in quoted_links:  # the quote fact that holds the figure is part of the conflict
+        holders = [
+            d
+            for d in quote_drafts
+            if any(
+                m.article_id == c.article_id and m.start <= c.start and c.end <= m.end
+                for m in d.mentions
+                for c in claims
+            )
+        ]
+        conflicts[index][3].extend(holders)
     indirect = sorted(
         (q for q in quotes if not q.direct and q.speaker),
         key=lambda q: (-len(q.norm), q.claim.order, q.claim.start),
@@ -904,6 +1120,12 @@ def _number_conflicts(groups, drafts, by_id, options, conflicts) -> None:
                 f"between {_earliest(first)} and {_earliest(later)}"
             )
             d_later.note = note if d_later.note is None else f"{d_later.note}; {note}"
+            d_first = drafts[i] if d_later is drafts[j] else drafts[j]
+            old_note = f"superseded: {note.removeprefix('update: ')}"
+            if d_first.note is None:
+                d_first.note = old_note
+            elif not d_first.note.startswith("update:"):
+                d_first.note = f"{d_first.note}; {old_note}"
             continue
         drafts[i].conflicting = drafts[j].conflicting = True
         subject = gi[0].subject or gi[0].unit or "figure"
@@ -928,11 +1150,24 @@ def _earliest(group: list[_Num]) -> str:
     return min((n.claim.published for n in group if n.claim.published), default="?")
 
 
+_EVENT_NOUN = {"meet": "meeting", "sign": "signing", "announce": "announcement"}
+
+
+def _who(event: _Ev, limit: int = 3) -> str:
+    """The people (places only when nobody is named), at most `limit` names."""
+    actors = [n for n in event.names if _participant_key(n) in event.actors]
+    names = actors or list(event.names)
+    shown = names[:limit]
+    return ", ".join(shown) + (", …" if len(names) > limit else "") if shown else "event"
+
+
 def _date_conflicts(groups, drafts, by_id, options, conflicts) -> None:
     """One event, two incompatible day-precision dates, close enough to be the same event."""
     articles_in = [{e.claim.article_id for e in g} for g in groups]
     for i in range(len(groups)):
         for j in range(i + 1, len(groups)):
+            if groups[i][0].trigger != groups[j][0].trigger:
+                continue
             hit = False
             for a in groups[i]:
                 for b in groups[j]:
@@ -961,8 +1196,8 @@ def _date_conflicts(groups, drafts, by_id, options, conflicts) -> None:
             conflicts.append(
                 (
                     "date",
-                    f"{groups[i][0].trigger} ({drafts[i].subject or 'event'}): "
-                    f"{drafts[i].date} vs {drafts[j].date}",
+                    f"when did the {_EVENT_NOUN.get(groups[i][0].trigger, groups[i][0].trigger)} "
+                    f"({_who(groups[i][0])}) take place: {drafts[i].date} or {drafts[j].date}?",
                     sides,
                     [drafts[i], drafts[j]],
                 )
@@ -1014,10 +1249,10 @@ def _speaker_conflict(group: list[_Qt], draft: _Draft, by_id, conflicts) -> None
     """The same words attributed to different people by different articles."""
     by_speaker: dict[str, list[_Qt]] = defaultdict(list)
     for q in group:
-        if q.speaker:
+        if q.speaker and q.person:
             by_speaker[q.speaker].append(q)
-    if len(by_speaker) < 2:
-        return
+    if len(by_speaker) < 2 or len(group[0].norm.split()) < SPEAKER_CONFLICT_MIN_WORDS:
+        return  # two people may both say "thank you very much"
     arts = {s: {q.claim.article_id for q in qs} for s, qs in by_speaker.items()}
     speakers = sorted(by_speaker)
     if all(arts[a] == arts[b] for a in speakers for b in speakers):

@@ -506,7 +506,10 @@ def _people(doc: Doc, quoted: Sequence[bool]) -> list[_Person]:
         if not is_person:
             titled = is_title(span[0].text) or (span.start > 0 and is_title(doc[span.start - 1].text))
             part = any(k == key.split() or _contains(k, key.split()) for k in person_keys)
-            if not (titled or part):
+            # "Sarnessa's trade minister, Nadia Korvel": a name in apposition to a title noun is a
+            # person, whatever label NER gave it.
+            appos_title = span.root.dep_ == "appos" and is_title(span.root.head.text)
+            if not (titled or part or appos_title):
                 continue
         root = span.root
         subject = root.dep_ in ("nsubj", "nsubjpass") or (
