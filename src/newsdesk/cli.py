@@ -43,6 +43,7 @@ DbOpt = Annotated[
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print a machine-readable JSON summary instead of tables.")
 ]
+OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="Folder for report.json and report.html.")]
 PathsArg = Annotated[
     list[str], typer.Argument(help="Files, folders (read recursively) or glob patterns.", show_default=False)
 ]
@@ -190,9 +191,7 @@ def _write_and_print(report: Any, output: Path, as_json: bool) -> None:
 @app.command()
 def analyze(
     paths: PathsArg,
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="Folder for report.json and report.html.")
-    ] = Path("out"),
+    output: OutputOpt = Path("out"),
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
@@ -236,9 +235,7 @@ def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) ->
 
 @app.command()
 def report(
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="Folder for report.json and report.html.")
-    ] = Path("out"),
+    output: OutputOpt = Path("out"),
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
 ) -> None:
