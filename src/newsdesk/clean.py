@@ -419,6 +419,11 @@ def _classify(
             found = replace(
                 found, dateline_source=city.group("src").strip(), dateline_place=city.group("place").strip()
             )
+            # "VESHK (Veshk Ledger) - ..." is metadata: out of the body, so the parser never takes the
+            # place for the subject of the first sentence.
+            segments.append(Segment(b.start, b.start + len(city.group().rstrip()), "dateline"))
+            rest = _Block(b.start + city.end(), b.end)
+            blocks[first_body : first_body + 1] = [rest] if rest.end > rest.start else []
 
     # Trailing sections (author bio, latest news, related, comments) and one-line boilerplate.
     n_body_seen = 0
