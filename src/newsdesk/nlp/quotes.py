@@ -1285,7 +1285,9 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
         if not _is_cue(tok, _INDIRECT_VERBS):
             continue
         toks = _reported_tokens(tok)
-        if not toks:
+        if not toks or (tok.dep_ in ("ccomp", "xcomp") and any(t.i == tok.head.i for t in toks)):
+            # "Traders said they expected ...": the content of "expected" would hold "said" itself,
+            # an inverted attribution; the outer verb already reports this clause.
             continue
         words = [t for t in toks if not t.is_punct and not t.is_space]
         if len(words) < 3 or sum(quoted[t.i] for t in words) > 0.8 * len(words):
