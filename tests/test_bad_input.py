@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newsdesk.cli import app
-
 from _articles import HARBOR_1, ORCHARD
+from newsdesk.cli import app
 
 LATIN1 = " date 2026-05-12\nCafé Owners in Sétif Protest New Rent Rules\n\nThe owners of thirty cafés marched on Tuesday against rent rules they called unfair, the association's président said.\n"
 

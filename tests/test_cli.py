@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newsdesk.cli import app
-
 from _articles import write_corpus
+from newsdesk.cli import app
 
 runner = CliRunner()
 
@@ -115,7 +114,9 @@ def test_unopenable_store_is_a_clean_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     corpus = write_corpus(tmp_path / "corpus")
-    result = runner.invoke(app, ["analyze", str(corpus), "-o", str(tmp_path / "out"), "--db", str(blocker / "x.db")])
+    result = runner.invoke(
+        app, ["analyze", str(corpus), "-o", str(tmp_path / "out"), "--db", str(blocker / "x.db")]
+    )
     assert result.exit_code == 2
     assert "[store] cannot open" in result.output
     assert "Traceback" not in result.output

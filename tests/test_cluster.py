@@ -173,3 +173,47 @@ def test_seed_articles_form_one_story_without_the_old_one(seeds_dir: Path) -> No
     batch = cluster_batch(articles, {}, {}, ClusterOptions())
     assert len({batch[by_prefix[p]] for p in ("000", "001", "002", "003")}) == 1
     assert batch[by_prefix["004"]] != batch[by_prefix["000"]]
+
+
+def test_seed_story_with_spacy_extractions(seeds_dir: Path, nlp) -> None:
+    """The pipeline passes spaCy entities and timexes: the seed story holds with them too."""
+    from newsdesk.nlp.pipeline import analysis_text, doc_extraction
+
+    articles = [_read_seed(p) for p in sorted(seeds_dir.glob("*.txt"))]
+    if len(articles) < 5:
+        pytest.skip("expected five seed articles")
+    extractions = {a.id: doc_extraction(nlp(analysis_text(a)), a) for a in articles}
+    by_prefix = {a.id[:3]: a.id for a in articles}
+    clusterer = StoryClusterer(ClusterOptions())
+    for a in sorted(articles, key=lambda a: (a.published or "9999", a.id)):
+        clusterer.assign(a, extractions[a.id])
+    online = {a.id: clusterer.story_of(a.id) for a in articles}
+    batch = cluster_batch(articles, extractions, {}, ClusterOptions())
+    for assigned in (online, batch):
+        assert len({assigned[by_prefix[p]] for p in ("000", "001", "002", "003")}) == 1
+        assert assigned[by_prefix["004"]] != assigned[by_prefix["000"]]
+
+
+def test_empty_and_undated_articles_do_not_break_anything() -> None:
+    clusterer = StoryClusterer(ClusterOptions())
+    empty = make("empty", "", None)
+    first = clusterer.assign(empty)
+    for a in corpus():
+        clusterer.assign(a)
+    assert clusterer.story_of("empty") == first
+    assert clusterer.stories()[first] == ("empty",)
+    restored = StoryClusterer.from_bytes(clusterer.to_bytes(), ClusterOptions())
+    assert restored.stories() == clusterer.stories()
+    assert cluster_batch([empty], {}, {}, ClusterOptions()) == {"empty": first}
+
+
+def test_vocabulary_cap_keeps_clustering_working() -> None:
+    options = ClusterOptions(max_vocabulary=1000)
+    clusterer = StoryClusterer(options)
+    for a in corpus():
+        clusterer.assign(a)
+    clusterer._df.update({f"w:filler{i}": 1 for i in range(2000)})
+    clusterer._prune_vocabulary()
+    assert len(clusterer._df) <= 750
+    clusterer.assign(make("late", STORIES["ferry"][1] + " Talks resumed.", "2026-05-12"))
+    assert clusterer.story_of("late") == clusterer.story_of("ferry-0")

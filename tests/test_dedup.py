@@ -154,3 +154,12 @@ def test_empty_body_is_never_a_copy() -> None:
     index = DedupIndex(DedupOptions())
     assert index.add(empty) is None
     assert index.add(empty) is None
+
+
+def test_word_hashes_do_not_depend_on_neighbours() -> None:
+    from newsdesk.dedup import word_hashes
+
+    alone = word_hashes(["ferry", "day"])
+    beside_long = word_hashes(["ferry", "extraordinarily-long-compound-words-here", "día"])
+    assert alone[0] == beside_long[0]
+    assert len(set(word_hashes(["ferry", "ferries", "día", "dia"]).tolist())) == 4

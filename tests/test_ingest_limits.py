@@ -26,9 +26,14 @@ def _warc(path: Path, n: int) -> None:
         writer = WARCWriter(out, gzip=True)
         for i in range(n):
             body = PAGE.format(i=i).encode()
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
             rec = writer.create_warc_record(
-                f"https://gullhaven.example/gauge-{i}", "response", payload=io.BytesIO(body), http_headers=headers
+                f"https://gullhaven.example/gauge-{i}",
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=headers,
             )
             writer.write_record(rec)
 

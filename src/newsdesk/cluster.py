@@ -7,17 +7,22 @@ separates stories in news:
 * key terms (stemmed content words), TF-IDF with sublinear tf and an IDF
   learned incrementally as articles arrive;
 * named entities (spaCy entities when an extraction is given, else cheap
-  capitalized phrases), weighted up because two reports of the same *kind* of
+  capitalized tokens), weighted up because two reports of the same *kind* of
   event share vocabulary but not the people and places;
 * years, explicit dates and figures the text refers to, weighted up for the
-  same reason; an article whose years are disjoint from a story's is damped,
-  so a years-old article that shares names does not join a current story;
+  same reason; an article and a story that name different but nearby years
+  (`year_gap_max`) are damped, so an article about events years earlier does
+  not join a current story just because it shares names;
 * publication time: a story goes cold `window_days` after its last article.
 
 Candidate stories come from an inverted index over each story's salient
-features; only the most recent postings of a feature are read, so assignment
-time stays flat as the store grows. Stories whose centroids converge are
-merged, and the merge is recorded in `log`.
+features; only the most recent postings of a feature are read, and stories
+cold for two windows drop their centroids, so assignment time and memory stay
+flat as the store grows. Stories whose centroids converge are merged, and the
+merge is recorded in `log` (with every new/assign/copy decision).
+
+`cluster_batch` reclusters a whole batch with the same features and scores,
+by average link (order-free); it is the mode to use for a closed collection.
 """
 
 from __future__ import annotations
@@ -36,10 +41,10 @@ from .textfeatures import (
     STOPWORDS,
     body_spans,
     capitalized_tokens,
-    content_terms,
     dates_referred,
     day_number,
     numbers_referred,
+    term_counts,
     years_referred,
 )
 
@@ -90,13 +95,11 @@ def article_features(
     """The sparse feature vector of one article (before IDF)."""
     text = article.text
     spans = body_spans(article)
-    raw: Counter[str] = Counter()
-    for term in content_terms(text, spans, cache):
-        raw["w:" + term] += 1
     title_span = ((0, len(article.title)),) if article.title else ()
+    terms = term_counts(text, spans, cache)
     if article.title:
-        for term in content_terms(article.title, title_span, cache):
-            raw["w:" + term] += 1
+        terms.update(term_counts(article.title, title_span, cache))
+    raw: Counter[str] = Counter({"w:" + t: c for t, c in terms.items()})
     if extraction is not None and extraction.entities:
         for e in extraction.entities:
             if e.label in _ENTITY_LABELS:
@@ -205,10 +208,10 @@ class StoryClusterer:
         salient = self._salient(feats, idf)
         best, best_score, scored = self._best_story(feats, idf, salient)
         if best is None or best_score < self.options.threshold:
-            s = self._new_story(article.id, feats, salient)
+            s = self._new_story(article.id, feats, salient, idf)
             self.log.append(ClusterEvent("new", self._stories[s].id, article.id, score=round(best_score, 4)))
             return self._stories[s].id
-        self._join(best, article.id, feats, idf)
+        self._join(best, article.id, feats, salient, idf)
         self.log.append(
             ClusterEvent("assign", self._stories[best].id, article.id, score=round(best_score, 4))
         )
@@ -314,15 +317,13 @@ class StoryClusterer:
         top = heapq.nsmallest(self.options.index_terms, ((-w * idf[f], f) for f, w in feats.tf.items()))
         return [f for _w, f in top]
 
-    def _story_score(self, story: _Story, feats: _Features, idf: Mapping[str, float], norm: float) -> float:
-        centroid = story.centroid
-        dot = 0.0
-        for f, w in feats.tf.items():
-            c = centroid.get(f)
-            if c is not None:
-                i = idf[f]
-                dot += w * c * i * i
-        return dot / (norm * self._norm(story)) * year_factor(feats.years, story.years, self.options)
+    def _story_score(
+        self, story: _Story, weighted: Sequence[tuple[str, float]], years: frozenset[int], norm: float
+    ) -> float:
+        """Cosine of the article (as (feature, tf * idf^2) pairs) with the story centroid, year-damped."""
+        get = story.centroid.get
+        dot = sum([w * get(f, 0.0) for f, w in weighted])
+        return dot / (norm * self._norm(story)) * year_factor(years, story.years, self.options)
 
     def _is_cold(self, story: _Story, day: int | None) -> bool:
         if day is None or story.last_day is None or story.first_day is None:
@@ -342,11 +343,12 @@ class StoryClusterer:
                     hits[self._resolve(s)] += 1
         ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.max_candidates]
         norm = math.sqrt(sum((w * idf[f]) ** 2 for f, w in feats.tf.items())) or 1.0
+        weighted = [(f, w * idf[f] * idf[f]) for f, w in feats.tf.items()]
         scored: list[tuple[float, int]] = []
         for s, _h in ranked:
             story = self._stories[s]
             if story.centroid and not self._is_cold(story, feats.day):
-                scored.append((self._story_score(story, feats, idf, norm), s))
+                scored.append((self._story_score(story, weighted, feats.years, norm), s))
         scored.sort(key=lambda t: (-t[0], t[1]))
         if not scored:
             return None, 0.0, scored
@@ -382,30 +384,57 @@ class StoryClusterer:
                 if kept:
                     postings[f] = kept
             self._postings = postings
-            df = self._df
-            self._vocab = {f: f for f in self._vocab if f in df}
+            self._prune_vocabulary()
 
-    def _new_story(self, article_id: str, feats: _Features, salient: Sequence[str]) -> int:
+    def _prune_vocabulary(self) -> None:
+        """Forget the rarest features when the vocabulary outgrows its cap (long-tail names of a long stream).
+
+        Drops whole count levels, rarest first, until three quarters of the cap
+        remain, so pruning runs rarely. A forgotten feature scores as unseen,
+        which raises its IDF a little; live centroids keep their own copies.
+        """
+        cap = self.options.max_vocabulary
+        if len(self._df) <= cap:
+            return
+        levels = Counter(self._df.values())
+        remaining, floor = len(self._df), 0
+        for count in sorted(levels):
+            if remaining <= cap * 3 // 4:
+                break
+            remaining -= levels[count]
+            floor = count
+        self._df = Counter({f: c for f, c in self._df.items() if c > floor})
+        self._vocab = {f: f for f in self._df}
+
+    def _new_story(
+        self, article_id: str, feats: _Features, salient: Sequence[str], idf: Mapping[str, float]
+    ) -> int:
         s = len(self._stories)
         self._live.append(s)
         self._stories.append(
             _Story(content_id(article_id, prefix="s"), [], {}, Counter(), feats.day, feats.day)
         )
-        self._join(s, article_id, feats, salient)
+        self._join(s, article_id, feats, salient, idf)
         return s
 
-    def _join(self, s: int, article_id: str, feats: _Features, salient: Sequence[str]) -> None:
+    def _join(
+        self, s: int, article_id: str, feats: _Features, salient: Sequence[str], idf: Mapping[str, float]
+    ) -> None:
         story = self._stories[s]
         story.members.append(article_id)
         self._article_story[article_id] = s
         centroid = story.centroid
+        grow = 0.0
         for f, w in feats.tf.items():
-            centroid[f] = centroid.get(f, 0.0) + w
+            c = centroid.get(f, 0.0)
+            centroid[f] = c + w
+            grow += (2.0 * c * w + w * w) * idf[f] * idf[f]
+        if story.norm_docs >= 0:  # keep the cached norm valid without a full pass over the centroid
+            story.norm = math.sqrt(story.norm * story.norm + grow) or 1.0
         story.years.update(feats.years)
         if feats.day is not None:
             story.first_day = feats.day if story.first_day is None else min(story.first_day, feats.day)
             story.last_day = feats.day if story.last_day is None else max(story.last_day, feats.day)
-        story.norm_docs = -1
         self._prune(story)
         for f in salient:
             if f not in story.posted:
@@ -558,7 +587,10 @@ def _average_link(feats: Sequence[_Features], options: ClusterOptions) -> list[i
     from sklearn.cluster import AgglomerativeClustering
 
     labels = AgglomerativeClustering(
-        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - options.threshold
+        n_clusters=None,
+        metric="precomputed",
+        linkage="average",
+        distance_threshold=1.0 - options.batch_threshold,
     ).fit_predict(1.0 - sim)
     # Relabel in order of first appearance so labels follow publication order.
     first: dict[int, int] = {}

@@ -23,4 +23,6 @@ class MissingExtra(ImportError):
     """An optional dependency is not installed; the message says how to get it."""
 
     def __init__(self, what: str, extra: str) -> None:
-        super().__init__(f"{what} needs the optional dependency group [{extra}]: pip install 'newsdesk[{extra}]'")
+        super().__init__(
+            f"{what} needs the optional dependency group [{extra}]: pip install 'newsdesk[{extra}]'"
+        )

@@ -55,10 +55,10 @@ class ClusterOptions(_Section):
     threshold: float = Field(0.25, description="similarity needed to join an existing story")
     window_days: int = Field(14, description="a story goes cold after this many days without articles")
     max_candidates: int = 50
-    use_embeddings: bool = False
     merge_threshold: float = Field(0.5, description="two stories whose centroids are this similar merge")
     year_mismatch_factor: float = Field(
-        0.5, description="score multiplier when an article's years and a story's years are disjoint"
+        0.5,
+        description="score multiplier when an article and a story name different, nearby years (year_gap_max)",
     )
     year_gap_max: int = Field(
         30, ge=1, description="years further apart than this are background history, not a mismatch"
@@ -79,7 +79,7 @@ class ClusterOptions(_Section):
     time_weight: float = Field(1.6, description="weight of years and calendar dates the text refers to")
     number_weight: float = Field(1.0, description="weight of figures the text gives")
     max_vocabulary: int = Field(
-        500_000, ge=1000, description="features kept for IDF; beyond this, features seen once are forgotten"
+        500_000, ge=1000, description="features kept for IDF; beyond this, the rarest are forgotten"
     )
     batch_threshold: float = Field(
         0.24,

@@ -128,7 +128,9 @@ class Article:
     extra: tuple[tuple[str, Any], ...] = ()
 
     @staticmethod
-    def make_id(text: str, url: str | None, source: str | None, title: str | None, published: str | None) -> str:
+    def make_id(
+        text: str, url: str | None, source: str | None, title: str | None, published: str | None
+    ) -> str:
         return content_id(text, url, source, title, published, prefix="a")
 
 
@@ -171,7 +173,9 @@ class Quantity:
     qualifier: str | None = None  # about, more than, at least, up to ...
     subject: str | None = None  # measured noun phrase
     subject_span: tuple[int, int] | None = None
-    equivalent_of: int | None = None  # index of the quantity this one converts (61.2 trillion won ($44 billion))
+    equivalent_of: int | None = (
+        None  # index of the quantity this one converts (61.2 trillion won ($44 billion))
+    )
     sentence: tuple[int, int] | None = None
 
 
@@ -190,7 +194,9 @@ class Quote:
     cue_span: tuple[int, int] | None = None
     reason: str | None = None  # e.g. "unresolved_speaker: pronoun with no named antecedent"
     sentence: tuple[int, int] | None = None
-    fragments: tuple[tuple[int, int], ...] = ()  # content pieces; a split quote has two, the gap holds the cue
+    fragments: tuple[
+        tuple[int, int], ...
+    ] = ()  # content pieces; a split quote has two, the gap holds the cue
 
 
 @dataclass(frozen=True, slots=True)

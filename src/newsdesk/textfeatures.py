@@ -8,7 +8,8 @@ extractions exist, the clusterer prefers their entities and time values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from .records import Article
@@ -17,10 +18,6 @@ WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 YEAR_RE = re.compile(r"(?<![\d.,/])(1[89]\d\d|20\d\d)(?![\d,]|\.\d)(?!s\b)")
 ISO_DATE_RE = re.compile(r"\b(1[89]\d\d|20\d\d)-(0[1-9]|1[0-2])-([0-2]\d|3[01])\b")
 NUMBER_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,])\d+(?:\.\d+)?")
-CAP_RE = re.compile(
-    r"(?:[A-Z][\w'’.&-]*|[A-Z]{2,})(?:\s+(?:(?:of|de|la|van|von|der|al|bin|the|and|for)\s+)?(?:[A-Z][\w'’.&-]*))*"
-)
-SENT_END_RE = re.compile(r"[.!?\"”'’:;]\s*$|^\s*$")
 
 MONTHS = {
     m: i
@@ -81,13 +78,6 @@ def body_spans(article: Article) -> tuple[tuple[int, int], ...]:
     return ((0, len(article.text)),)
 
 
-def iter_words(text: str, spans: Iterable[tuple[int, int]]) -> Iterator[tuple[str, int, int]]:
-    """Lower-cased word tokens with their character offsets into `text`."""
-    for start, end in spans:
-        for m in WORD_RE.finditer(text, start, end):
-            yield m.group().lower(), m.start(), m.end()
-
-
 def stem(word: str) -> str:
     """A light suffix stripper: plural and verb endings collapse, stems stay readable."""
     if len(word) <= 4 or not word.isalpha():
@@ -102,54 +92,30 @@ def stem(word: str) -> str:
     return word
 
 
-def content_terms(text: str, spans: Iterable[tuple[int, int]], cache: dict[str, str] | None = None) -> list[str]:
-    """Stemmed content words (no stopwords, no bare numbers, no one-letter words).
+def term_counts(
+    text: str, spans: Iterable[tuple[int, int]], cache: dict[str, str] | None = None
+) -> Counter[str]:
+    """Stemmed content words and their counts (no stopwords, bare numbers or one-letter words).
 
-    `cache` maps a lower-cased word to its term ("" for dropped words); callers
-    that process many articles pass one in to skip re-stemming common words.
+    Words are counted first, so each distinct word is stemmed once; `cache`
+    (word -> term, "" for dropped words) carries that work across articles.
     """
     memo = {} if cache is None else cache
-    out = []
+    words: Counter[str] = Counter()
     for start, end in spans:
-        for word in WORD_RE.findall(text[start:end].lower()):
-            term = memo.get(word)
-            if term is None:
-                if len(word) < 2 or word in STOPWORDS or word.isdigit():
-                    term = ""
-                else:
-                    term = stem(word.replace("’", "'").removesuffix("'s"))
-                if len(memo) < 200_000:
-                    memo[word] = term
-            if term:
-                out.append(term)
-    return out
-
-
-def capitalized_phrases(text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
-    """Name-like capitalized phrases: a cheap stand-in for NER when no extraction is given."""
-    out: list[str] = []
-    for start, end in spans:
-        for m in CAP_RE.finditer(text, start, end):
-            words = m.group().split()
-            sentence_start = SENT_END_RE.search(text, max(start, m.start() - 3), m.start()) is not None or (
-                m.start() == start
-            )
-            while words and (
-                words[0].lower().strip(".") in _CAP_STOP
-                or (sentence_start and len(words) == 1 and words[0].lower() in STOPWORDS)
-            ):
-                words = words[1:]
-                sentence_start = False
-            while words and words[-1].lower().strip(".") in _CAP_STOP:
-                words = words[:-1]
-            if not words:
-                continue
-            phrase = " ".join(words).strip(".,'’")
-            if len(phrase) < 2 or (phrase.isupper() and len(phrase) > 6):
-                continue
-            if sentence_start and len(words) == 1 and phrase.lower() in MONTHS:
-                continue
-            out.append(phrase)
+        words.update(WORD_RE.findall(text[start:end].lower()))
+    out: Counter[str] = Counter()
+    for word, count in words.items():
+        term = memo.get(word)
+        if term is None:
+            if len(word) < 2 or word in STOPWORDS or word.isdigit():
+                term = ""
+            else:
+                term = stem(word.replace("’", "'").removesuffix("'s"))
+            if len(memo) < 200_000:
+                memo[word] = term
+        if term:
+            out[term] += count
     return out
 
 
