@@ -112,6 +112,14 @@ def _annotate_serial(
     return results
 
 
+def _init_worker(model: str) -> None:
+    """One BLAS thread per worker (workers already use every core; more threads only contend),
+    set before numpy loads in this fresh process; then load the model once."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    load_nlp(model)
+
+
 def _worker_chunk(args: tuple[list[Article], str, int]) -> list[Extraction | ProcessingError]:
     articles, model, batch_size = args
     return _annotate_serial(articles, model, batch_size)
@@ -140,6 +148,8 @@ def annotate(
         return
     chunks = [list(articles[i : i + CHUNK_ARTICLES]) for i in range(0, len(articles), CHUNK_ARTICLES)]
     ctx = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and DB handles
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(options.model,)
+    ) as pool:
         for results in pool.map(_worker_chunk, [(c, options.model, options.batch_size) for c in chunks]):
             yield from results
