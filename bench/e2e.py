@@ -52,13 +52,15 @@ def one_run(input_path: str, db: str, outdir: str, n_process: int) -> dict[str, 
     from newsdesk.pipeline import analyze_paths
     from newsdesk.render.html import write_html
     from newsdesk.render.json import write_report
+    from newsdesk.store import Store
 
     options = Options(db_url=f"sqlite:///{db}", nlp=NlpOptions(n_process=n_process))
     t0 = time.perf_counter()
-    report = analyze_paths([input_path], options)
-    Path(outdir).mkdir(parents=True, exist_ok=True)
-    write_report(report, Path(outdir) / "report.json")
-    write_html(report, Path(outdir) / "report.html")
+    with Store(options.db_url) as store:
+        report = analyze_paths([input_path], options, store=store)
+        Path(outdir).mkdir(parents=True, exist_ok=True)
+        write_report(report, Path(outdir) / "report.json")
+        write_html(report, Path(outdir) / "report.html", store=store)
     seconds = time.perf_counter() - t0
     rss_kib = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -80,7 +82,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents")
-    parser.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
+    parser.add_argument(
+        "--n-process", type=int, default=0, help="annotation workers (0 = one per core, the default)"
+    )
     parser.add_argument("--child", nargs=4, metavar=("INPUT", "DB", "OUT", "NPROC"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

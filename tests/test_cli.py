@@ -137,3 +137,19 @@ def test_ingest_incrementally_then_report(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "out" / "report.json").read_text())
     stories = {a["path"].rsplit("/", 1)[-1]: a["story_id"] for a in data["articles"]}
     assert stories["harbor-1.txt"] == stories["harbor-2.txt"] != stories["orchard.txt"]
+
+
+def test_moved_files_hit_the_caches_and_report_their_new_paths(tmp_path: Path) -> None:
+    import shutil
+
+    corpus = write_corpus(tmp_path / "first")
+    db = str(tmp_path / "moved.db")
+    assert runner.invoke(app, ["analyze", str(corpus), "-o", str(tmp_path / "o1"), "--db", db]).exit_code == 0
+    moved = tmp_path / "second"
+    shutil.copytree(corpus, moved)
+    result = runner.invoke(app, ["analyze", str(moved), "-o", str(tmp_path / "o2"), "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["stats"]["count_articles_new"] == 0 and summary["stats"]["count_annotated"] == 0
+    data = json.loads((tmp_path / "o2" / "report.json").read_text())
+    assert all(a["path"].startswith(str(moved)) for a in data["articles"])

@@ -685,6 +685,9 @@ def _draft_text(raw: RawDoc, declared_title: str | None, options: IngestOptions)
     return _Draft(text, body, segments, found, found.title, title_source, extra)
 
 
+CLEAN_VERSION = "1"  # bump when clean() output changes for the same input (invalidates the source cache)
+
+
 def clean(raw: RawDoc, options: IngestOptions) -> Article:
     """Normalized, typed, attributed article; NewsdeskError(stage='clean') when unusable."""
     declared_title = _squash(normalize_text(raw.title)) if raw.title and raw.title.strip() else None

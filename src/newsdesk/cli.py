@@ -169,14 +169,14 @@ def _report_errors(errors: list[dict[str, Any]], as_json: bool) -> None:
             err.print(f"  ... and {len(errors) - 20} more (see report.json 'errors')")
 
 
-def _write_and_print(report: Any, output: Path, as_json: bool) -> None:
+def _write_and_print(report: Any, output: Path, as_json: bool, store: Any) -> None:
     """Write report.json and report.html, then print the summary (tables or --json)."""
     from .render.html import write_html
     from .render.json import write_report
 
     output.mkdir(parents=True, exist_ok=True)
     write_report(report, output / "report.json")
-    write_html(report, output / "report.html")
+    write_html(report, output / "report.html", store=store)
     summary = _summary(report)
     summary["report_json"] = str(output / "report.json")
     summary["report_html"] = str(output / "report.html")
@@ -203,9 +203,10 @@ def analyze(
     from .pipeline import analyze_paths
 
     options = _options(db)
-    with _open_store(db) as store, _progress(not as_json) as progress:
-        report = analyze_paths(paths, options, store=store, progress=progress)
-    _write_and_print(report, output, as_json)
+    with _open_store(db) as store:
+        with _progress(not as_json) as progress:
+            report = analyze_paths(paths, options, store=store, progress=progress)
+        _write_and_print(report, output, as_json, store)
     if not report.articles:
         err.print("error: no article could be read")
         raise typer.Exit(1)
@@ -244,7 +245,7 @@ def report(
 
     with _open_store(db) as store:
         rep = report_for(store, None, _options(db))
-    _write_and_print(rep, output, as_json)
+        _write_and_print(rep, output, as_json, store)
 
 
 @app.command()

@@ -56,6 +56,9 @@ class RunState:
     new_ids: set[str] = field(default_factory=set)
     errors: list[ProcessingError] = field(default_factory=list)
     extractions: dict[str, Extraction] = field(default_factory=dict)  # loaded or made this run
+    source_keys: dict[str, str] = field(
+        default_factory=dict
+    )  # raw-record hash -> article id, cleaned this run
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -82,29 +85,64 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 def read_articles(
-    paths: Sequence[str | Path], options: Options, state: RunState, progress: ProgressFn = _noop
+    paths: Sequence[str | Path],
+    options: Options,
+    state: RunState,
+    progress: ProgressFn = _noop,
+    store: Store | None = None,
 ) -> None:
-    """Ingest and clean; every failure becomes a ProcessingError naming path and stage."""
-    from .clean import clean
+    """Ingest and clean; every failure becomes a ProcessingError naming path and stage.
+
+    With a store, a raw record seen before (same content hash, same cleaner
+    version) is not cleaned again: its article comes from the store.
+    """
+    from .clean import CLEAN_VERSION, clean
     from .ingest import iter_sources
 
-    n = 0
+    raws: list[RawDoc] = []
     for item in iter_sources(paths, options.ingest):
         if isinstance(item, ProcessingError):
             state.errors.append(item)
-            continue
-        n += 1
-        try:
-            article = clean(item, options.ingest)
-        except NewsdeskError as exc:
-            state.errors.append(exc.to_record())
-            continue
-        except Exception as exc:  # a reader or cleaner bug must not sink the batch
-            state.errors.append(_unexpected(item, "clean", exc))
-            continue
+        else:
+            raws.append(item)
+    state.counts["documents_read"] = len(raws)
+    keys = [raw_key(raw, CLEAN_VERSION, options) for raw in raws]
+    known = store.get_sources(keys) if store is not None else {}
+    stored = store.get_articles(set(known.values())) if known else {}
+    for n, (raw, key) in enumerate(zip(raws, keys, strict=True), 1):
+        article = stored.get(known.get(key, ""))
+        if article is not None:
+            article = replace(article, path=raw.path, locator=raw.locator)  # where it was found this time
+        else:
+            try:
+                article = clean(raw, options.ingest)
+            except NewsdeskError as exc:
+                state.errors.append(exc.to_record())
+                continue
+            except Exception as exc:  # a reader or cleaner bug must not sink the batch
+                state.errors.append(_unexpected(raw, "clean", exc))
+                continue
+            state.source_keys[key] = article.id
         state.articles.setdefault(article.id, article)
-        progress("read", n, 0)
-    state.counts["documents_read"] = n
+        progress("read", n, len(raws))
+
+
+def raw_key(raw: RawDoc, clean_version: str, options: Options) -> str:
+    """Content hash of a raw record and of what shapes its cleaning (not its path)."""
+    return content_id(
+        clean_version,
+        options.ingest.model_dump_json(),
+        raw.fmt,
+        raw.content,
+        raw.content_is_html,
+        raw.url,
+        raw.title,
+        raw.published,
+        raw.source,
+        raw.authors,
+        raw.extra,
+        length=32,
+    )
 
 
 def _unexpected(raw: RawDoc, stage: str, exc: Exception) -> ProcessingError:
@@ -283,9 +321,10 @@ def ingest_paths(
     """Add articles to the store: read, clean, dedup, annotate, assign stories. No report."""
     state = RunState()
     with _timed(state, "read"):
-        read_articles(paths, options, state, progress)
+        read_articles(paths, options, state, progress, store)
     with _timed(state, "store"):
         store_articles(store, state)
+        store.put_sources(state.source_keys)
     store.put_errors(state.errors)
     run_articles = list(state.articles.values())
     new_articles = [state.articles[i] for i in state.articles if i in state.new_ids]
@@ -317,7 +356,7 @@ def report_for(
     wanted = list(article_ids) if article_ids is not None else [a.id for a in store.all_articles()]
     story_ids = {assignments[a] for a in wanted if a in assignments}
     member_ids = list(dict.fromkeys([*wanted, *(a for a, s in assignments.items() if s in story_ids)]))
-    articles = store.get_articles(member_ids)
+    articles = {**store.get_articles(member_ids), **state.articles}  # this run: where each was found now
     ordered = [articles[i] for i in member_ids if i in articles]
     with _timed(state, "load"):
         missing = [a.id for a in ordered if a.id not in state.extractions]

@@ -14,15 +14,17 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
-from ..records import Article, ArticleReport, Report, Span, Story, to_dict
+from ..records import Article, ArticleReport, Report, Span, Story, content_id, to_dict
+from .json import report_to_dict
 
 STATUSES = ("conflicting", "corroborated", "single_source")
 KINDS = ("quote", "quantity", "event", "statement")
@@ -447,11 +449,45 @@ def render_html(report: Report) -> str:
     )
 
 
-def write_html(report: Report, path: str | Path) -> Path:
-    """Write report.html (UTF-8); returns the path written."""
+class BlobCache(Protocol):
+    """Where rendered pages are kept between runs (the Store satisfies it)."""
+
+    def load_blob(self, name: str) -> bytes | None: ...
+    def save_blob(self, name: str, data: bytes) -> None: ...
+
+
+HTML_CACHE_BLOB = "report-html"
+
+
+def render_html_cached(report: Report, cache: BlobCache) -> str:
+    """render_html, reused when the report's content is unchanged since the last render.
+
+    The key hashes everything the page shows except the generation time, which
+    is rendered as a placeholder and filled in on the way out: a warm re-run of
+    the same input gets the same page, with its own timestamp, without
+    rendering 10 MB of template again.
+    """
+    data = report_to_dict(report)
+    data.pop("generated_at", None)
+    data.pop("stats", None)
+    key = content_id(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str), length=32)
+    token = f"ndgen-{key}"
+    head = key.encode() + b"\n"
+    blob = cache.load_blob(HTML_CACHE_BLOB)
+    if blob is not None and blob.startswith(head):
+        page = blob[len(head) :].decode("utf-8")
+    else:
+        page = render_html(replace(report, generated_at=token))
+        cache.save_blob(HTML_CACHE_BLOB, head + page.encode("utf-8"))
+    return page.replace(token, str(escape(report.generated_at)))
+
+
+def write_html(report: Report, path: str | Path, store: BlobCache | None = None) -> Path:
+    """Write report.html (UTF-8); returns the path written. With a `store`, unchanged reports are reused."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report), encoding="utf-8")
+    page = render_html_cached(report, store) if store is not None else render_html(report)
+    path.write_text(page, encoding="utf-8")
     return path
 
 

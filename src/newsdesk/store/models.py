@@ -67,6 +67,16 @@ class ErrorRow(Base):
     record: Mapped[str | None] = mapped_column(Text)
 
 
+class SourceRow(Base):
+    """Content hash of a raw input record -> the article cleaning made of it, so unchanged
+    inputs are not cleaned again on a re-run."""
+
+    __tablename__ = "sources"
+
+    raw_key: Mapped[str] = mapped_column(ID, primary_key=True)
+    article_id: Mapped[str] = mapped_column(ID, ForeignKey("articles.id", ondelete="CASCADE"))
+
+
 class BlobRow(Base):
     """Opaque state of stateful stages (dedup index, story clusterer)."""
 

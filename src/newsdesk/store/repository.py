@@ -34,6 +34,7 @@ from .models import (
     DuplicateRow,
     ErrorRow,
     ExtractionRow,
+    SourceRow,
     StoryRow,
 )
 
@@ -341,6 +342,24 @@ class Store:
             return [
                 ProcessingError(path=p, stage=s, message=m, record=r) for p, s, m, r in conn.execute(stmt)
             ]
+
+    # ------------------------------------------------------------------ raw inputs
+
+    def put_sources(self, mapping: Mapping[str, str]) -> None:
+        """Remember which article each raw input record (by content hash) became."""
+        rows = [{"raw_key": k, "article_id": v} for k, v in mapping.items()]
+        if rows:
+            self._write(self._insert_ignore(SourceRow.__table__), rows)
+
+    def get_sources(self, raw_keys: Iterable[str]) -> dict[str, str]:
+        """Article ids for the raw input records already seen."""
+        wanted = list(dict.fromkeys(raw_keys))
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted):
+                stmt = select(SourceRow.raw_key, SourceRow.article_id).where(SourceRow.raw_key.in_(chunk))
+                found.update({k: v for k, v in conn.execute(stmt)})
+        return found
 
     # ------------------------------------------------------------------ blobs
 
