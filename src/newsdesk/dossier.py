@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -264,7 +265,8 @@ def terminal(story: Story, articles: Mapping[str, Article]) -> RenderableType:
         a = articles.get(article_id)
         if a is None:
             return article_id
-        return f"{a.source or article_id}" + (f" ({a.published})" if a.published else "")
+        name = a.source or Path(a.path).name or article_id  # no outlet: the file it came from
+        return name + (f" ({a.published})" if a.published else "")
 
     parts: list = [
         Text(story.title, style="bold"),
