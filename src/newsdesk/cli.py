@@ -135,23 +135,17 @@ def _summary(report: Any) -> dict[str, Any]:
 
 def _print_summary(summary: dict[str, Any]) -> None:
     table = Table(title="Stories", show_lines=False)
-    for col, kw in (
-        ("story", {"overflow": "ellipsis", "no_wrap": True, "ratio": 1}),
-        ("articles", {"justify": "right"}),
-        ("facts", {"justify": "right"}),
-        ("corroborated", {"justify": "right"}),
-        ("conflicts", {"justify": "right"}),
-        ("id", {"style": "dim", "no_wrap": True}),
-    ):
-        table.add_column(col, **kw)
+    numeric = ("articles", "facts", "agreed", "conflicts")
+    # Fixed columns first; the title gets what is left of the terminal, cut with an ellipsis.
+    room = max(16, out.width - sum(len(c) + 3 for c in numeric) - (18 + 3) - 4)
+    table.add_column("story", no_wrap=True)
+    for col in numeric:
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("id", style="dim", no_wrap=True)
     for s in summary["stories"]:
+        title = s["title"] if len(s["title"]) <= room else s["title"][: room - 1] + "…"
         table.add_row(
-            s["title"],
-            str(s["articles"]),
-            str(s["facts"]),
-            str(s["corroborated"]),
-            str(s["conflicts"]),
-            s["id"],
+            title, str(s["articles"]), str(s["facts"]), str(s["corroborated"]), str(s["conflicts"]), s["id"]
         )
     out.print(table)
     out.print(
