@@ -14,12 +14,12 @@ def _events(nlp, text: str, dct: str | None = DCT):
 
 
 def test_summit_on_monday(nlp) -> None:
-    text = "Lee held his first summit with Trump at the White House on Monday."
+    text = "Halvik held his first summit with Quennell at the Customs House on Monday."
     (ev,) = _events(nlp, text)
     assert ev.trigger == "summit"
     assert text[ev.trigger_span[0] : ev.trigger_span[1]] == "summit"
-    assert "Trump" in ev.participants
-    assert any("White House" in p for p in ev.participants)
+    assert "Quennell" in ev.participants
+    assert any("Customs House" in p for p in ev.participants)
     assert ev.date == "2025-08-25"
     assert text[ev.timex_span[0] : ev.timex_span[1]] == "Monday"
     assert (ev.start, ev.end) == (0, len(text)) and ev.text == text
@@ -46,13 +46,13 @@ def test_offsets_in_second_sentence(nlp) -> None:
 
 
 def test_unresolved_or_vague_dates_make_no_event(nlp) -> None:
-    assert _events(nlp, "Lee held a summit with Trump on Monday.", dct=None) == ()
+    assert _events(nlp, "Halvik held a summit with Quennell on Monday.", dct=None) == ()
     assert _events(nlp, "The company recently held talks with the union.") == ()
     assert _events(nlp, "The strike lasted three years.") == ()
 
 
 def test_possessive_participant_is_normalized(nlp) -> None:
-    events = _events(nlp, "Lee's talks with Trump in Washington on Monday ended without a joint statement.")
+    events = _events(nlp, "Halvik's talks with Quennell in Port Aldane on Monday ended without a joint statement.")
     assert events, events
     assert all(not p.endswith("'s") for ev in events for p in ev.participants)
 
