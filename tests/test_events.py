@@ -52,7 +52,9 @@ def test_unresolved_or_vague_dates_make_no_event(nlp) -> None:
 
 
 def test_possessive_participant_is_normalized(nlp) -> None:
-    events = _events(nlp, "Halvik's talks with Quennell in Port Aldane on Monday ended without a joint statement.")
+    events = _events(
+        nlp, "Halvik's talks with Quennell in Port Aldane on Monday ended without a joint statement."
+    )
     assert events, events
     assert all(not p.endswith("'s") for ev in events for p in ev.participants)
 

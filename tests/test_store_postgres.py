@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from newsdesk.store import Store
 
 try:  # tests/ as a package (tests/__init__.py) or as a plain folder on sys.path
-    from ._pg import PostgresServer, running_server, unavailable
     from .test_store import StoreContract, article
 except ImportError:
-    from _pg import PostgresServer, running_server, unavailable
     from test_store import StoreContract, article
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    reason = unavailable()
-    if reason:
-        pytest.skip(reason)
-    with running_server() as server:
-        yield server
-
-
-@pytest.fixture
-def postgres_url(postgres_server: PostgresServer) -> str:
-    """SQLAlchemy URL of a fresh, empty database on the test server."""
-    return postgres_server.database()
 
 
 class TestPostgresStore(StoreContract):
