@@ -84,7 +84,8 @@ _SOURCE_TEXT = """
 poll survey study report campaign ad advertisement commercial spot complaint lawsuit statement
 release memo letter email transcript analysis document filing website editorial newspaper network
 committee department agency office administration team government ministry council board court
-commission foundation
+commission foundation association institute institution chamber union federation cooperative company
+firm bank authority service police organization organisation society club party coalition alliance
 """
 _SOURCE_NOUNS = frozenset(_SOURCE_TEXT.split())
 _DOUBLE_OPEN = {"“", "„", "«"}
@@ -346,6 +347,16 @@ def _subject(verb: Token) -> Token | None:
                 agent = next((a for a in cur.children if a.dep_ == "agent"), None)
                 pobj = next((o for o in agent.children if o.dep_ == "pobj"), None) if agent else None
                 return pobj
+        misparsed = next(
+            (
+                c
+                for c in cur.children
+                if c.dep_ in ("advmod", "npadvmod", "dep") and c.pos_ == "PROPN" and c.i < cur.i
+            ),
+            None,
+        )
+        if misparsed is not None:
+            return misparsed  # "Osterby, speaking at ..., promised": the parser made the name an adverb
         if cur.dep_ in ("conj", "advcl", "xcomp", "dep") and cur.head is not cur:
             cur = cur.head
         elif cur.dep_ == "pcomp" and cur.head.head is not cur.head:
@@ -647,6 +658,11 @@ class _Resolver:
             ante = res.antecedent_span or res.speaker_span
             return _Resolution(res.speaker, span, ante, res.reason)
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _OTHER_PRONOUNS:
+            if low in ("they", "them"):
+                # A group spoke ("economists ... they warned"): anonymous by the reporter's choice.
+                return _Resolution(
+                    None, span, None, f"unresolved_speaker: unnamed source: plural {tok.text!r}"
+                )
             if low not in _PERSON_PRONOUNS:
                 return _Resolution(None, span, None, f"unresolved_speaker: pronoun {tok.text!r} not resolved")
             return self._pronoun(tok, _PERSON_PRONOUNS[low], span)
@@ -1284,6 +1300,8 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             continue
         if not _is_cue(tok, _INDIRECT_VERBS):
             continue
+        if any(c.dep_ == "neg" for c in tok.children):
+            continue  # "it did not say over what period": a negated cue attributes nothing
         toks = _reported_tokens(tok)
         if not toks or (tok.dep_ in ("ccomp", "xcomp") and any(t.i == tok.head.i for t in toks)):
             # "Traders said they expected ...": the content of "expected" would hold "said" itself,
