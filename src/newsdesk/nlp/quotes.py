@@ -1302,6 +1302,10 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             continue
         if any(c.dep_ == "neg" for c in tok.children):
             continue  # "it did not say over what period": a negated cue attributes nothing
+        if any(c.dep_ == "auxpass" for c in tok.children) and not any(
+            c.dep_ == "agent" for c in tok.children
+        ):
+            continue  # "before the streets are declared safe": a passive with no agent is nobody speaking
         toks = _reported_tokens(tok)
         if not toks or (tok.dep_ in ("ccomp", "xcomp") and any(t.i == tok.head.i for t in toks)):
             # "Traders said they expected ...": the content of "expected" would hold "said" itself,
@@ -1317,6 +1321,10 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
         if cue.speaker is None and tok.tag_ in ("VBG", "VB"):
             continue  # "without knowing how ...", "too early to tell whether ...": nobody states anything
         quote = _resolved_quote(doc, resolver, fragments, False, cue, ctok)
+        if quote.speaker is None and any(_is_cue(a, _INDIRECT_VERBS) for a in tok.ancestors):
+            # Inside another speaker's reported clause ("Brandt said the town would ... ask the
+            # province to pay"): that attribution already covers it; an unresolved inner one adds noise.
+            continue
         # The span keeps the complementizer ("that ..."), as annotated corpora do; the text drops it.
         first = doc[ctok[fragments[0][0]]]
         if first.dep_ == "mark" and first.lower_ in ("that", "whether", "if"):
