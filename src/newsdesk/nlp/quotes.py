@@ -1423,4 +1423,31 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
     # A weakly attributed quote inside a reported clause is part of that statement
     # ("Trump said the deal was "a disaster for everyone"").
     kept_direct = [q for q, is_strong in direct if is_strong or not any(_inside(q, i, 1.0) for i in indirect)]
+    kept_direct = [_from_enclosing_statement(q, indirect) for q in kept_direct]
     return tuple(sorted([*kept_direct, *indirect], key=lambda q: (q.start, q.end)))
+
+
+def _from_enclosing_statement(quote: Quote, indirect: Sequence[Quote]) -> Quote:
+    """A cue-less partial quote in the same sentence as an attributed statement whose cue comes first
+    belongs to that speaker ('Lee added that ... and that the US president was "the only person ..."'),
+    even where the parse cut the statement's clause short of the quote."""
+    if quote.speaker is not None or not (quote.reason or "").endswith("no attribution cue"):
+        return quote
+    for st in indirect:
+        if (
+            st.speaker is not None
+            and st.sentence is not None
+            and st.cue_span is not None
+            and st.sentence[0] <= quote.start < st.sentence[1]
+            and st.cue_span[1] <= quote.start
+        ):
+            return replace(
+                quote,
+                speaker=st.speaker,
+                speaker_span=st.speaker_span,
+                antecedent_span=st.antecedent_span,
+                cue=st.cue,
+                cue_span=st.cue_span,
+                reason="speaker_from_enclosing_statement",
+            )
+    return quote
