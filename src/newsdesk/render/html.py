@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from ..records import Article, ArticleReport, Report, Span, Story, content_id, to_dict
-from .json import report_to_dict
+from .json import article_to_dict, report_to_dict
 
 STATUSES = ("conflicting", "corroborated", "single_source")
 KINDS = ("quote", "quantity", "event", "statement")
@@ -361,22 +361,7 @@ class _View:
     def article(self, entry: ArticleReport) -> dict[str, Any]:
         a, dup = entry.article, entry.duplicate
         return {
-            "id": a.id,
-            "title": a.title,
-            "title_source": a.title_source,
-            "path": a.path,
-            "locator": a.locator,
-            "url": a.url,
-            "fmt": a.fmt,
-            "source": a.source,
-            "source_origin": a.source_origin,
-            "authors": list(a.authors),
-            "published": a.published,
-            "published_source": a.published_source,
-            "published_reason": a.published_reason,
-            "word_count": a.word_count,
-            "language": a.language,
-            "story_id": entry.story_id,
+            **article_to_dict(entry),  # the metadata exactly as report.json has it; view fields below
             "body": self.ref(a.id, a.body_span[0], a.body_span[1]),
             "duplicate": (
                 {
