@@ -56,6 +56,7 @@ class RunState:
     new_ids: set[str] = field(default_factory=set)
     errors: list[ProcessingError] = field(default_factory=list)
     extractions: dict[str, Extraction] = field(default_factory=dict)  # loaded or made this run
+    duplicates: dict[str, DuplicateInfo] | None = None  # every known copy, once loaded this run
     source_keys: dict[str, str] = field(
         default_factory=dict
     )  # raw-record hash -> article id, cleaned this run
@@ -329,7 +330,7 @@ def ingest_paths(
     run_articles = list(state.articles.values())
     new_articles = [state.articles[i] for i in state.articles if i in state.new_ids]
     with _timed(state, "dedup"):
-        duplicates = find_copies(store, new_articles, options)
+        duplicates = state.duplicates = find_copies(store, new_articles, options)
     with _timed(state, "annotate"):
         n_errors = len(state.errors)
         extractions = annotate_missing(store, run_articles, options, state, progress)
@@ -361,7 +362,7 @@ def report_for(
     with _timed(state, "load"):
         missing = [a.id for a in ordered if a.id not in state.extractions]
         extractions = {**state.extractions, **store.get_extractions(missing, ANNOTATOR_VERSION)}
-        duplicates = store.get_duplicates()
+        duplicates = state.duplicates if state.duplicates is not None else store.get_duplicates()
     members: dict[str, list[Article]] = {}
     for article in sorted(ordered, key=publication_order):
         sid = assignments.get(article.id)
