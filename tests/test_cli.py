@@ -75,6 +75,16 @@ def test_stories_and_show(analyzed: tuple[Path, Path, dict]) -> None:
     assert missing.exit_code == 2
 
 
+def test_stories_table_keeps_whole_ids_on_a_narrow_terminal(analyzed: tuple[Path, Path, dict]) -> None:
+    """The id is what a user pastes into `newsdesk show`: titles are cut, ids never."""
+    _, db, summary = analyzed
+    result = runner.invoke(app, ["stories", "--db", str(db)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert max(map(len, result.stdout.splitlines())) <= 80
+    for story in summary["stories"]:
+        assert story["id"] in result.stdout
+
+
 def test_rerun_adds_nothing(analyzed: tuple[Path, Path, dict], tmp_path: Path) -> None:
     out, db, first = analyzed
     corpus = out.parent / "corpus"

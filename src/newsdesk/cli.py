@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -133,19 +133,42 @@ def _summary(report: Any) -> dict[str, Any]:
     }
 
 
+_ID_WIDTH = 17  # "s" + 16 hex digits, never cut: users paste it into `newsdesk show`
+
+
+def _cut_title(title: str | None, fixed: Iterable[int]) -> str:
+    """The title cut with an ellipsis to what the fixed columns leave of the terminal."""
+    room = max(10, out.width - sum(w + 3 for w in fixed) - 4)
+    title = title or "-"
+    return title if len(title) <= room else title[: room - 1] + "…"
+
+
+def _date_range(first: str | None, last: str | None) -> str:
+    """'2025-08-26 → 08-28': the year and month are not repeated when they do not change."""
+    if not first or not last:
+        return first or last or "-"
+    if first == last:
+        return first
+    same = 8 if first[:8] == last[:8] else 5 if first[:5] == last[:5] else 0
+    return f"{first} → {last[same:]}"
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
     table = Table(title="Stories", show_lines=False)
     numeric = ("articles", "facts", "agreed", "conflicts")
-    # Fixed columns first; the title gets what is left of the terminal, cut with an ellipsis.
-    room = max(16, out.width - sum(len(c) + 3 for c in numeric) - (18 + 3) - 4)
     table.add_column("story", no_wrap=True)
     for col in numeric:
         table.add_column(col, justify="right", no_wrap=True)
     table.add_column("id", style="dim", no_wrap=True)
+    fixed = [len(c) for c in numeric] + [_ID_WIDTH]
     for s in summary["stories"]:
-        title = s["title"] if len(s["title"]) <= room else s["title"][: room - 1] + "…"
         table.add_row(
-            title, str(s["articles"]), str(s["facts"]), str(s["corroborated"]), str(s["conflicts"]), s["id"]
+            _cut_title(s["title"], fixed),
+            str(s["articles"]),
+            str(s["facts"]),
+            str(s["corroborated"]),
+            str(s["conflicts"]),
+            s["id"],
         )
     out.print(table)
     out.print(
@@ -282,10 +305,15 @@ def stories(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
         out.print_json(json.dumps([r._asdict() for r in rows]))
         return
     table = Table(title="Stories")
-    for col in ("id", "title", "articles", "first seen", "last seen", "conflicts"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(*(str(x) if x is not None else "-" for x in r))
+    dates = [_date_range(r.first_seen, r.last_seen) for r in rows]
+    table.add_column("id", no_wrap=True)
+    table.add_column("articles", justify="right", no_wrap=True)
+    table.add_column("conflicts", justify="right", no_wrap=True)
+    table.add_column("dates", no_wrap=True)
+    table.add_column("title", no_wrap=True)
+    fixed = [_ID_WIDTH, len("articles"), len("conflicts"), max(map(len, dates), default=5)]
+    for r, span in zip(rows, dates, strict=True):
+        table.add_row(r.id, str(r.articles), str(r.conflicts), span, _cut_title(r.title, fixed))
     out.print(table)
 
 
