@@ -246,20 +246,14 @@ def _clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _fmt_value(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value) if value is not None else "-"
-
-
 def terminal(story: Story, articles: Mapping[str, Article]) -> RenderableType:
     """Rich view for `newsdesk show`: conflicts first (both sides, evidence), then the rest."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
+
+    from .render.html import format_value  # the HTML page's wording of values: '$350 billion', '4,000'
 
     def label(article_id: str) -> str:
         a = articles.get(article_id)
@@ -279,25 +273,36 @@ def terminal(story: Story, articles: Mapping[str, Article]) -> RenderableType:
     for c in story.conflicts:
         body = Text()
         for side in c.sides:
-            body.append(f"{_fmt_value(side.value)}", style="bold yellow")
+            body.append(format_value(side.value) or "-", style="bold yellow")
             body.append(f"  — {', '.join(label(a) for a in side.article_ids)}\n")
             for sp in side.evidence:
                 body.append(f"    “{_clip(sp.text)}” ", style="italic")
                 body.append(f"[{sp.article_id} {sp.start}:{sp.end}]\n", style="dim")
         parts.append(Panel(body, title=f"[red]conflict · {c.kind}[/red] {c.description}", expand=True))
 
+    # Narrow fixed columns so the fact text keeps most of an 80-column terminal.
     facts = Table(title="Facts", show_lines=False, expand=True)
-    for col in ("status", "kind", "fact", "value", "sources", "articles"):
-        facts.add_column(col)
+    facts.add_column("status", no_wrap=True)
+    facts.add_column("kind", no_wrap=True)
+    facts.add_column("fact", ratio=3)
+    facts.add_column("value", max_width=16)
+    facts.add_column("src", justify="right", no_wrap=True)
+    facts.add_column("arts", justify="right", no_wrap=True)
     style = {"conflicting": "red", "corroborated": "green", "single_source": "yellow"}
+    short = {"conflicting": "conflict", "corroborated": "agreed", "single_source": "single"}
     for f in story.facts:
-        value = f.date if f.kind == "event" else (f.speaker if f.kind in {"quote", "statement"} else f.value)
+        if f.kind == "event":
+            value = f.date or "-"
+        elif f.kind in {"quote", "statement"}:
+            value = f.speaker or "unresolved"
+        else:
+            value = format_value(f.value, f.unit) or "-"
         fact_text = _clip(f.text, 90) + (f"\n[dim]{f.note}[/dim]" if f.note else "")
         facts.add_row(
-            f"[{style[f.status]}]{f.status}[/]",
+            f"[{style[f.status]}]{short[f.status]}[/]",
             f.kind,
             fact_text,
-            f"{_fmt_value(value)}{' ' + f.unit if f.unit else ''}",
+            value,
             str(f.independent_sources),
             str(len({m.article_id for m in f.mentions})),
         )
