@@ -245,7 +245,9 @@ def test_seed_004_has_flags(seeds_dir: Path) -> None:
     ]
     extractions = {x.article_id: x for x in annotate(articles, OPTIONS.nlp) if isinstance(x, Extraction)}
     flags = flags_for(articles, extractions, story_of={a.id: None for a in articles})
-    assert all(flags[a.id] for a in articles)
+    for a in articles:  # the undated 2019 article: no date to trust, and its repeated photo caption
+        assert {"missing_date", "duplicate_paragraph"} <= codes(flags[a.id])
+        assert all(f.evidence for f in flags[a.id])
 
 
 def test_figurative_headline_anchored_by_a_body_entity_is_not_flagged() -> None:
