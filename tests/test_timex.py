@@ -172,6 +172,24 @@ def test_normalizes_with_parse(
     assert (found[expr].type, found[expr].value, found[expr].mod) == (typ, value, mod)
 
 
+PARSE_TENSE_CASES = [
+    # an infinitive under a simple past tells of the past; under a plan or a present verb, of the future
+    (
+        "The ministry said the utility agreed to sell its stake in the port to a local buyer in October.",
+        "2025-10",
+    ),
+    ("The utility plans to sell its stake in the port to a local buyer in October.", "2026-10"),
+    ("Engineers expect the river to crest on Thursday.", "2026-03-12"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "value"), PARSE_TENSE_CASES)
+def test_tense_of_an_infinitive_from_its_governing_verb(nlp, sentence: str, value: str) -> None:
+    doc = nlp(sentence)
+    (t,) = extract_timexes(doc.text, "2026-03-10", doc=doc)
+    assert t.value == value, (t.text, t.value, t.reason)
+
+
 @pytest.mark.parametrize(
     ("sentence", "expr", "value"),
     [

@@ -226,6 +226,8 @@ def _parse_tense(ctx: _Ctx, start: int, end: int) -> Tense:
         gov = next((a for a in verb.ancestors if a.pos_ in ("VERB", "AUX")), None)
         if gov is None or gov.tag_ not in ("VBD", "VBN"):
             return "future"  # an infinitive under a present verb: "expect the river to crest on Thursday"
+        if gov.tag_ == "VBD" and gov.lemma_ not in _FUTURE_HEADS:
+            return "past"  # under a simple past: "BP agreed to sell its stake in October"
     return _lexical_tense(ctx, start, end)
 
 
