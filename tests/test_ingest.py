@@ -372,6 +372,17 @@ def test_gzip_that_is_not_warc(tmp_path: Path) -> None:
     assert docs == [] and errors and "malformed WARC" in errors[0].message
 
 
+def test_warc_record_with_garbled_block_is_named_not_a_traceback(tmp_path: Path) -> None:
+    f = tmp_path / "garbled.warc"
+    f.write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort")
+    docs, errors = _collect([f])
+    assert docs == []
+    [err] = errors
+    assert err.path == str(f) and err.stage == "ingest"
+    assert err.message.startswith("malformed WARC after 0 HTML record(s): ")
+    assert "Traceback" not in err.message
+
+
 def test_gzipped_jsonl_and_bad_gzip(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl.gz").write_bytes(
         gzip.compress(json.dumps({"title": "A", "text": STORY}).encode() + b"\n")

@@ -85,6 +85,8 @@ def read_warc(path: str, data: bytes | BinaryIO) -> Iterator[RawDoc | Processing
                 extra=extra,
             )
     except Exception as exc:  # warcio raises assorted errors on truncated/garbled archives
-        yield ProcessingError(
-            path, STAGE, f"malformed WARC after {n_ok} HTML record(s): {type(exc).__name__}: {exc}"
-        )
+        if isinstance(exc, (ValueError, OSError, EOFError)):  # ArchiveLoadFailed, TruncatedRecord, gzip
+            why = str(exc) or type(exc).__name__
+        else:  # an internal error of warcio's parser: say so rather than show a bare traceback line
+            why = f"record headers or HTTP block could not be parsed ({type(exc).__name__} in warcio: {exc})"
+        yield ProcessingError(path, STAGE, f"malformed WARC after {n_ok} HTML record(s): {why}")
