@@ -388,3 +388,84 @@ def test_odd_input_never_breaks(nlp, text: str) -> None:
         assert q.text
         if q.speaker_span:
             assert 0 <= q.speaker_span[0] < q.speaker_span[1] <= len(text)
+
+
+# Cue readings learned from PolNeAR train (src/newsdesk/data/quote_cues.json), beyond the
+# hand-written speech verbs: (id, text, exact content span, speaker, cue).
+LEARNED_CASES = [
+    (
+        "call-for",
+        INTRO + "Ruiz called for an independent review of the tolling contract.",
+        "an independent review of the tolling contract",
+        "Elena Ruiz",
+        "called",
+    ),
+    (
+        "accuse-of",
+        INTRO + "Ruiz accused the provincial government of delaying the bridge for years.",
+        "the provincial government of delaying the bridge for years",
+        "Elena Ruiz",
+        "accused",
+    ),
+    (
+        "call-object-predicate",
+        INTRO + "Ruiz called the old ferry schedule a relic of another century.",
+        "the old ferry schedule a relic of another century",
+        "Elena Ruiz",
+        "called",
+    ),
+    (
+        "cite-object",
+        INTRO + "Ruiz cited rising repair costs on the old ferry as the main reason.",
+        "rising repair costs on the old ferry",
+        "Elena Ruiz",
+        "cited",
+    ),
+    (
+        "refuse-to",
+        INTRO + "Ruiz refused to rule out a toll increase next year.",
+        "to rule out a toll increase next year",
+        "Elena Ruiz",
+        "refused",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue"), [c[1:] for c in LEARNED_CASES], ids=[c[0] for c in LEARNED_CASES]
+)
+def test_learned_cue_readings(nlp, text: str, content: str, speaker: str, cue: str) -> None:
+    q = _one(_quotes(nlp, text), content)
+    assert not q.direct
+    assert text[q.start : q.end] == content
+    assert (q.speaker, q.cue) == (speaker, cue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        INTRO + "The bridge has a toll booth at each end of the span.",  # "have" + object: no cue
+        INTRO + "Ruiz did not call for a review of the tolling contract.",  # negated cue
+        INTRO + "The ferry was called a relic by nobody in the valley.",  # agentless reading of "call"
+    ],
+    ids=["have-object", "negated-call-for", "passive-call"],
+)
+def test_learned_cue_words_that_attribute_nothing(nlp, text: str) -> None:
+    assert not [q for q in _quotes(nlp, text) if not q.direct and "Tamsin" not in q.text]
+
+
+def test_statement_absorbs_its_short_direct_quote(nlp) -> None:
+    text = INTRO + "Ruiz says the new toll is “fair for everyone who crosses.”"
+    quotes = _quotes(nlp, text)
+    assert len(quotes) == 1, [q.text for q in quotes]
+    q = quotes[0]
+    assert not q.direct and q.speaker == "Elena Ruiz"
+    assert q.text.startswith("the new toll is") and "fair for everyone" in q.text
+
+
+def test_statement_inside_a_transcript_turn_is_the_turn(nlp) -> None:
+    text = (
+        "Host Dana Whitfield interviewed the candidate.\n\nWHITFIELD: Will you support the new harbour tax?"
+    )
+    quotes = _quotes(nlp, text)
+    assert [q.direct for q in quotes] == [True]

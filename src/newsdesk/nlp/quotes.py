@@ -11,6 +11,11 @@ statement, a dash signature (`"X" ― Jane Doe`) or a transcript label
 comes from speech and belief verbs with a clausal complement, promises and
 appeals with an infinitive ("vowed to ..."), and "according to X"; its span
 keeps the complementizer ("that ...") as annotated corpora do, its text drops it.
+Beyond those rules, a small table learned from PolNeAR train (data/quote_cues.json,
+counts only) accepts cue readings such as "called for X", "accused X of Y", "cited X"
+or "his claim that X" where they were attributions at least half the time. A short
+quote inside its own cue's reported clause ('said the toll was "fair"') is part of
+that statement, not a quote of its own.
 
 Speakers are resolved, never guessed: a name is expanded to the fullest form of
 that person in the article; "he"/"she" goes to the nearest preceding named
@@ -25,9 +30,12 @@ and a quote led in by a sentence with a named subject (`speaker_from_lead_in`).
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span
@@ -1288,6 +1296,89 @@ def _reported_tokens(tok: Token) -> list[Token] | None:
     return None
 
 
+def _rule_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
+    """The reported clause of a speech or belief verb by the hand-written rules, or None."""
+    if not _is_cue(tok, _INDIRECT_VERBS) or not _speaks(tok):
+        return None
+    toks = _reported_tokens(tok)
+    if not toks or (tok.dep_ in ("ccomp", "xcomp") and any(t.i == tok.head.i for t in toks)):
+        # "Traders said they expected ...": the content of "expected" would hold "said" itself,
+        # an inverted attribution; the outer verb already reports this clause.
+        return None
+    return toks if _enough_words(toks, quoted) else None
+
+
+def _speaks(tok: Token) -> bool:
+    """Not negated ("it did not say over what period") and not an agentless passive ("are declared safe")."""
+    if any(c.dep_ == "neg" for c in tok.children):
+        return False
+    return not (
+        any(c.dep_ == "auxpass" for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children)
+    )
+
+
+def _enough_words(toks: Sequence[Token], quoted: Sequence[bool]) -> bool:
+    words = [t for t in toks if not t.is_punct and not t.is_space]
+    return len(words) >= 3 and sum(quoted[t.i] for t in words) <= 0.8 * len(words)
+
+
+def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, list[Token]]]:
+    """(key, content tokens) for each reading of `tok` as an attribution cue that the learned table
+    may accept: the lemma with the dependent that would hold the content ("call|V|prep_for").
+
+    Shared by the runtime and `bench/train_quote_cues.py`, so the table's counts describe exactly
+    the candidates it is asked about.
+    """
+    if quoted[tok.i] or tok.pos_ not in ("VERB", "NOUN") or not _speaks(tok):
+        return []
+    if any(_is_cue(a, _INDIRECT_VERBS) for a in tok.ancestors):
+        return []  # inside a reported clause a second reading would repeat that statement
+    pos = "V" if tok.pos_ == "VERB" else "N"
+    lemma = tok.lemma_.lower()
+    out: list[tuple[str, list[Token]]] = []
+    dobj = None
+    for c in tok.rights:
+        dep = c.dep_
+        if dep in ("ccomp", "xcomp", "dobj", "acl", "oprd"):
+            out.append((dep, list(c.subtree)))
+            if dep == "dobj":
+                dobj = c
+            elif dobj is not None and dep in ("oprd", "xcomp", "ccomp"):
+                # "called the charges baseless", "urged Congress to act": object and complement.
+                out.append(("dobj_" + dep, [*dobj.subtree, *c.subtree]))
+        elif dep == "prep" and c.lower_ in _CONTENT_PREPS:
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None:
+                out.append(("prep_" + c.lower_, list(obj.subtree)))
+    return [(f"{lemma}|{pos}|{k}", toks) for k, toks in out if _enough_words(toks, quoted)]
+
+
+_CONTENT_PREPS_TEXT = "for to of about on with against that in over into as"
+_CONTENT_PREPS = frozenset(_CONTENT_PREPS_TEXT.split())
+
+
+@functools.cache
+def _cue_table() -> dict[str, float]:
+    """Learned cue readings and their precision on PolNeAR train (see bench/train_quote_cues.py)."""
+    raw = json.loads(resources.files("newsdesk").joinpath("data/quote_cues.json").read_text("utf-8"))
+    return {
+        key: hits / n
+        for key, (n, hits) in raw["cues"].items()
+        if n >= raw["min_count"] and hits / n >= raw["min_precision"]
+    }
+
+
+def _learned_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
+    """The most reliable learned reading of `tok` as a cue, or None."""
+    table = _cue_table()
+    best: tuple[float, list[Token]] | None = None
+    for key, toks in learned_candidates(tok, quoted):
+        p = table.get(key)
+        if p is not None and (best is None or p > best[0]):
+            best = (p, toks)
+    return best[1] if best else None
+
+
 def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Sequence[bool]) -> list[Quote]:
     out: list[Quote] = []
     for tok in doc:
@@ -1298,21 +1389,10 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             if q is not None:
                 out.append(q)
             continue
-        if not _is_cue(tok, _INDIRECT_VERBS):
-            continue
-        if any(c.dep_ == "neg" for c in tok.children):
-            continue  # "it did not say over what period": a negated cue attributes nothing
-        if any(c.dep_ == "auxpass" for c in tok.children) and not any(
-            c.dep_ == "agent" for c in tok.children
-        ):
-            continue  # "before the streets are declared safe": a passive with no agent is nobody speaking
-        toks = _reported_tokens(tok)
-        if not toks or (tok.dep_ in ("ccomp", "xcomp") and any(t.i == tok.head.i for t in toks)):
-            # "Traders said they expected ...": the content of "expected" would hold "said" itself,
-            # an inverted attribution; the outer verb already reports this clause.
-            continue
-        words = [t for t in toks if not t.is_punct and not t.is_space]
-        if len(words) < 3 or sum(quoted[t.i] for t in words) > 0.8 * len(words):
+        toks = _rule_statement(tok, quoted)
+        if toks is None:
+            toks = _learned_statement(tok, quoted)
+        if toks is None:
             continue
         fragments = _runs(toks)
         if not fragments:
@@ -1386,15 +1466,11 @@ def _inside(inner: Quote, outer: Quote, share: float) -> bool:
     return overlap > 0 and overlap >= share * size and (outer.end - outer.start) > size
 
 
-def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
-    """Direct and indirect quotes of an article, in text order, with resolved speakers."""
+def quoted_tokens(doc: Doc, raws: Sequence[_RawQuote], ctok: list[int]) -> tuple[list[bool], list[bool]]:
+    """Per token: inside quote marks, and inside quotes long enough to be speech."""
     text = doc.text
-    if not text.strip() or not len(doc):
-        return ()
-    raws = find_quote_marks(text)
-    ctok = _char_to_token(doc)
     quoted = [False] * len(doc)
-    block = [False] * len(doc)  # inside quotes long enough to be speech
+    block = [False] * len(doc)
     for raw in raws:
         marks = [ctok[raw.open_at]]
         if raw.close_at < len(text) and text[raw.close_at] in _DOUBLE_ANY | _SINGLE_ANY:
@@ -1404,6 +1480,27 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
         for i in (*inside, *marks):
             quoted[i] = True
             block[i] = block[i] or long_quote
+    return quoted, block
+
+
+def _partial(quote: Quote, statement: Quote) -> bool:
+    """A quote (all but its closing punctuation) inside a statement and well short of it: the clause says more than the marks."""
+    return _inside(quote, statement, 0.9) and quote.end - quote.start < _PARTIAL * (
+        statement.end - statement.start
+    )
+
+
+_PARTIAL = 0.8
+
+
+def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
+    """Direct and indirect quotes of an article, in text order, with resolved speakers."""
+    text = doc.text
+    if not text.strip() or not len(doc):
+        return ()
+    raws = find_quote_marks(text)
+    ctok = _char_to_token(doc)
+    quoted, block = quoted_tokens(doc, raws, ctok)
     resolver = _Resolver(doc, text, quoted)
     direct = _direct_quotes(doc, resolver, raws, ctok, quoted, block)
     for start, end in _paragraphs(text):
@@ -1414,15 +1511,24 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
     indirect = _indirect_quotes(doc, resolver, ctok, quoted)
     # A clause that holds a quote attributed right next to it is that quote, not a second statement.
     strong = [q for q, is_strong in direct if is_strong]
-    # The same cue read twice ('According to X, "..."') keeps the direct reading.
+    # A short quote inside its own cue's reported clause is part of that statement
+    # ('Ruiz said the toll was "a fair price"'): the statement keeps the whole clause.
+    part = {id(q) for q in strong for i in indirect if _same_cue(i, q) and _partial(q, i)}
+    direct = [(q, is_strong) for q, is_strong in direct if id(q) not in part]
+    strong = [q for q in strong if id(q) not in part]
+    # The same cue read twice ('According to X, "..."') keeps the direct reading; a statement inside
+    # a quote (a transcript turn) is the quoted speaker's, already there.
     indirect = [
         i
         for i in indirect
-        if not any(_inside(q, i, 0.5) or (_same_cue(i, q) and _covered(i, q, 0.5)) for q in strong)
+        if not any(
+            _inside(q, i, 0.5) or _inside(i, q, 1.0) or (_same_cue(i, q) and _covered(i, q, 0.5))
+            for q in strong
+        )
     ]
     # A weakly attributed quote inside a reported clause is part of that statement
     # ("Trump said the deal was "a disaster for everyone"").
-    kept_direct = [q for q, is_strong in direct if is_strong or not any(_inside(q, i, 1.0) for i in indirect)]
+    kept_direct = [q for q, is_strong in direct if is_strong or not any(_inside(q, i, 0.9) for i in indirect)]
     kept_direct = [_from_enclosing_statement(q, indirect) for q in kept_direct]
     return tuple(sorted([*kept_direct, *indirect], key=lambda q: (q.start, q.end)))
 
