@@ -9,7 +9,7 @@ import pytest
 
 from newsdesk.cluster import StoryClusterer, cluster_batch
 from newsdesk.options import ClusterOptions
-from newsdesk.records import Article, DuplicateInfo
+from newsdesk.records import Article, DuplicateInfo, content_id
 
 # Three invented stories, three reports each, in different words.
 STORIES = {
@@ -217,3 +217,104 @@ def test_vocabulary_cap_keeps_clustering_working() -> None:
     assert len(clusterer._df) <= 750
     clusterer.assign(make("late", STORIES["ferry"][1] + " Talks resumed.", "2026-05-12"))
     assert clusterer.story_of("late") == clusterer.story_of("ferry-0")
+
+
+def _drifting() -> list[Article]:
+    """A ferry story that an article on both the ferry strike and the harvest bridges to orchard reports."""
+    ferry, orchard = STORIES["ferry"], STORIES["orchard"]
+    texts = [
+        ("f0", ferry[0]),
+        ("f1", ferry[1]),
+        ("both", ferry[2] + " " + orchard[0]),
+        ("o1", orchard[1]),
+        ("o2", orchard[2]),
+        ("f2", ferry[2]),
+        ("o0", orchard[0]),
+    ]
+    return [make(aid, text, f"2026-05-{10 + i:02d}") for i, (aid, text) in enumerate(texts)]
+
+
+def _splits(clusterer: StoryClusterer) -> list:
+    return [e for e in clusterer.log if e.kind == "split"]
+
+
+def test_a_story_that_drifted_into_two_groups_splits_and_the_split_is_recorded() -> None:
+    clusterer = StoryClusterer(ClusterOptions())
+    ids = {a.id: clusterer.assign(a) for a in _drifting()}
+    # The bridging article pulled the orchard reports into the ferry story ...
+    assert ids["o1"] == ids["o2"] == ids["f0"]
+    # ... until the check at six members split them off; the founding part keeps its id.
+    (split,) = _splits(clusterer)
+    assert split.story_id == ids["f0"] == content_id("f0", prefix="s")
+    assert split.article_ids == ("both", "o1", "o2")  # the bridging article goes with the orchard reports
+    assert split.other_story_id == content_id("both", prefix="s")  # the new story's first article
+    assert 0.0 <= split.score < ClusterOptions().split_threshold
+    assert partition(clusterer.stories()) == {
+        frozenset({"f0", "f1", "f2"}),
+        frozenset({"both", "o1", "o2", "o0"}),
+    }
+    assert clusterer.story_of("o0") == split.other_story_id  # later orchard reports join the new story
+    restored = StoryClusterer.from_bytes(clusterer.to_bytes(), ClusterOptions())
+    assert restored.log == clusterer.log and restored.stories() == clusterer.stories()
+
+
+def test_splits_are_deterministic_and_readding_changes_nothing() -> None:
+    runs = []
+    for _ in range(2):
+        clusterer = StoryClusterer(ClusterOptions())
+        for a in _drifting():
+            clusterer.assign(a)
+        runs.append(clusterer)
+    assert runs[0].log == runs[1].log and runs[0].stories() == runs[1].stories()
+    clusterer = runs[0]
+    before, n_log = clusterer.stories(), len(clusterer.log)
+    for a in _drifting():
+        assert clusterer.assign(a) == clusterer.story_of(a.id)
+    assert clusterer.stories() == before and len(clusterer.log) == n_log
+
+
+def test_a_copy_follows_its_original_in_a_split() -> None:
+    clusterer = StoryClusterer(ClusterOptions())
+    articles = _drifting()
+    for a in articles[:4]:
+        clusterer.assign(a)
+    clusterer.assign(make("o1-copy", STORIES["orchard"][1], "2026-05-14"), duplicate_of="o1")
+    for a in articles[4:]:
+        clusterer.assign(a)
+    (split,) = _splits(clusterer)
+    assert "o1-copy" in split.article_ids
+    assert clusterer.story_of("o1-copy") == clusterer.story_of("o1") != clusterer.story_of("f0")
+
+
+def test_no_split_below_the_threshold_setting() -> None:
+    clusterer = StoryClusterer(ClusterOptions(split_threshold=0.0))
+    for a in _drifting():
+        clusterer.assign(a)
+    assert not _splits(clusterer)
+
+
+def test_the_store_keeps_merges_and_splits_for_the_report() -> None:
+    from dataclasses import replace
+
+    from _report_fixture import build_report
+    from newsdesk.options import Options
+    from newsdesk.pipeline import assign_stories, load_story_events
+    from newsdesk.render.json import report_to_dict, validate_report
+    from newsdesk.store import Store
+
+    articles = _drifting()
+    with Store("sqlite://") as store:
+        store.put_articles(articles)
+        assign_stories(store, articles[:3], {}, {}, Options())  # two runs: the state and events persist
+        assigned = assign_stories(store, articles[3:], {}, {}, Options())
+        events = load_story_events(store)
+    clusterer = StoryClusterer(ClusterOptions())
+    for a in articles:
+        clusterer.assign(a)
+    assert events == [e for e in clusterer.log if e.kind in ("merge", "split")] and events
+    assert partition(assigned) == partition(clusterer.stories())
+    report, _articles = build_report(False)
+    data = report_to_dict(replace(report, story_events=tuple(events)))
+    validate_report(data)
+    assert data["story_events"][0]["kind"] == "split"
+    assert data["story_events"][0]["article_ids"] == ["both", "o1", "o2"]

@@ -34,9 +34,10 @@ import zlib
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from .options import ClusterOptions
-from .records import Article, DuplicateInfo, Extraction, content_id
+from .records import Article, ClusterEvent, DuplicateInfo, Extraction, content_id
 from .textfeatures import (
     STOPWORDS,
     body_spans,
@@ -48,21 +49,10 @@ from .textfeatures import (
     years_referred,
 )
 
-_FORMAT = 1
+_FORMAT = 2
 _ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterEvent:
-    """One recorded clustering decision (kept in `StoryClusterer.log`)."""
-
-    kind: str  # new | assign | copy | merge
-    story_id: str
-    article_id: str | None = None
-    other_story_id: str | None = None  # merge: the story absorbed into story_id
-    score: float | None = None
 
 
 @dataclass(slots=True)
@@ -84,6 +74,9 @@ class _Story:
     alias_of: int | None = None  # set when merged into another story
     norm: float = 0.0  # cached |centroid * idf|
     norm_docs: int = -1  # corpus size when `norm` was computed; -1 = stale
+    # What a split needs of each member while the story is live: article id -> [tf vector trimmed
+    # to `member_terms` features, years, day], or the id of the member it is a copy of.
+    info: dict[str, list | str] = field(default_factory=dict)
 
 
 def article_features(
@@ -190,6 +183,8 @@ class StoryClusterer:
             s = self._resolve(self._article_story[duplicate_of])
             story = self._stories[s]
             story.members.append(article.id)
+            if story.centroid:
+                story.info[article.id] = duplicate_of  # a copy follows its original in a split
             self._article_story[article.id] = s
             self.log.append(ClusterEvent("copy", story.id, article.id, score=1.0))
             return story.id
@@ -205,18 +200,22 @@ class StoryClusterer:
         if self._since_evict >= 1000:
             self._evict_cold()
         idf = self._idfs(feats.tf)
-        salient = self._salient(feats, idf)
+        top = self._salient(feats, idf)  # heaviest features first: a member's kept vector
+        salient = top[: self.options.index_terms]
         best, best_score, scored = self._best_story(feats, idf, salient)
         if best is None or best_score < self.options.threshold:
-            s = self._new_story(article.id, feats, salient, idf)
+            s = self._new_story(article.id, feats, top, idf)
             self.log.append(ClusterEvent("new", self._stories[s].id, article.id, score=round(best_score, 4)))
             return self._stories[s].id
-        self._join(best, article.id, feats, salient, idf)
+        self._join(best, article.id, feats, top, idf)
         self.log.append(
             ClusterEvent("assign", self._stories[best].id, article.id, score=round(best_score, 4))
         )
         self._maybe_merge(best, scored)
-        return self._stories[self._resolve(best)].id
+        s = self._resolve(best)
+        if self._split_due(self._stories[s]):
+            self._maybe_split(s)
+        return self._stories[self._resolve(self._article_story[article.id])].id
 
     def stories(self) -> dict[str, tuple[str, ...]]:
         """Story id -> member article ids, in the order they joined."""
@@ -253,6 +252,7 @@ class StoryClusterer:
                     s.alias_of,
                     s.norm,
                     s.norm_docs,
+                    s.info,
                 ]
                 for s in self._stories
             ],
@@ -261,7 +261,17 @@ class StoryClusterer:
             "since_evict": self._since_evict,
             "articles": self._article_story,
             "postings": self._postings,
-            "log": [[e.kind, e.story_id, e.article_id, e.other_story_id, e.score] for e in self.log],
+            "log": [
+                [
+                    e.kind,
+                    e.story_id,
+                    e.article_id,
+                    e.other_story_id,
+                    e.score,
+                    *([e.article_ids] if e.article_ids else []),
+                ]
+                for e in self.log
+            ],
         }
         return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
 
@@ -269,17 +279,29 @@ class StoryClusterer:
     def from_bytes(cls, data: bytes, options: ClusterOptions) -> StoryClusterer:
         """Restore a clusterer saved with `to_bytes`."""
         raw = json.loads(zlib.decompress(data).decode())
-        if raw.get("format") != _FORMAT:
+        if raw.get("format") not in (1, _FORMAT):  # format 1: no member info (such stories never split)
             raise ValueError(f"story clusterer format {raw.get('format')} is not {_FORMAT}")
         c = cls(options)
         c._n_docs = raw["n_docs"]
         c._df = Counter(raw["df"])
         c._frozen_idf = raw["frozen"]
-        for sid, members, centroid, years, first, last, posted, alias, norm, norm_docs in raw["stories"]:
+        for sid, members, centroid, years, first, last, posted, alias, norm, norm_docs, *info in raw[
+            "stories"
+        ]:
             years_counter = Counter({int(y): n for y, n in years})
             c._stories.append(
                 _Story(
-                    sid, members, centroid, years_counter, first, last, set(posted), alias, norm, norm_docs
+                    sid,
+                    members,
+                    centroid,
+                    years_counter,
+                    first,
+                    last,
+                    set(posted),
+                    alias,
+                    norm,
+                    norm_docs,
+                    info[0] if info else {},
                 )
             )
         c._live = raw["live"]
@@ -288,7 +310,7 @@ class StoryClusterer:
         c._vocab = {f: f for f in c._df}
         c._article_story = raw["articles"]
         c._postings = raw["postings"]
-        c.log = [ClusterEvent(*e) for e in raw["log"]]
+        c.log = [ClusterEvent(*e[:5], tuple(e[5]) if len(e) > 5 else ()) for e in raw["log"]]
         return c
 
     # ------------------------------------------------------------------ scoring
@@ -314,8 +336,8 @@ class StoryClusterer:
         return s
 
     def _salient(self, feats: _Features, idf: Mapping[str, float]) -> list[str]:
-        top = heapq.nsmallest(self.options.index_terms, ((-w * idf[f], f) for f, w in feats.tf.items()))
-        return [f for _w, f in top]
+        n = max(self.options.index_terms, self.options.member_terms)
+        return [f for _w, f in heapq.nsmallest(n, ((-w * idf[f], f) for f, w in feats.tf.items()))]
 
     def _story_score(
         self, story: _Story, weighted: Sequence[tuple[str, float]], years: frozenset[int], norm: float
@@ -372,7 +394,7 @@ class StoryClusterer:
             if story.alias_of is not None or not story.centroid:
                 dropped = True
             elif story.last_day is not None and story.last_day < horizon:
-                story.centroid, story.posted, dropped = {}, set(), True
+                story.centroid, story.posted, story.info, dropped = {}, set(), {}, True
             else:
                 live.append(s)
         self._live = live
@@ -407,18 +429,18 @@ class StoryClusterer:
         self._vocab = {f: f for f in self._df}
 
     def _new_story(
-        self, article_id: str, feats: _Features, salient: Sequence[str], idf: Mapping[str, float]
+        self, article_id: str, feats: _Features, top: Sequence[str], idf: Mapping[str, float]
     ) -> int:
         s = len(self._stories)
         self._live.append(s)
         self._stories.append(
             _Story(content_id(article_id, prefix="s"), [], {}, Counter(), feats.day, feats.day)
         )
-        self._join(s, article_id, feats, salient, idf)
+        self._join(s, article_id, feats, top, idf)
         return s
 
     def _join(
-        self, s: int, article_id: str, feats: _Features, salient: Sequence[str], idf: Mapping[str, float]
+        self, s: int, article_id: str, feats: _Features, top: Sequence[str], idf: Mapping[str, float]
     ) -> None:
         story = self._stories[s]
         story.members.append(article_id)
@@ -432,11 +454,14 @@ class StoryClusterer:
         if story.norm_docs >= 0:  # keep the cached norm valid without a full pass over the centroid
             story.norm = math.sqrt(story.norm * story.norm + grow) or 1.0
         story.years.update(feats.years)
+        # Rounded here, not when saved, so a restored clusterer splits exactly like a running one.
+        kept = {f: round(feats.tf[f], 4) for f in top[: self.options.member_terms]}
+        story.info[article_id] = [kept, sorted(feats.years), feats.day]
         if feats.day is not None:
             story.first_day = feats.day if story.first_day is None else min(story.first_day, feats.day)
             story.last_day = feats.day if story.last_day is None else max(story.last_day, feats.day)
         self._prune(story)
-        for f in salient:
+        for f in top[: self.options.index_terms]:
             if f not in story.posted:
                 story.posted.add(f)
                 self._postings.setdefault(f, []).append(s)
@@ -470,10 +495,14 @@ class StoryClusterer:
             if sim < self.options.merge_threshold:
                 continue
             keep, gone = (s, t) if s < t else (t, s)
-            self._absorb(keep, gone)
             event = ClusterEvent(
-                "merge", self._stories[keep].id, other_story_id=self._stories[gone].id, score=round(sim, 4)
+                "merge",
+                self._stories[keep].id,
+                other_story_id=self._stories[gone].id,
+                score=round(sim, 4),
+                article_ids=tuple(self._stories[gone].members),
             )
+            self._absorb(keep, gone)
             self.log.append(event)
             s = keep
 
@@ -482,6 +511,7 @@ class StoryClusterer:
         for aid in b.members:
             self._article_story[aid] = keep
         a.members.extend(b.members)
+        a.info.update(b.info)
         for f, w in b.centroid.items():
             a.centroid[f] = a.centroid.get(f, 0.0) + w
         a.years.update(b.years)
@@ -498,6 +528,124 @@ class StoryClusterer:
         b.members = []
         b.centroid = {}
         b.posted = set()
+        b.info = {}
+
+    # ------------------------------------------------------------------ splits
+
+    def _split_due(self, story: _Story) -> bool:
+        """Check a story for a split when it has grown by half since the last check (6, 9, 14, 21 ... members)."""
+        n = len(story.info)
+        return n in _split_sizes(max(6, 2 * self.options.split_min_size), self.options.split_max_members)
+
+    def _maybe_split(self, s: int) -> None:
+        """Split a story whose members have drifted into two groups that average link keeps apart.
+
+        The members (copies aside) are clustered by average link over their
+        article-to-article scores; when the last two groups join below
+        `split_threshold`, each has at least `split_min_size` articles and their
+        centroids are too far apart to merge again, the group without the
+        story's founding article becomes a new story. The founding part keeps
+        the id, so story ids stay content ids of each story's first article.
+        """
+        import numpy as np
+        from scipy.cluster.hierarchy import fcluster, linkage
+
+        story = self._stories[s]
+        ids = [aid for aid in story.members if isinstance(story.info.get(aid), list)]
+        vectors = [story.info[aid][0] for aid in ids]
+        features = sorted({f for v in vectors for f in v})
+        column = {f: i for i, f in enumerate(features)}
+        idf = self._idfs(features)
+        x = np.zeros((len(ids), len(features)))
+        for i, v in enumerate(vectors):
+            for f, w in v.items():
+                x[i, column[f]] = w * idf[f]
+        x /= np.linalg.norm(x, axis=1, keepdims=True).clip(1e-12)
+        sim = x @ x.T
+        years = [story.info[aid][1] for aid in ids]
+        for i in range(len(ids)):
+            for j in range(i + 1, len(ids)):
+                factor = year_factor(years[i], years[j], self.options)
+                if factor != 1.0:
+                    sim[i, j] *= factor
+                    sim[j, i] *= factor
+        dist = (1.0 - sim)[np.triu_indices(len(ids), k=1)].clip(0.0)
+        tree = linkage(dist, method="average")
+        score = 1.0 - float(tree[-1, 2])
+        if score >= self.options.split_threshold:
+            return
+        labels = fcluster(tree, 2, criterion="maxclust")
+        moved = {aid for aid, label in zip(ids, labels, strict=True) if label != labels[0]}
+        if min(len(moved), len(ids) - len(moved)) < self.options.split_min_size:
+            return
+        info = story.info
+        follows = {aid for aid in story.members if _original(info, aid) in moved}
+        new = _Story("", [aid for aid in story.members if aid in follows], {}, Counter(), None, None)
+        new.info = {aid: info[aid] for aid in new.members if aid in info}
+        rest = _Story(
+            story.id, [aid for aid in story.members if aid not in follows], {}, Counter(), None, None
+        )
+        rest.info = {aid: m for aid, m in info.items() if aid not in follows}
+        for aid in moved:
+            for f, w in info[aid][0].items():
+                new.centroid[f] = new.centroid.get(f, 0.0) + w
+        for f, w in story.centroid.items():
+            left = w - new.centroid.get(f, 0.0)
+            if left > 1e-9:  # the moved members' trimmed-away features stay behind: a small residue
+                rest.centroid[f] = left
+        for part in (rest, new):
+            dated = [m for m in part.info.values() if isinstance(m, list)]
+            part.years = Counter(y for m in dated for y in m[1])
+            days = [m[2] for m in dated if m[2] is not None]
+            part.first_day = min(days, default=None)
+            part.last_day = max(days, default=None)
+        if self._centroid_similarity(rest, new) >= self.options.merge_threshold:
+            return  # they would merge again with the next article
+        self._split_off(s, rest, new, round(score, 4))
+
+    def _split_off(self, s: int, rest: _Story, new: _Story, score: float) -> None:
+        story = self._stories[s]
+        story.members, story.info, story.centroid = rest.members, rest.info, rest.centroid
+        story.years, story.first_day, story.last_day = rest.years, rest.first_day, rest.last_day
+        story.norm_docs = -1
+        t = len(self._stories)
+        new.id = content_id(new.members[0], prefix="s")
+        new.norm_docs = -1
+        self._stories.append(new)
+        self._live.append(t)
+        for aid in new.members:
+            self._article_story[aid] = t
+        k = self.options.index_terms
+        for m in new.info.values():
+            if isinstance(m, list):
+                idf = self._idfs(m[0])
+                for _w, f in heapq.nsmallest(k, ((-w * idf[f], f) for f, w in m[0].items())):
+                    if f not in new.posted:
+                        new.posted.add(f)
+                        self._postings.setdefault(f, []).append(t)
+        self.log.append(
+            ClusterEvent(
+                "split", story.id, other_story_id=new.id, score=score, article_ids=tuple(new.members)
+            )
+        )
+
+
+def _original(info: Mapping[str, list | str], aid: str) -> str:
+    """The member a copy (of a copy ...) goes back to; the article itself when it is no copy."""
+    seen = {aid}
+    while isinstance(target := info.get(aid), str) and target not in seen:
+        seen.add(target)
+        aid = target
+    return aid
+
+
+@cache
+def _split_sizes(first: int, last: int) -> frozenset[int]:
+    sizes, n = set(), first
+    while n <= last:
+        sizes.add(n)
+        n = max(n + 1, math.ceil(n * 1.5))
+    return frozenset(sizes)
 
 
 def _time_order(article: Article) -> tuple[str, str]:

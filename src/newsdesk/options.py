@@ -78,6 +78,17 @@ class ClusterOptions(_Section):
     entity_weight: float = Field(2.2, description="weight of named-entity tokens relative to plain terms")
     time_weight: float = Field(1.6, description="weight of years and calendar dates the text refers to")
     number_weight: float = Field(1.0, description="weight of figures the text gives")
+    split_threshold: float = Field(
+        0.15,
+        description="a story whose members fall into two groups linked (average link) below this splits in two",
+    )
+    split_min_size: int = Field(2, ge=1, description="each part of a split has at least this many articles")
+    split_max_members: int = Field(
+        200, ge=2, description="stories larger than this are no longer checked for a split"
+    )
+    member_terms: int = Field(
+        40, ge=5, description="features kept per article of a live story, for split checks"
+    )
     max_vocabulary: int = Field(
         500_000, ge=1000, description="features kept for IDF; beyond this, the rarest are forgotten"
     )

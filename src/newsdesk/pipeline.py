@@ -24,6 +24,7 @@ from .options import Options
 from .records import (
     Article,
     ArticleReport,
+    ClusterEvent,
     DuplicateInfo,
     Extraction,
     Flag,
@@ -32,6 +33,7 @@ from .records import (
     Report,
     Story,
     content_id,
+    to_dict,
 )
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ ProgressFn = Callable[[str, int, int], None]
 
 DEDUP_BLOB = "dedup-index"
 CLUSTER_BLOB = "story-clusterer"
+STORY_EVENTS_BLOB = "story-events"  # merges and splits, oldest first, for the report
 DOSSIER_BLOB = "dossier-signatures"
 FAILURES_BLOB = "annotation-failures"
 DOSSIER_VERSION = "1"  # bump when reconcile/dossier output changes for the same input
@@ -222,15 +225,28 @@ def assign_stories(
 
     blob = store.load_blob(CLUSTER_BLOB)
     clusterer = StoryClusterer.from_bytes(blob, options.cluster) if blob else StoryClusterer(options.cluster)
+    logged = len(clusterer.log)
     for article in sorted(articles, key=publication_order):
         dup = duplicates.get(article.id)
         clusterer.assign(article, extractions.get(article.id), dup.duplicate_of if dup else None)
     if articles:
         store.save_blob(CLUSTER_BLOB, clusterer.to_bytes())
+        changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
+        if changes:
+            events = load_story_events(store)
+            events += changes
+            store.save_blob(STORY_EVENTS_BLOB, json.dumps([to_dict(e) for e in events]).encode())
     assignments = {aid: sid for sid, members in clusterer.stories().items() for aid in members}
     if articles:
         store.set_stories(assignments)
     return assignments
+
+
+def load_story_events(store: Store) -> list[ClusterEvent]:
+    """Every story merge and split recorded in the store, oldest first."""
+    blob = store.load_blob(STORY_EVENTS_BLOB)
+    events = json.loads(blob) if blob else []
+    return [ClusterEvent(**{**e, "article_ids": tuple(e["article_ids"])}) for e in events]
 
 
 def story_signature(
@@ -392,6 +408,8 @@ def report_for(
         **{f"count_{k}": v for k, v in state.counts.items()},
         **{f"seconds_{k}": round(v, 3) for k, v in state.timings.items()},
     }
+    shown = {s.id for s in stories}
+    events = tuple(e for e in load_story_events(store) if e.story_id in shown or e.other_story_id in shown)
     return Report(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         options=options.public(),
@@ -399,6 +417,7 @@ def report_for(
         stories=tuple(stories),
         errors=tuple(state.errors),
         stats=stats,
+        story_events=events,
     )
 
 

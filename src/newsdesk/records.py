@@ -342,6 +342,18 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterEvent:
+    """One recorded story-clustering decision (`StoryClusterer.log`; merges and splits go into the report)."""
+
+    kind: str  # new | assign | copy | merge | split
+    story_id: str
+    article_id: str | None = None  # new | assign | copy: the article placed
+    other_story_id: str | None = None  # merge: the story absorbed into story_id; split: the new story
+    score: float | None = None  # merge: centroid similarity; split: average link between the two parts
+    article_ids: tuple[str, ...] = ()  # merge | split: the articles that changed story
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleReport:
     """The per-article view in report.json."""
 
@@ -360,3 +372,4 @@ class Report:
     errors: tuple[ProcessingError, ...] = ()
     schema_version: int = SCHEMA_VERSION
     stats: Mapping[str, Any] = field(default_factory=dict)
+    story_events: tuple[ClusterEvent, ...] = ()  # merges and splits that shaped the report's stories

@@ -19,6 +19,7 @@ from typing import Any
 from ..records import (
     Article,
     ArticleReport,
+    ClusterEvent,
     Conflict,
     Fact,
     Flag,
@@ -185,6 +186,16 @@ def error_to_dict(e: ProcessingError) -> dict[str, Any]:
     return {"path": e.path, "stage": e.stage, "message": e.message, "record": e.record}
 
 
+def story_event_to_dict(e: ClusterEvent) -> dict[str, Any]:
+    return {
+        "kind": e.kind,
+        "story_id": e.story_id,
+        "other_story_id": e.other_story_id,
+        "article_ids": list(e.article_ids),
+        "score": e.score,
+    }
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON data, in the shape `schema/report.schema.json` describes."""
     return {
@@ -195,6 +206,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "articles": [article_to_dict(a) for a in report.articles],
         "stories": [story_to_dict(s) for s in report.stories],
         "errors": [error_to_dict(e) for e in report.errors],
+        "story_events": [story_event_to_dict(e) for e in report.story_events],
     }
 
 
