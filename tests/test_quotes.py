@@ -469,3 +469,26 @@ def test_statement_inside_a_transcript_turn_is_the_turn(nlp) -> None:
     )
     quotes = _quotes(nlp, text)
     assert [q.direct for q in quotes] == [True]
+
+
+def test_headline_with_speaker_label(nlp) -> None:
+    text = INTRO + "Ruiz: New Bridge Will Halve the Valley Commute\n\nThe bridge cost 40 million dollars."
+    q = _one(_quotes(nlp, text), "Halve the Valley Commute")
+    assert not q.direct
+    assert (q.speaker, q.cue, _span(text, q.speaker_span)) == ("Elena Ruiz", ":", "Ruiz")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Editor's note: This story was updated on Tuesday.", "UPDATE: The bridge reopened at noon today."],
+)
+def test_label_lines_that_name_nobody(nlp, line: str) -> None:
+    text = INTRO + line
+    assert not [q for q in _quotes(nlp, text) if not q.direct]
+
+
+def test_quoted_phrase_near_another_cue_stays_in_the_statement(nlp) -> None:
+    text = INTRO + "Ruiz said the city would take “robust steps” on tolls, and she urged the council to act."
+    quotes = _quotes(nlp, text)
+    q = _one(quotes, "robust steps")
+    assert not q.direct and q.speaker == "Elena Ruiz" and q.text.startswith("the city would take")

@@ -1025,6 +1025,36 @@ def _transcript_quote(doc: Doc, resolver: _Resolver, start: int, end: int, ctok:
     )
 
 
+_LABEL_WORDS_TEXT = "note update photo video watch related read source correction editor disclosure"
+_NOT_SPEAKER_LABELS = frozenset(_LABEL_WORDS_TEXT.split())
+
+
+def _headline_statement(
+    doc: Doc, resolver: _Resolver, start: int, end: int, ctok: list[int], quoted: Sequence[bool]
+) -> Quote | None:
+    """A headline or link line ("Graham: Trump Rhetoric Is Costing the Party Voters"): the short name
+    before the colon says what follows it."""
+    text = resolver.text
+    colon = text.find(":", start, min(end, start + 40))
+    if colon <= start or doc[ctok[colon]].text != ":":
+        return None
+    label = [t for t in doc[ctok[start] : ctok[colon]] if not t.is_space]
+    if not 1 <= len(label) <= 4 or any(quoted[t.i] for t in label):
+        return None
+    if any(t.pos_ not in ("PROPN", "NOUN", "PART", "PUNCT") for t in label) or not all(
+        t.text[:1].isupper() for t in label if t.pos_ in ("PROPN", "NOUN")
+    ):
+        return None  # a capitalized name ("Sanders", "Politifact": headline case fools the tagger)
+    if any(t.lower_ in _NOT_SPEAKER_LABELS for t in label) or text[start:colon].isupper():
+        return None  # "Editor's note:", "UPDATE:"; an upper-case label is a transcript turn
+    content = _content(text, colon + 1, end)
+    if content is None or _words(text[content[0] : content[1]]) < 3:
+        return None
+    inside = {t.i for t in label}
+    head = next((t for t in label if t.head.i not in inside or t.head is t), label[-1])
+    return _resolved_quote(doc, resolver, (content,), False, _Cue(doc[ctok[colon]], head), ctok, cue_text=":")
+
+
 def _find_cue(
     doc: Doc,
     text: str,
@@ -1491,6 +1521,7 @@ def _partial(quote: Quote, statement: Quote) -> bool:
 
 
 _PARTIAL = 0.8
+_PHRASE_WORDS = 8  # a quoted phrase this short inside any statement is that statement's wording
 
 
 def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
@@ -1509,11 +1540,21 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
             if turn is not None:
                 direct.append((turn, True))
     indirect = _indirect_quotes(doc, resolver, ctok, quoted)
+    for start, end in _paragraphs(text):
+        if not quoted[ctok[start]]:
+            line = _headline_statement(doc, resolver, start, end, ctok, quoted)
+            if line is not None:
+                indirect.append(line)
     # A clause that holds a quote attributed right next to it is that quote, not a second statement.
     strong = [q for q, is_strong in direct if is_strong]
     # A short quote inside its own cue's reported clause is part of that statement
     # ('Ruiz said the toll was "a fair price"'): the statement keeps the whole clause.
-    part = {id(q) for q in strong for i in indirect if _same_cue(i, q) and _partial(q, i)}
+    part = {
+        id(q)
+        for q in strong
+        for i in indirect
+        if _partial(q, i) and (_same_cue(i, q) or _words(q.text) < _PHRASE_WORDS)
+    }
     direct = [(q, is_strong) for q, is_strong in direct if id(q) not in part]
     strong = [q for q in strong if id(q) not in part]
     # The same cue read twice ('According to X, "..."') keeps the direct reading; a statement inside
