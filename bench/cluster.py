@@ -56,7 +56,10 @@ PUBLISHED_ECB = [  # ANCHORS.md, ECB+ test, sub-topic B-cubed (P, R, F1, docs/s)
 ]
 
 
-TOPIC_PROFILE = {  # ClusterOptions for topic-level grouping (one value each, not tuned per split)
+TOPIC_GRID = [  # topics over the online pass's stories (default story options)
+    {"topic_threshold": t, "topic_entity_weight": e} for t in (0.15, 0.2, 0.25) for e in (0.0, 0.3)
+]
+TOPIC_PROFILE = {  # batch mode at topic level: ClusterOptions for one flat grouping (one value each)
     "entity_weight": [1.0],
     "time_weight": [0.3],
     "number_weight": [0.5],
@@ -122,6 +125,14 @@ def ours_online(articles: Sequence[Article], params: dict) -> dict[str, str]:
     return {aid: sid for sid, members in clusterer.stories().items() for aid in members}
 
 
+def ours_topics(articles: Sequence[Article], params: dict) -> dict[str, str]:
+    """Topics as the second level of the online pass: its stories grouped by centroid term similarity."""
+    clusterer = StoryClusterer(ClusterOptions(**params))
+    for a in articles:
+        clusterer.assign(a)
+    return {a.id: clusterer.topic_of(a.id) or a.id for a in articles}
+
+
 def ours_batch(articles: Sequence[Article], params: dict) -> dict[str, str]:
     return cluster_batch(articles, {}, {}, ClusterOptions(**params))
 
@@ -155,7 +166,14 @@ def grid(**axes: Sequence[float]) -> list[dict]:
 
 
 def label(params: dict) -> str:
-    short = {"threshold": "t", "batch_threshold": "bt", "merge_threshold": "merge"}
+    short = {
+        "threshold": "t",
+        "batch_threshold": "bt",
+        "merge_threshold": "merge",
+        "split_threshold": "split",
+        "topic_threshold": "topic",
+        "topic_entity_weight": "topic names",
+    }
     shown = {k: v for k, v in params.items() if k not in TOPIC_PROFILE or k == "merge_threshold"}
     extra = " +topic profile" if "time_weight" in params else ""
     return " ".join(f"{short.get(k, k)}={v}" for k, v in shown.items()) + extra
@@ -243,8 +261,12 @@ def bench_ecb(quick: bool) -> dict:
 
         # Topics group events of one kind: names, years and figures that split stories do not help there.
         profile = TOPIC_PROFILE if level == "topic" else {}
+        if level == "topic":  # the stories of the online pass, grouped into topics
+            online = ("newsdesk online topics", ours_topics, TOPIC_GRID)
+        else:
+            online = ("newsdesk online", ours_online, grid(threshold=ts([0.16, 0.19, 0.22, 0.25, 0.28])))
         methods: list[tuple[str, Method, list[dict]]] = [
-            ("newsdesk online", ours_online, grid(threshold=ts([0.16, 0.19, 0.22, 0.25, 0.28]), **profile)),
+            online,
             (
                 "newsdesk batch",
                 ours_batch,
@@ -285,7 +307,10 @@ def bench_uci(quick: bool) -> dict:
     reports = {"even stories": test} if quick else {"even stories": test, "all": arts}
     rows = []
     online = grid(
-        threshold=[0.06, 0.08, 0.1, 0.12], merge_threshold=[0.15, 0.2, 0.25, 0.5], merge_candidates=[6]
+        threshold=[0.06, 0.08, 0.1, 0.12],
+        merge_threshold=[0.15, 0.2, 0.25, 0.5],
+        merge_candidates=[6],
+        split_threshold=[0.0, 0.05, 0.15],
     )
     # Beyond batch_max_articles, batch mode runs the online pass: give it the online options too.
     batch = grid(

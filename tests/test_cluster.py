@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -298,7 +299,7 @@ def test_the_store_keeps_merges_and_splits_for_the_report() -> None:
 
     from _report_fixture import build_report
     from newsdesk.options import Options
-    from newsdesk.pipeline import assign_stories, load_story_events
+    from newsdesk.pipeline import TOPICS_BLOB, assign_stories, load_story_events
     from newsdesk.render.json import report_to_dict, validate_report
     from newsdesk.store import Store
 
@@ -308,13 +309,42 @@ def test_the_store_keeps_merges_and_splits_for_the_report() -> None:
         assign_stories(store, articles[:3], {}, {}, Options())  # two runs: the state and events persist
         assigned = assign_stories(store, articles[3:], {}, {}, Options())
         events = load_story_events(store)
+        topics = json.loads(store.load_blob(TOPICS_BLOB) or b"{}")
     clusterer = StoryClusterer(ClusterOptions())
     for a in articles:
         clusterer.assign(a)
     assert events == [e for e in clusterer.log if e.kind in ("merge", "split")] and events
     assert partition(assigned) == partition(clusterer.stories())
+    assert topics == {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
+    assert set(topics) == set(assigned.values())
     report, _articles = build_report(False)
     data = report_to_dict(replace(report, story_events=tuple(events)))
     validate_report(data)
     assert data["story_events"][0]["kind"] == "split"
     assert data["story_events"][0]["article_ids"] == ["both", "o1", "o2"]
+
+
+OTHER_FERRY = [  # another ferry strike: the same kind of event as "ferry", other people and places
+    "Ferry crews in Halvik walked out on Thursday in a strike over pay, stranding commuters on the island "
+    "route. Union spokeswoman Greta Olsen said the Halvik Ferry Line had refused to negotiate.",
+    "The Halvik ferry strike left commuters queueing for water taxis, union spokeswoman Greta Olsen said, "
+    "as the Halvik Ferry Line cancelled every crossing for a second day.",
+]
+
+
+def test_stories_of_one_kind_of_event_share_a_topic() -> None:
+    articles = corpus() + [make(f"halvik-{i}", t, f"2026-05-{12 + i:02d}") for i, t in enumerate(OTHER_FERRY)]
+    clusterer = StoryClusterer(ClusterOptions())
+    for a in articles:
+        clusterer.assign(a)
+    ferry, halvik = clusterer.story_of("ferry-0"), clusterer.story_of("halvik-0")
+    assert ferry != halvik  # two strikes, two stories ...
+    topic = clusterer.topic_of("halvik-1")
+    assert (
+        topic == clusterer.topic_of("ferry-2") == "t" + ferry[1:]
+    )  # ... one topic, named by the older story
+    assert clusterer.topics()[topic] == (ferry, halvik)
+    assert len({clusterer.topic_of(a) for a in ("ferry-0", "orchard-0", "bridge-0")}) == 3
+    restored = StoryClusterer.from_bytes(clusterer.to_bytes(), ClusterOptions())
+    assert restored.topics() == clusterer.topics()
+    assert StoryClusterer(ClusterOptions()).topics() == {} and clusterer.topic_of("unknown") is None

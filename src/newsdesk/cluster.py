@@ -167,6 +167,8 @@ class StoryClusterer:
         self._terms: dict[str, str] = {}  # word -> stemmed term, a cache
         self._vocab: dict[str, str] = {}  # one shared string object per feature, to save memory
         self._live: list[int] = []  # stories that still have a centroid, oldest first
+        self._topic: dict[int, str] = {}  # story index -> topic id, as last grouped
+        self._topics_stale = False  # stories changed since topics were last grouped
         self._max_day: int | None = None
         self._since_evict = 0
 
@@ -197,6 +199,7 @@ class StoryClusterer:
             self._n_docs += 1
             self._df.update(feats.tf.keys())
         self._since_evict += 1
+        self._topics_stale = True
         if self._since_evict >= 1000:
             self._evict_cold()
         idf = self._idfs(feats.tf)
@@ -225,6 +228,24 @@ class StoryClusterer:
         """The story an article is in now (after any merges), None if it was never assigned."""
         s = self._article_story.get(article_id)
         return None if s is None else self._stories[self._resolve(s)].id
+
+    def topics(self) -> dict[str, tuple[str, ...]]:
+        """Topic id -> its story ids, oldest first: stories of one kind of event ("a ferry strike")."""
+        self._group_topics()
+        out: dict[str, list[str]] = {}
+        for i, story in enumerate(self._stories):
+            if story.alias_of is None:
+                out.setdefault(self._topic.get(i, "t" + story.id[1:]), []).append(story.id)
+        return {t: tuple(ids) for t, ids in out.items()}
+
+    def topic_of(self, article_id: str) -> str | None:
+        """The topic of an article's story, None if it was never assigned."""
+        s = self._article_story.get(article_id)
+        if s is None:
+            return None
+        self._group_topics()
+        s = self._resolve(s)
+        return self._topic.get(s, "t" + self._stories[s].id[1:])
 
     def fit_idf(self, features: Sequence[_Features]) -> None:
         """Learn the IDF from a whole batch up front (batch mode) and keep it fixed."""
@@ -257,6 +278,8 @@ class StoryClusterer:
                 for s in self._stories
             ],
             "live": self._live,
+            "topics": [[s, t] for s, t in sorted(self._topic.items())],
+            "topics_stale": self._topics_stale,
             "max_day": self._max_day,
             "since_evict": self._since_evict,
             "articles": self._article_story,
@@ -305,6 +328,8 @@ class StoryClusterer:
                 )
             )
         c._live = raw["live"]
+        c._topic = {s: t for s, t in raw.get("topics", [])}
+        c._topics_stale = raw.get("topics_stale", True)
         c._max_day = raw["max_day"]
         c._since_evict = raw["since_evict"]
         c._vocab = {f: f for f in c._df}
@@ -529,6 +554,69 @@ class StoryClusterer:
         b.centroid = {}
         b.posted = set()
         b.info = {}
+
+    # ------------------------------------------------------------------ topics
+
+    def _group_topics(self) -> None:
+        """Group the live stories into topics: average link over their centroids' term similarity.
+
+        A topic is one kind of event ("an actress enters rehab", "a ferry
+        strike"): stories of one topic share the words for it, not the names,
+        dates or figures, so names count `topic_entity_weight` (relative to
+        terms) and the rest not at all. Grouped when asked for, over the
+        stories that still have a centroid, so the grouping follows the stories
+        as they grow, merge and split, whatever the order articles came in;
+        a story gone cold keeps the topic it had. A group takes the topic id
+        its oldest story had before (when no older group took it first), else
+        `t` + that story's id, so topic ids stay put as topics grow.
+        """
+        if not self._topics_stale:
+            return
+        self._topics_stale = False
+        live = [s for s in self._live if self._stories[s].alias_of is None and self._stories[s].centroid]
+        for s in [s for s in self._topic if self._stories[s].alias_of is not None]:
+            del self._topic[s]
+        if not live:
+            return
+        labels = [0] if len(live) == 1 else self._topic_labels(live)
+        groups: dict[int, list[int]] = {}
+        for s, label in zip(live, labels, strict=True):
+            groups.setdefault(int(label), []).append(s)
+        taken: set[str] = set()
+        for members in sorted(groups.values()):
+            oldest = members[0]
+            tid = self._topic.get(oldest)
+            if tid is None or tid in taken:
+                tid = "t" + self._stories[oldest].id[1:]
+            taken.add(tid)
+            for s in members:
+                self._topic[s] = tid
+
+    def _topic_labels(self, live: Sequence[int]) -> Sequence[int]:
+        import numpy as np
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.sparse import csr_matrix
+
+        scale = {"w": 1.0, "e": self.options.topic_entity_weight}
+        column: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for i, s in enumerate(live):
+            centroid = self._stories[s].centroid
+            idf = self._idfs(centroid)
+            for f, w in centroid.items():
+                x = scale.get(f[0], 0.0)
+                if x:
+                    rows.append(i)
+                    cols.append(column.setdefault(f, len(column)))
+                    vals.append(w * idf[f] * x)
+        x = csr_matrix((vals, (rows, cols)), shape=(len(live), max(1, len(column))))
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        x = csr_matrix(x.multiply(1.0 / norms[:, np.newaxis]))
+        sim = (x @ x.T).toarray()
+        dist = (1.0 - sim)[np.triu_indices(len(live), k=1)].clip(0.0)
+        tree = linkage(dist, method="average")
+        return fcluster(tree, 1.0 - self.options.topic_threshold, criterion="distance")
 
     # ------------------------------------------------------------------ splits
 

@@ -89,6 +89,12 @@ class ClusterOptions(_Section):
     member_terms: int = Field(
         40, ge=5, description="features kept per article of a live story, for split checks"
     )
+    topic_threshold: float = Field(
+        0.2, description="average-link term similarity of story centroids that groups stories into one topic"
+    )
+    topic_entity_weight: float = Field(
+        0.0, description="weight of names relative to terms in topic similarity (topics are kinds of events)"
+    )
     max_vocabulary: int = Field(
         500_000, ge=1000, description="features kept for IDF; beyond this, the rarest are forgotten"
     )

@@ -45,6 +45,7 @@ ProgressFn = Callable[[str, int, int], None]
 DEDUP_BLOB = "dedup-index"
 CLUSTER_BLOB = "story-clusterer"
 STORY_EVENTS_BLOB = "story-events"  # merges and splits, oldest first, for the report
+TOPICS_BLOB = "story-topics"  # story id -> topic id
 DOSSIER_BLOB = "dossier-signatures"
 FAILURES_BLOB = "annotation-failures"
 DOSSIER_VERSION = "1"  # bump when reconcile/dossier output changes for the same input
@@ -231,6 +232,8 @@ def assign_stories(
         clusterer.assign(article, extractions.get(article.id), dup.duplicate_of if dup else None)
     if articles:
         store.save_blob(CLUSTER_BLOB, clusterer.to_bytes())
+        topics = {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
+        store.save_blob(TOPICS_BLOB, json.dumps(topics, sort_keys=True).encode())
         changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
         if changes:
             events = load_story_events(store)
@@ -387,6 +390,8 @@ def report_for(
     with _timed(state, "dossier"):
         stories = build_stories(store, members, extractions, duplicates, options, state)
     story_of = {a.id: assignments.get(a.id) for a in ordered}
+    blob = store.load_blob(TOPICS_BLOB)
+    topic_of: dict[str, str] = json.loads(blob) if blob else {}
     with _timed(state, "flags"):
         flags = flag_all(ordered, extractions, duplicates, story_of, options, state)
     reports = tuple(
@@ -395,6 +400,7 @@ def report_for(
             duplicate=duplicates.get(a.id),
             story_id=story_of.get(a.id),
             flags=flags.get(a.id, ()),
+            topic_id=topic_of.get(story_of.get(a.id) or ""),
         )
         for a in ordered
     )

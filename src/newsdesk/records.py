@@ -361,6 +361,7 @@ class ArticleReport:
     duplicate: DuplicateInfo | None
     story_id: str | None
     flags: tuple[Flag, ...] = ()
+    topic_id: str | None = None  # the kind of event its story reports, shared with similar stories
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,6 +105,7 @@ def article_to_dict(entry: ArticleReport) -> dict[str, Any]:
         "duplicate_kind": dup.kind if dup else None,
         "overlap": round(float(dup.overlap), 4) if dup else None,
         "story_id": entry.story_id,
+        "topic_id": entry.topic_id,
         "flags": [flag_to_dict(f) for f in entry.flags],
         "segments": [{"kind": s.kind, "span": [s.start, s.end]} for s in a.segments],
     }
