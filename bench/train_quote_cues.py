@@ -72,7 +72,9 @@ def main() -> None:
         "min_precision": MIN_PRECISION,
         "cues": kept,
     }
-    OUT.write_text(json.dumps(table, indent=0, sort_keys=False) + "\n", encoding="utf-8")
+    lines = ",\n".join(f"{json.dumps(k)}: [{n}, {h}]" for k, (n, h) in kept.items())
+    head = json.dumps({k: v for k, v in table.items() if k != "cues"})[:-1]
+    OUT.write_text(f'{head}, "cues": {{\n{lines}\n}}}}\n', encoding="utf-8")
     accepted = sum(1 for n, h in kept.values() if n >= MIN_COUNT and h >= MIN_PRECISION * n)
     print(f"{len(counts)} readings seen, {len(kept)} kept, {accepted} accepted; wrote {OUT}")
 

@@ -1051,7 +1051,7 @@ def _headline_statement(
     if content is None or _words(text[content[0] : content[1]]) < 3:
         return None
     inside = {t.i for t in label}
-    head = next((t for t in label if t.head.i not in inside or t.head is t), label[-1])
+    head = next((t for t in label if t.head.i not in inside or t.head.i == t.i), label[-1])
     return _resolved_quote(doc, resolver, (content,), False, _Cue(doc[ctok[colon]], head), ctok, cue_text=":")
 
 
