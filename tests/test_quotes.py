@@ -492,3 +492,32 @@ def test_quoted_phrase_near_another_cue_stays_in_the_statement(nlp) -> None:
     quotes = _quotes(nlp, text)
     q = _one(quotes, "robust steps")
     assert not q.direct and q.speaker == "Elena Ruiz" and q.text.startswith("the city would take")
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "mention"),
+    [
+        (
+            INTRO + "Ruiz's claim that the toll would fall next year surprised the council.",
+            "that the toll would fall next year",
+            "Ruiz",
+        ),
+        (
+            INTRO + "The council rejected her proposal that the ferry keep running on weekends.",
+            "that the ferry keep running on weekends",
+            "her",
+        ),
+    ],
+    ids=["possessive-name", "possessive-pronoun"],
+)
+def test_owner_of_a_cue_noun_speaks(nlp, text: str, content: str, mention: str) -> None:
+    hits = [q for q in _quotes(nlp, text) if text[q.start : q.end] == content]
+    assert len(hits) == 1
+    q = hits[0]
+    assert (q.speaker, _span(text, q.speaker_span)) == ("Elena Ruiz", mention)
+
+
+def test_statement_saying_names_its_source(nlp) -> None:
+    text = INTRO + "The council issued a statement saying that the bridge would close for repairs in May."
+    q = _one(_quotes(nlp, text), "close for repairs")
+    assert q.cue == "saying" and _span(text, q.speaker_span) == "a statement"

@@ -64,7 +64,7 @@ _XCOMP_TEXT = "vow pledge promise urge warn ask tell threaten call plead demand"
 _XCOMP_VERBS = frozenset(_XCOMP_TEXT.split())
 _NOT_REPORTING = "demand disagree charge question read speak continue post repeat describe plead protest"
 REPORT_VERBS = (SPEECH_VERBS - frozenset(_NOT_REPORTING.split())) | frozenset(_BELIEF_TEXT.split())
-_PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 _OTHER_PRONOUNS = {"they", "them", "it", "we", "i", "you", "who", "which", "that", "this"}
 _FEMALE_TITLES = {"ms.", "ms", "mrs.", "mrs", "miss", "madam", "madame", "lady", "queen", "first lady"}
 _MALE_TITLES = {"mr.", "mr", "sir", "lord", "king"}
@@ -342,7 +342,15 @@ def _is_cue(tok: Token, verbs: frozenset[str] = SPEECH_VERBS) -> bool:
 
 
 def _subject(verb: Token) -> Token | None:
-    """The grammatical subject of a cue verb, climbing conjunctions and participles ("..., adding")."""
+    """The grammatical subject of a cue verb, climbing conjunctions and participles ("..., adding");
+    for a cue noun, its owner ("Trump's claim that ...") or agent ("a decision by the court")."""
+    if verb.pos_ == "NOUN":
+        for child in verb.children:
+            if child.dep_ == "poss":
+                return child
+            if child.dep_ == "prep" and child.lower_ in ("by", "from") and child.i < verb.i + 3:
+                return next((o for o in child.children if o.dep_ == "pobj"), None)
+        return None
     cur: Token | None = verb
     for _ in range(3):
         if cur is None:
@@ -1370,6 +1378,8 @@ def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, li
     for c in tok.rights:
         dep = c.dep_
         if dep in ("ccomp", "xcomp", "dobj", "acl", "oprd"):
+            if dep == "acl" and _is_cue(c, _INDIRECT_VERBS):
+                continue  # "a statement saying that ...": the participle is the cue, read by the rules
             out.append((dep, list(c.subtree)))
             if dep == "dobj":
                 dobj = c
@@ -1428,6 +1438,13 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
         if not fragments:
             continue
         cue = _Cue(tok, _subject(tok))
+        if (
+            cue.speaker is None
+            and tok.dep_ == "acl"
+            and tok.tag_ == "VBG"
+            and tok.head.pos_ in ("NOUN", "PROPN")
+        ):
+            cue = _Cue(tok, tok.head)  # "a statement saying that ...", "Trump, saying ...": the noun speaks
         if cue.speaker is None and tok.tag_ in ("VBG", "VB"):
             continue  # "without knowing how ...", "too early to tell whether ...": nobody states anything
         quote = _resolved_quote(doc, resolver, fragments, False, cue, ctok)
@@ -1549,14 +1566,11 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
     strong = [q for q, is_strong in direct if is_strong]
     # A short quote inside its own cue's reported clause is part of that statement
     # ('Ruiz said the toll was "a fair price"'): the statement keeps the whole clause.
-    part = {
-        id(q)
+    absorbed = {
+        id(q): [i for i in indirect if _partial(q, i) and (_same_cue(i, q) or _words(q.text) < _PHRASE_WORDS)]
         for q in strong
-        for i in indirect
-        if _partial(q, i) and (_same_cue(i, q) or _words(q.text) < _PHRASE_WORDS)
     }
-    direct = [(q, is_strong) for q, is_strong in direct if id(q) not in part]
-    strong = [q for q in strong if id(q) not in part]
+    rest = [q for q in strong if not absorbed[id(q)]]
     # The same cue read twice ('According to X, "..."') keeps the direct reading; a statement inside
     # a quote (a transcript turn) is the quoted speaker's, already there.
     indirect = [
@@ -1564,9 +1578,13 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
         for i in indirect
         if not any(
             _inside(q, i, 0.5) or _inside(i, q, 1.0) or (_same_cue(i, q) and _covered(i, q, 0.5))
-            for q in strong
+            for q in rest
         )
     ]
+    # A quote stays a quote where every statement that would have held it went.
+    kept = {id(i) for i in indirect}
+    part = {k for k, holders in absorbed.items() if any(id(i) in kept for i in holders)}
+    direct = [(q, is_strong) for q, is_strong in direct if id(q) not in part]
     # A weakly attributed quote inside a reported clause is part of that statement
     # ("Trump said the deal was "a disaster for everyone"").
     kept_direct = [q for q, is_strong in direct if is_strong or not any(_inside(q, i, 0.9) for i in indirect)]
