@@ -316,8 +316,9 @@ def bench_uci(quick: bool) -> dict:
     batch = grid(
         batch_threshold=[0.06, 0.08, 0.1, 0.12, 0.15],
         threshold=[0.06],
-        merge_threshold=[0.2],
+        merge_threshold=[0.15],
         merge_candidates=[6],
+        split_threshold=[0.15],
     )
     anchor = grid(threshold=[0.05, 0.075, 0.1, 0.125, 0.15])
     if quick:

@@ -231,6 +231,16 @@ def _drifting() -> list[Article]:
         ("o2", orchard[2]),
         ("f2", ferry[2]),
         ("o0", orchard[0]),
+        (
+            "f3",
+            "Commuters in Port Calder faced a fourth day without ferries as the strike called by Tomas "
+            "Brevik dragged on and the Calder Ferry Company hired buses.",
+        ),
+        (
+            "o3",
+            "Linden Valley exporters said the record apple harvest would fill cold stores until spring, "
+            "Ada Marsh of the cooperative told growers.",
+        ),
     ]
     return [make(aid, text, f"2026-05-{10 + i:02d}") for i, (aid, text) in enumerate(texts)]
 
@@ -243,18 +253,18 @@ def test_a_story_that_drifted_into_two_groups_splits_and_the_split_is_recorded()
     clusterer = StoryClusterer(ClusterOptions())
     ids = {a.id: clusterer.assign(a) for a in _drifting()}
     # The bridging article pulled the orchard reports into the ferry story ...
-    assert ids["o1"] == ids["o2"] == ids["f0"]
-    # ... until the check at six members split them off; the founding part keeps its id.
+    assert ids["o1"] == ids["o2"] == ids["o0"] == ids["f0"]
+    # ... until the check at nine members split them off; the founding part keeps its id.
     (split,) = _splits(clusterer)
     assert split.story_id == ids["f0"] == content_id("f0", prefix="s")
-    assert split.article_ids == ("both", "o1", "o2")  # the bridging article goes with the orchard reports
+    assert split.article_ids == ("both", "o1", "o2", "o0", "o3")  # the bridge goes with the orchard reports
     assert split.other_story_id == content_id("both", prefix="s")  # the new story's first article
     assert 0.0 <= split.score < ClusterOptions().split_threshold
     assert partition(clusterer.stories()) == {
-        frozenset({"f0", "f1", "f2"}),
-        frozenset({"both", "o1", "o2", "o0"}),
+        frozenset({"f0", "f1", "f2", "f3"}),
+        frozenset({"both", "o1", "o2", "o0", "o3"}),
     }
-    assert clusterer.story_of("o0") == split.other_story_id  # later orchard reports join the new story
+    assert ids["o3"] == split.other_story_id  # assign answers with the story after the split
     restored = StoryClusterer.from_bytes(clusterer.to_bytes(), ClusterOptions())
     assert restored.log == clusterer.log and restored.stories() == clusterer.stories()
 
@@ -321,7 +331,7 @@ def test_the_store_keeps_merges_and_splits_for_the_report() -> None:
     data = report_to_dict(replace(report, story_events=tuple(events)))
     validate_report(data)
     assert data["story_events"][0]["kind"] == "split"
-    assert data["story_events"][0]["article_ids"] == ["both", "o1", "o2"]
+    assert data["story_events"][0]["article_ids"] == ["both", "o1", "o2", "o0", "o3"]
 
 
 OTHER_FERRY = [  # another ferry strike: the same kind of event as "ferry", other people and places

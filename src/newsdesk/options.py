@@ -79,7 +79,7 @@ class ClusterOptions(_Section):
     time_weight: float = Field(1.6, description="weight of years and calendar dates the text refers to")
     number_weight: float = Field(1.0, description="weight of figures the text gives")
     split_threshold: float = Field(
-        0.15,
+        0.12,
         description="a story whose members fall into two groups linked (average link) below this splits in two",
     )
     split_min_size: int = Field(2, ge=1, description="each part of a split has at least this many articles")
