@@ -521,3 +521,19 @@ def test_statement_saying_names_its_source(nlp) -> None:
     text = INTRO + "The council issued a statement saying that the bridge would close for repairs in May."
     q = _one(_quotes(nlp, text), "close for repairs")
     assert q.cue == "saying" and _span(text, q.speaker_span) == "a statement"
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (INTRO + "But the toll will stay at two dollars, Ruiz added.", "the toll will stay at two dollars"),
+        (
+            INTRO + "The ferry is old and slow; the mayor said the city is replacing it.",
+            "the city is replacing it",
+        ),
+    ],
+    ids=["leading-but-is-not-content", "complement-after-the-verb"],
+)
+def test_statement_boundaries(nlp, text: str, content: str) -> None:
+    statements = [q for q in _quotes(nlp, text) if not q.direct]
+    assert [text[q.start : q.end] for q in statements] == [content]

@@ -1301,7 +1301,13 @@ _INDIRECT_VERBS = REPORT_VERBS | _XCOMP_VERBS
 def _reported_tokens(tok: Token) -> list[Token] | None:
     """The reported clause of a speech verb: its clausal complement, or the clause it interrupts."""
     reports = tok.lemma_.lower() in REPORT_VERBS
-    comp = next((c for c in tok.children if c.dep_ == "ccomp"), None) if reports else None
+    comps = [c for c in tok.children if c.dep_ == "ccomp"] if reports else []
+    after = [c for c in comps if c.i > tok.i]
+    if len(after) > 1 or (after and len(comps) > 1):
+        # "Schiff said it is clear ... and traced ...": a clause the parser split into two complements;
+        # with a complement on each side ("X; Y, the panel said Z") the one after the verb is the report.
+        return [t for c in after for t in c.subtree]
+    comp = comps[0] if comps else None
     if comp is None and reports:
         # "tweeted that ...": a that-clause the parser attached as an adverbial clause.
         comp = next(
@@ -1419,6 +1425,14 @@ def _learned_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None
     return best[1] if best else None
 
 
+def _without_leading_conjunction(toks: Sequence[Token]) -> list[Token]:
+    """ "But prices will rise, he added": the content starts after the sentence's linking "But"."""
+    out = sorted(toks, key=lambda t: t.i)
+    while len(out) > 1 and (out[0].pos_ == "CCONJ" or (out[0].is_punct and not out[0].is_quote)):
+        out = out[1:]
+    return out
+
+
 def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Sequence[bool]) -> list[Quote]:
     out: list[Quote] = []
     for tok in doc:
@@ -1434,7 +1448,7 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             toks = _learned_statement(tok, quoted)
         if toks is None:
             continue
-        fragments = _runs(toks)
+        fragments = _runs(_without_leading_conjunction(toks))
         if not fragments:
             continue
         cue = _Cue(tok, _subject(tok))
@@ -1486,7 +1500,7 @@ def _according(
     side = left if len(left) >= len(right) else right
     while side and side[-1].is_punct:
         side = side[:-1]
-    while side and side[0].is_punct:
+    while side and (side[0].is_punct or side[0].pos_ == "CCONJ"):
         side = side[1:]
     if len(side) < 3:
         return None
