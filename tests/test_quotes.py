@@ -537,3 +537,10 @@ def test_statement_saying_names_its_source(nlp) -> None:
 def test_statement_boundaries(nlp, text: str, content: str) -> None:
     statements = [q for q in _quotes(nlp, text) if not q.direct]
     assert [text[q.start : q.end] for q in statements] == [content]
+
+
+def test_inner_belief_does_not_repeat_the_statement(nlp) -> None:
+    text = INTRO + "Ruiz said she thinks the new toll is fair to every driver in the valley."
+    statements = [q for q in _quotes(nlp, text) if not q.direct]
+    assert [(q.cue, q.speaker) for q in statements] == [("said", "Elena Ruiz")]
+    assert statements[0].text == "she thinks the new toll is fair to every driver in the valley"

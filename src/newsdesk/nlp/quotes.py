@@ -1595,6 +1595,16 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
             for q in rest
         )
     ]
+    # "Lee said she thinks the toll is fair": the inner reading repeats most of the outer statement;
+    # the outer one stays, unless only the inner one knows who speaks.
+    nested = [
+        (i, o)
+        for i in indirect
+        for o in indirect
+        if o is not i and _inside(i, o, 1.0) and _covered(o, i, 0.5)
+    ]
+    drop = {id(o) if i.speaker and not o.speaker else id(i) for i, o in nested}
+    indirect = [i for i in indirect if id(i) not in drop]
     # A quote stays a quote where every statement that would have held it went.
     kept = {id(i) for i in indirect}
     part = {k for k, holders in absorbed.items() if any(id(i) in kept for i in holders)}
