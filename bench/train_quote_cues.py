@@ -8,7 +8,8 @@ holding the content: "call|V|prep_for", "cite|V|dobj") is counted, and so is how
 often its content span matches, at >= 50% token overlap both ways, a gold
 attribution that the rules did not already find. The table keeps the counts
 (lemmas and numbers only, no PolNeAR text); the extractor accepts a reading when
-it was seen `min_count` times with at least `min_precision` of them right.
+it was seen `min_count` times with at least `min_precision` of them right (0.45: on dev,
+0.40 gains .002 F1 for .013 precision, 0.50 loses .004 F1).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import extract_quotes as bench  # noqa: E402
 
 OUT = HERE.parent / "src" / "newsdesk" / "data" / "quote_cues.json"
 MIN_COUNT = 5
-MIN_PRECISION = 0.5
+MIN_PRECISION = 0.45
 KEEP_PRECISION = 0.25  # readings below this are left out of the file altogether
 
 

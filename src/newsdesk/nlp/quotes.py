@@ -13,7 +13,7 @@ appeals with an infinitive ("vowed to ..."), and "according to X"; its span
 keeps the complementizer ("that ...") as annotated corpora do, its text drops it.
 Beyond those rules, a small table learned from PolNeAR train (data/quote_cues.json,
 counts only) accepts cue readings such as "called for X", "accused X of Y", "cited X"
-or "his claim that X" where they were attributions at least half the time. A short
+or "his claim that X" where at least 45% of them were attributions there. A short
 quote inside its own cue's reported clause ('said the toll was "fair"') is part of
 that statement, not a quote of its own.
 
