@@ -531,8 +531,13 @@ def test_statement_saying_names_its_source(nlp) -> None:
             INTRO + "The ferry is old and slow; the mayor said the city is replacing it.",
             "the city is replacing it",
         ),
+        (
+            INTRO
+            + "Ruiz said the city would build a second bridge by 2030 and warned against further delays.",
+            "the city would build a second bridge by 2030",
+        ),
     ],
-    ids=["leading-but-is-not-content", "complement-after-the-verb"],
+    ids=["leading-but-is-not-content", "complement-after-the-verb", "second-act-is-not-content"],
 )
 def test_statement_boundaries(nlp, text: str, content: str) -> None:
     statements = [q for q in _quotes(nlp, text) if not q.direct]

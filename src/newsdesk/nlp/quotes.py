@@ -1298,6 +1298,22 @@ def _runs(toks: Sequence[Token]) -> tuple[tuple[int, int], ...]:
 _INDIRECT_VERBS = REPORT_VERBS | _XCOMP_VERBS
 
 
+def _without_coordinated_cues(comp: Token) -> list[Token]:
+    """A clause's tokens, less a subjectless speech verb coordinated into it ("said he would act and
+    warned against ..."): the parser hung the speaker's second act on the reported clause."""
+    cut: set[int] = set()
+    for t in comp.subtree:
+        if (
+            t.dep_ == "conj"
+            and t.i > comp.i
+            and _is_cue(t)
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+        ):
+            cut.update(x.i for x in t.subtree)
+            cut.update(c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i and c.i > t.head.i)
+    return [t for t in comp.subtree if t.i not in cut]
+
+
 def _reported_tokens(tok: Token) -> list[Token] | None:
     """The reported clause of a speech verb: its clausal complement, or the clause it interrupts."""
     reports = tok.lemma_.lower() in REPORT_VERBS
@@ -1315,7 +1331,7 @@ def _reported_tokens(tok: Token) -> list[Token] | None:
             None,
         )
     if comp is not None:
-        return list(comp.subtree)
+        return _without_coordinated_cues(comp)
     xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
     if xcomp is not None and tok.lemma_.lower() in _XCOMP_VERBS:
         # "vowed to cut taxes", "urged Congress to act": the promise or appeal is the statement.
