@@ -28,6 +28,7 @@ import extract_quotes as bench  # noqa: E402
 OUT = HERE.parent / "src" / "newsdesk" / "data" / "quote_cues.json"
 MIN_COUNT = 5
 MIN_PRECISION = 0.45
+MIN_POOL = 50  # pooled rare readings needed to judge a construction
 KEEP_PRECISION = 0.25  # readings below this are left out of the file altogether
 
 
@@ -38,7 +39,7 @@ def _word_set(text: str, fragments) -> set[int]:
 def count(split: str = "train") -> dict[str, list[int]]:
     from newsdesk.nlp import quotes
 
-    quotes._cue_table = lambda: {}  # the rules alone: count what they leave for the table
+    quotes._cue_table = lambda: ({}, frozenset())  # the rules alone: count what they leave for the table
     docs = bench.load_split(split)
     parsed = bench.parse_cached([d["text"] for d in docs])
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -66,7 +67,23 @@ def count(split: str = "train") -> dict[str, list[int]]:
 
 def main() -> None:
     counts = count()
-    kept = {k: v for k, v in sorted(counts.items()) if v[1] >= 2 and v[1] >= KEEP_PRECISION * v[0]}
+    # Lemmas seen fewer than MIN_COUNT times pool by construction ("*|N|prep_about"); where a pool is
+    # accepted, every judged reading of that construction is written down, rejections included, so
+    # that only the truly rare lemmas fall back to it.
+    pools: dict[str, list[int]] = {}
+    for key, (n, hits) in counts.items():
+        if n < MIN_COUNT:
+            pool = pools.setdefault("*|" + key.split("|", 1)[1], [0, 0])
+            pool[0] += n
+            pool[1] += hits
+    open_pools = {k for k, (n, h) in pools.items() if n >= MIN_POOL and h >= MIN_PRECISION * n}
+    kept = {
+        k: v
+        for k, v in sorted(counts.items())
+        if (v[1] >= 2 and v[1] >= KEEP_PRECISION * v[0])
+        or (v[0] >= MIN_COUNT and "*|" + k.split("|", 1)[1] in open_pools)
+    }
+    kept.update({k: pools[k] for k in sorted(open_pools)})
     table = {
         "about": "PolNeAR train counts per cue reading: [seen, content matched]; bench/train_quote_cues.py",
         "min_count": MIN_COUNT,

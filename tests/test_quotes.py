@@ -549,3 +549,17 @@ def test_inner_belief_does_not_repeat_the_statement(nlp) -> None:
     statements = [q for q in _quotes(nlp, text) if not q.direct]
     assert [(q.cue, q.speaker) for q in statements] == [("said", "Elena Ruiz")]
     assert statements[0].text == "she thinks the new toll is fair to every driver in the valley"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        (INTRO + "Ruiz fretted about the rising cost of the ferry repairs.", "fretted"),  # a rare verb
+        (INTRO + "Ruiz has doubts about the rising cost of the ferry repairs.", "doubts"),  # a cue noun
+    ],
+    ids=["rare-verb-about", "noun-object-of-have"],
+)
+def test_talk_about_something(nlp, text: str, cue: str) -> None:
+    q = _one(_quotes(nlp, text), "rising cost")
+    assert text[q.start : q.end] == "the rising cost of the ferry repairs"
+    assert (q.cue, q.speaker) == (cue, "Elena Ruiz")

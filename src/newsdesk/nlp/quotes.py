@@ -350,6 +350,8 @@ def _subject(verb: Token) -> Token | None:
                 return child
             if child.dep_ == "prep" and child.lower_ in ("by", "from") and child.i < verb.i + 3:
                 return next((o for o in child.children if o.dep_ == "pobj"), None)
+        if verb.dep_ == "dobj" and verb.head.pos_ in ("VERB", "AUX"):
+            return _subject(verb.head)  # "Ruiz voiced doubts about ...": who holds the doubts
         return None
     cur: Token | None = verb
     for _ in range(3):
@@ -1420,22 +1422,28 @@ _CONTENT_PREPS = frozenset(_CONTENT_PREPS_TEXT.split())
 
 
 @functools.cache
-def _cue_table() -> dict[str, float]:
-    """Learned cue readings and their precision on PolNeAR train (see bench/train_quote_cues.py)."""
+def _cue_table() -> tuple[dict[str, float], frozenset[str]]:
+    """Accepted cue readings with their precision on PolNeAR train, and every reading seen often
+    enough to judge (see bench/train_quote_cues.py). "*|N|prep_about" pools the rare lemmas."""
     raw = json.loads(resources.files("newsdesk").joinpath("data/quote_cues.json").read_text("utf-8"))
-    return {
-        key: hits / n
-        for key, (n, hits) in raw["cues"].items()
-        if n >= raw["min_count"] and hits / n >= raw["min_precision"]
-    }
+    known = {key: hits / n for key, (n, hits) in raw["cues"].items() if n >= raw["min_count"]}
+    accepted = {key: p for key, p in known.items() if p >= raw["min_precision"]}
+    return accepted, frozenset(known)
+
+
+def _reading_precision(key: str) -> float | None:
+    """A reading's train precision if accepted; a lemma too rare to judge takes its construction's pool."""
+    accepted, known = _cue_table()
+    if key not in known:
+        key = "*|" + key.split("|", 1)[1]
+    return accepted.get(key)
 
 
 def _learned_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
     """The most reliable learned reading of `tok` as a cue, or None."""
-    table = _cue_table()
     best: tuple[float, list[Token]] | None = None
     for key, toks in learned_candidates(tok, quoted):
-        p = table.get(key)
+        p = _reading_precision(key)
         if p is not None and (best is None or p > best[0]):
             best = (p, toks)
     return best[1] if best else None
