@@ -39,7 +39,12 @@ def _word_set(text: str, fragments) -> set[int]:
 def count(split: str = "train") -> dict[str, list[int]]:
     from newsdesk.nlp import quotes
 
-    quotes._cue_table = lambda: ({}, frozenset())  # the rules alone: count what they leave for the table
+    quotes._cue_table = lambda: (
+        {},
+        frozenset(),
+        frozenset(),
+        frozenset(),
+    )  # the rules alone: count what they leave for the table
     docs = bench.load_split(split)
     parsed = bench.parse_cached([d["text"] for d in docs])
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -1422,18 +1422,25 @@ _CONTENT_PREPS = frozenset(_CONTENT_PREPS_TEXT.split())
 
 
 @functools.cache
-def _cue_table() -> tuple[dict[str, float], frozenset[str]]:
-    """Accepted cue readings with their precision on PolNeAR train, and every reading seen often
-    enough to judge (see bench/train_quote_cues.py). "*|N|prep_about" pools the rare lemmas."""
+def _cue_table() -> tuple[dict[str, float], frozenset[str], frozenset[str], frozenset[str]]:
+    """Accepted cue readings with their precision on PolNeAR train, every reading seen often enough
+    to judge, the lemmas with an accepted reading, and the first dependents of accepted pools
+    ("*|N|prep_about" pools the rare lemmas; see bench/train_quote_cues.py)."""
     raw = json.loads(resources.files("newsdesk").joinpath("data/quote_cues.json").read_text("utf-8"))
     known = {key: hits / n for key, (n, hits) in raw["cues"].items() if n >= raw["min_count"]}
     accepted = {key: p for key, p in known.items() if p >= raw["min_precision"]}
-    return accepted, frozenset(known)
+    lemmas = frozenset(key.rsplit("|", 1)[0] for key in accepted if not key.startswith("*|"))
+    pools = frozenset(_first_dependent(key.rsplit("|", 1)[1]) for key in accepted if key.startswith("*|"))
+    return accepted, frozenset(known), lemmas, pools
+
+
+def _first_dependent(construction: str) -> str:
+    return construction if construction.startswith("prep_") else construction.split("_")[0]
 
 
 def _reading_precision(key: str) -> float | None:
     """A reading's train precision if accepted; a lemma too rare to judge takes its construction's pool."""
-    accepted, known = _cue_table()
+    accepted, known, _, _ = _cue_table()
     if key not in known:
         key = "*|" + key.split("|", 1)[1]
     return accepted.get(key)
@@ -1441,6 +1448,13 @@ def _reading_precision(key: str) -> float | None:
 
 def _learned_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
     """The most reliable learned reading of `tok` as a cue, or None."""
+    if tok.pos_ not in ("VERB", "NOUN"):
+        return None
+    _, _, lemmas, pools = _cue_table()
+    if f"{tok.lemma_.lower()}|{'V' if tok.pos_ == 'VERB' else 'N'}" not in lemmas and not any(
+        (f"prep_{c.lower_}" if c.dep_ == "prep" else c.dep_) in pools for c in tok.rights
+    ):
+        return None  # the cheap test first: most tokens have no reading the table accepts
     best: tuple[float, list[Token]] | None = None
     for key, toks in learned_candidates(tok, quoted):
         p = _reading_precision(key)
