@@ -563,3 +563,17 @@ def test_talk_about_something(nlp, text: str, cue: str) -> None:
     q = _one(_quotes(nlp, text), "rising cost")
     assert text[q.start : q.end] == "the rising cost of the ferry repairs"
     assert (q.cue, q.speaker) == (cue, "Elena Ruiz")
+
+
+def test_of_two_subjects_the_one_next_to_the_verb_speaks(nlp) -> None:
+    # AP's "The Latest: ..." headlines: the tagger sometimes makes both "Latest" and the name subjects.
+    from spacy.tokens import Doc
+
+    words = ["The", "Latest", ":", "Ruiz", "urges", "drivers", "to", "use", "the", "new", "bridge", "."]
+    heads = [1, 4, 4, 4, 4, 4, 7, 4, 10, 10, 7, 4]
+    deps = ["det", "nsubj", "punct", "nsubj", "ROOT", "dobj", "aux", "xcomp", "det", "amod", "dobj", "punct"]
+    pos = ["DET", "ADJ", "PUNCT", "PROPN", "VERB", "NOUN", "PART", "VERB", "DET", "ADJ", "NOUN", "PUNCT"]
+    lemmas = ["the", "late", ":", "Ruiz", "urge", "driver", "to", "use", "the", "new", "bridge", "."]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+    (q,) = extract_quotes(doc)
+    assert q.speaker == "Ruiz" and q.text == "drivers to use the new bridge"

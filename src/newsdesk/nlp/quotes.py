@@ -357,9 +357,11 @@ def _subject(verb: Token) -> Token | None:
     for _ in range(3):
         if cur is None:
             return None
+        subjects = [c for c in cur.children if c.dep_ == "nsubj"]
+        if subjects:
+            # "The Latest: Trump urges ...": of two subjects the one next to the verb speaks.
+            return max((c for c in subjects if c.i < cur.i), key=lambda c: c.i, default=subjects[0])
         for child in cur.children:
-            if child.dep_ == "nsubj":
-                return child
             if child.dep_ == "nsubjpass":
                 # "... was written by Springsteen": the agent speaks, not the passive subject.
                 agent = next((a for a in cur.children if a.dep_ == "agent"), None)
