@@ -577,3 +577,14 @@ def test_of_two_subjects_the_one_next_to_the_verb_speaks(nlp) -> None:
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
     (q,) = extract_quotes(doc)
     assert q.speaker == "Ruiz" and q.text == "drivers to use the new bridge"
+
+
+def test_as_she_put_it(nlp) -> None:
+    text = INTRO + "The ferry was “a relic of another century,” as Ruiz put it."
+    q = _one(_quotes(nlp, text), "relic")
+    assert q.direct and (q.speaker, q.cue) == ("Elena Ruiz", "put")
+
+
+def test_put_without_it_is_no_cue(nlp) -> None:
+    text = INTRO + "Workers put “Closed for repairs until further notice” signs on the ferry dock."
+    assert not [q for q in _quotes(nlp, text) if q.cue == "put"]

@@ -336,9 +336,13 @@ def _is_cue(tok: Token, verbs: frozenset[str] = SPEECH_VERBS) -> bool:
     if tok.pos_ not in ("VERB", "AUX"):
         return False
     lemma = tok.lemma_.lower()
-    return lemma in verbs or (
-        lemma == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in tok.children)
-    )
+    if lemma in verbs:
+        return True
+    if lemma == "go":
+        return any(c.dep_ == "prt" and c.lower_ == "on" for c in tok.children)  # "he went on"
+    if lemma == "put" and verbs is SPEECH_VERBS:
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children)  # '"...," as she put it'
+    return False
 
 
 def _subject(verb: Token) -> Token | None:
