@@ -1403,6 +1403,8 @@ def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, li
         return []  # inside a reported clause a second reading would repeat that statement
     pos = "V" if tok.pos_ == "VERB" else "N"
     lemma = tok.lemma_.lower()
+    if not lemma[:1].isalpha():
+        return []  # a dash or a number the tagger took for a verb
     out: list[tuple[str, list[Token]]] = []
     dobj = None
     for c in tok.rights:
