@@ -358,3 +358,14 @@ def test_stories_of_one_kind_of_event_share_a_topic() -> None:
     restored = StoryClusterer.from_bytes(clusterer.to_bytes(), ClusterOptions())
     assert restored.topics() == clusterer.topics()
     assert StoryClusterer(ClusterOptions()).topics() == {} and clusterer.topic_of("unknown") is None
+
+
+def test_a_story_of_copies_is_checked_for_a_split_without_trouble() -> None:
+    clusterer = StoryClusterer(ClusterOptions())
+    original = make("orig", STORIES["bridge"][0], "2026-05-10")
+    sid = clusterer.assign(original)
+    for i in range(7):
+        assert clusterer.assign(make(f"copy{i}", original.text, "2026-05-11"), duplicate_of="orig") == sid
+    # The ninth member is due a check, with two originals to cluster.
+    assert clusterer.assign(make("late", STORIES["bridge"][1], "2026-05-12")) == sid
+    assert not _splits(clusterer)

@@ -640,6 +640,8 @@ class StoryClusterer:
 
         story = self._stories[s]
         ids = [aid for aid in story.members if isinstance(story.info.get(aid), list)]
+        if len(ids) < 2 * self.options.split_min_size:
+            return  # mostly copies: not enough originals for two parts
         vectors = [story.info[aid][0] for aid in ids]
         features = sorted({f for v in vectors for f in v})
         column = {f: i for i, f in enumerate(features)}
