@@ -51,7 +51,7 @@ def one_run(input_path: str, db: str, outdir: str, n_process: int) -> dict[str, 
     from newsdesk.options import NlpOptions, Options
     from newsdesk.pipeline import analyze_paths
     from newsdesk.render.html import write_html
-    from newsdesk.render.json import write_report
+    from newsdesk.render.json import report_to_dict, write_report
     from newsdesk.store import Store
 
     options = Options(db_url=f"sqlite:///{db}", nlp=NlpOptions(n_process=n_process))
@@ -59,8 +59,9 @@ def one_run(input_path: str, db: str, outdir: str, n_process: int) -> dict[str, 
     with Store(options.db_url) as store:
         report = analyze_paths([input_path], options, store=store)
         Path(outdir).mkdir(parents=True, exist_ok=True)
-        write_report(report, Path(outdir) / "report.json")
-        write_html(report, Path(outdir) / "report.html", store=store)
+        data = report_to_dict(report)  # as the CLI does: one conversion for both files
+        write_report(report, Path(outdir) / "report.json", data)
+        write_html(report, Path(outdir) / "report.html", store=store, data=data)
     seconds = time.perf_counter() - t0
     rss_kib = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,

@@ -189,11 +189,12 @@ def _report_errors(errors: list[dict[str, Any]], as_json: bool) -> None:
 def _write_and_print(report: Any, output: Path, as_json: bool, store: Any) -> None:
     """Write report.json and report.html, then print the summary (tables or --json)."""
     from .render.html import write_html
-    from .render.json import write_report
+    from .render.json import report_to_dict, write_report
 
     output.mkdir(parents=True, exist_ok=True)
-    write_report(report, output / "report.json")
-    write_html(report, output / "report.html", store=store)
+    data = report_to_dict(report)  # one conversion serves report.json and the HTML cache key
+    write_report(report, output / "report.json", data)
+    write_html(report, output / "report.html", store=store, data=data)
     summary = _summary(report)
     summary["report_json"] = str(output / "report.json")
     summary["report_html"] = str(output / "report.html")

@@ -444,7 +444,7 @@ class BlobCache(Protocol):
 HTML_CACHE_BLOB = "report-html"
 
 
-def render_html_cached(report: Report, cache: BlobCache) -> str:
+def render_html_cached(report: Report, cache: BlobCache, data: Mapping[str, Any] | None = None) -> str:
     """render_html, reused when the report's content is unchanged since the last render.
 
     The key hashes everything the page shows except the generation time, which
@@ -452,10 +452,10 @@ def render_html_cached(report: Report, cache: BlobCache) -> str:
     the same input gets the same page, with its own timestamp, without
     rendering 10 MB of template again.
     """
-    data = report_to_dict(report)
-    data.pop("generated_at", None)
-    data.pop("stats", None)
-    key = content_id(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str), length=32)
+    shown = {k: v for k, v in (report_to_dict(report) if data is None else data).items()}
+    shown.pop("generated_at", None)
+    shown.pop("stats", None)
+    key = content_id(json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str), length=32)
     token = f"ndgen-{key}"
     head = key.encode() + b"\n"
     blob = cache.load_blob(HTML_CACHE_BLOB)
@@ -467,11 +467,19 @@ def render_html_cached(report: Report, cache: BlobCache) -> str:
     return page.replace(token, str(escape(report.generated_at)))
 
 
-def write_html(report: Report, path: str | Path, store: BlobCache | None = None) -> Path:
-    """Write report.html (UTF-8); returns the path written. With a `store`, unchanged reports are reused."""
+def write_html(
+    report: Report,
+    path: str | Path,
+    store: BlobCache | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write report.html (UTF-8); returns the path written. With a `store`, unchanged reports are reused.
+
+    `data` is `report_to_dict(report)` when the caller already has it (for report.json).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    page = render_html_cached(report, store) if store is not None else render_html(report)
+    page = render_html_cached(report, store, data) if store is not None else render_html(report)
     path.write_text(page, encoding="utf-8")
     return path
 

@@ -211,12 +211,16 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def write_report(report: Report, path: str | Path) -> Path:
-    """Write report.json (UTF-8, compact; `jq .` pretty-prints it); returns the path written."""
+def write_report(report: Report, path: str | Path, data: dict[str, Any] | None = None) -> Path:
+    """Write report.json (UTF-8, compact; `jq .` pretty-prints it); returns the path written.
+
+    `data` is `report_to_dict(report)` when the caller already has it (the HTML cache key needs it too).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Compact: indent= switches json to its pure-Python encoder, several times slower on big reports.
-    text = json.dumps(report_to_dict(report), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    data = report_to_dict(report) if data is None else data
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8")
     return path
 
