@@ -110,6 +110,14 @@ CASES = [
         "340 million dollars",
         "indirect|Elena Ruiz|Ruiz|Elena Ruiz|according to",
     ),
+    (
+        # NER tags "Chair Rosa Ivers" as an ORG; the title in front still makes her a person
+        "title-chair-pronoun",
+        "Chair Rosa Ivers walked the riverbank with reporters. \u201cEvery road into the valley will be "
+        "open by the weekend,\u201d she said.",
+        "Every road",
+        "direct|Rosa Ivers|she|Chair Rosa Ivers|said",
+    ),
 ]
 
 

@@ -147,7 +147,7 @@ def canonicalize(names: Iterable[str]) -> dict[str, str]:
     return {form: best[owner[keys[form]]] if keys[form] else canonical_name(form) for form in forms}
 
 
-_NOT_PERSON_TITLES = {"former", "then", "then-", "acting", "late", "presidential", "deputy", "the", "chair"}
+_NOT_PERSON_TITLES = {"former", "then", "then-", "acting", "late", "presidential", "deputy", "the"}
 TITLE_WORDS = frozenset(
     w
     for title in _TITLES
