@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import zlib
 from pathlib import Path
 
 import pytest
 
 from newsdesk.cluster import StoryClusterer, cluster_batch
-from newsdesk.options import ClusterOptions
+from newsdesk.options import ClusterOptions, Options
 from newsdesk.records import Article, DuplicateInfo, content_id
 
 # Three invented stories, three reports each, in different words.
@@ -369,3 +371,68 @@ def test_a_story_of_copies_is_checked_for_a_split_without_trouble() -> None:
     # The ninth member is due a check, with two originals to cluster.
     assert clusterer.assign(make("late", STORIES["bridge"][1], "2026-05-12")) == sid
     assert not _splits(clusterer)
+
+
+def test_split_is_the_same_whatever_the_hash_seed() -> None:
+    """Set iteration order (string hashing) must not reach centroids, ids or the saved state."""
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, sys; sys.path.insert(0, 'tests')\n"
+        "from test_cluster import _drifting\n"
+        "from newsdesk.cluster import StoryClusterer\n"
+        "from newsdesk.options import ClusterOptions\n"
+        "c = StoryClusterer(ClusterOptions())\n"
+        "for a in _drifting(): c.assign(a)\n"
+        "assert any(e.kind == 'split' for e in c.log)\n"
+        "print(hashlib.sha1(c.to_bytes()).hexdigest())\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1, digests
+
+
+def test_story_restored_from_format_1_never_splits() -> None:
+    """Members restored from an old state kept no vectors: splitting would drop their years and days."""
+    arts = _drifting()
+    c = StoryClusterer(ClusterOptions())
+    for a in arts[:3]:
+        c.assign(a)
+    raw = json.loads(zlib.decompress(c.to_bytes()))
+    raw["format"] = 1
+    raw["stories"] = [s[:10] for s in raw["stories"]]
+    for key in ("topics", "topics_stale"):
+        raw.pop(key, None)
+    restored = StoryClusterer.from_bytes(zlib.compress(json.dumps(raw).encode()), ClusterOptions())
+    for a in arts[3:]:
+        restored.assign(a)
+    assert not [e for e in restored.log if e.kind == "split"]
+    assert restored.story_of("f0") == restored.story_of("both")
+
+
+def test_saved_state_holds_the_topics_it_was_saved_with(tmp_path: Path) -> None:
+    """The pipeline groups topics before it saves: a restored clusterer knows every topic id."""
+    from newsdesk.pipeline import CLUSTER_BLOB, ingest_paths
+    from newsdesk.store import Store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for a in _drifting():
+        (corpus / f"{a.id}.txt").write_text(f" date {a.published}\n{a.text}\n", encoding="utf-8")
+    options = Options(db_url=f"sqlite:///{tmp_path / 'nd.db'}")
+    with Store(options.db_url) as store:
+        ingest_paths([str(corpus)], options, store=store)
+        restored = StoryClusterer.from_bytes(store.load_blob(CLUSTER_BLOB), options.cluster)
+    assert not restored._topics_stale
+    assert set(restored._topic.values()) == set(restored.topics())

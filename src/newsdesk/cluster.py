@@ -302,7 +302,7 @@ class StoryClusterer:
     def from_bytes(cls, data: bytes, options: ClusterOptions) -> StoryClusterer:
         """Restore a clusterer saved with `to_bytes`."""
         raw = json.loads(zlib.decompress(data).decode())
-        if raw.get("format") not in (1, _FORMAT):  # format 1: no member info (such stories never split)
+        if raw.get("format") not in (1, _FORMAT):  # format 1: no member info (those stories never split)
             raise ValueError(f"story clusterer format {raw.get('format')} is not {_FORMAT}")
         c = cls(options)
         c._n_docs = raw["n_docs"]
@@ -582,12 +582,19 @@ class StoryClusterer:
         groups: dict[int, list[int]] = {}
         for s, label in zip(live, labels, strict=True):
             groups.setdefault(int(label), []).append(s)
+        live_set = set(live)
+        cold_ids = {tid for s, tid in self._topic.items() if s not in live_set}
         taken: set[str] = set()
         for members in sorted(groups.values()):
             oldest = members[0]
-            tid = self._topic.get(oldest)
+            tid = self._topic.get(oldest)  # a topic continues under its id, cold members or not
             if tid is None or tid in taken:
+                # A fresh id: not one a live group took, nor one that cold stories of another topic keep.
                 tid = "t" + self._stories[oldest].id[1:]
+                for member in members[1:]:
+                    if tid not in taken and tid not in cold_ids:
+                        break
+                    tid = "t" + self._stories[member].id[1:]
             taken.add(tid)
             for s in members:
                 self._topic[s] = tid
@@ -639,6 +646,8 @@ class StoryClusterer:
         from scipy.cluster.hierarchy import fcluster, linkage
 
         story = self._stories[s]
+        if any(aid not in story.info for aid in story.members):
+            return  # members restored from a format-1 state kept no vectors: a split would lose them
         ids = [aid for aid in story.members if isinstance(story.info.get(aid), list)]
         if len(ids) < 2 * self.options.split_min_size:
             return  # mostly copies: not enough originals for two parts
@@ -676,7 +685,9 @@ class StoryClusterer:
             story.id, [aid for aid in story.members if aid not in follows], {}, Counter(), None, None
         )
         rest.info = {aid: m for aid, m in info.items() if aid not in follows}
-        for aid in moved:
+        for aid in ids:  # member order, not set order: float sums and key order must not vary by run
+            if aid not in moved:
+                continue
             for f, w in info[aid][0].items():
                 new.centroid[f] = new.centroid.get(f, 0.0) + w
         for f, w in story.centroid.items():

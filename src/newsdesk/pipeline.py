@@ -231,8 +231,9 @@ def assign_stories(
         dup = duplicates.get(article.id)
         clusterer.assign(article, extractions.get(article.id), dup.duplicate_of if dup else None)
     if articles:
-        store.save_blob(CLUSTER_BLOB, clusterer.to_bytes())
+        # Topics first: grouping them updates the state, which must be saved as it is after it.
         topics = {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
+        store.save_blob(CLUSTER_BLOB, clusterer.to_bytes())
         store.save_blob(TOPICS_BLOB, json.dumps(topics, sort_keys=True).encode())
         changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
         if changes:
