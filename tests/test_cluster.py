@@ -436,3 +436,20 @@ def test_saved_state_holds_the_topics_it_was_saved_with(tmp_path: Path) -> None:
         restored = StoryClusterer.from_bytes(store.load_blob(CLUSTER_BLOB), options.cluster)
     assert not restored._topics_stale
     assert set(restored._topic.values()) == set(restored.topics())
+
+
+def test_topics_regroup_only_the_most_recent_stories_beyond_the_cap() -> None:
+    """Average link is quadratic: past `topic_max_stories` the older live stories keep their topic."""
+    options = ClusterOptions(topic_max_stories=2)
+    c = StoryClusterer(options)
+    arts = corpus()
+    for a in arts:
+        c.assign(a)
+    before = {sid: tid for tid, sids in c.topics().items() for sid in sids}
+    assert len(c.stories()) >= 3
+    late = make("late-ferry", STORIES["ferry"][0] + " The ferry strike went on.", "2026-07-01")
+    c.assign(late)
+    after = {sid: tid for tid, sids in c.topics().items() for sid in sids}
+    assert set(after) == set(c.stories())
+    changed = [sid for sid in before if after[sid] != before[sid]]
+    assert len(changed) <= 2  # only the two most recently active stories were regrouped

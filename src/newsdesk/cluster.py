@@ -576,6 +576,10 @@ class StoryClusterer:
         live = [s for s in self._live if self._stories[s].alias_of is None and self._stories[s].centroid]
         for s in [s for s in self._topic if self._stories[s].alias_of is not None]:
             del self._topic[s]
+        if len(live) > self.options.topic_max_stories:  # the most recently active; the rest keep theirs
+            recent = sorted(live, key=lambda s: (-(self._stories[s].last_day or 0), -s))
+            keep = set(recent[: self.options.topic_max_stories])
+            live = [s for s in live if s in keep]
         if not live:
             return
         labels = [0] if len(live) == 1 else self._topic_labels(live)

@@ -95,6 +95,12 @@ class ClusterOptions(_Section):
     topic_entity_weight: float = Field(
         0.0, description="weight of names relative to terms in topic similarity (topics are kinds of events)"
     )
+    topic_max_stories: int = Field(
+        3000,
+        ge=2,
+        description="topics regroup at most this many live stories, the most recently active "
+        "(average link is quadratic in memory); older live stories keep the topic they had",
+    )
     max_vocabulary: int = Field(
         500_000, ge=1000, description="features kept for IDF; beyond this, the rarest are forgotten"
     )
