@@ -361,8 +361,7 @@ class StoryClusterer:
         return s
 
     def _salient(self, feats: _Features, idf: Mapping[str, float]) -> list[str]:
-        n = max(self.options.index_terms, self.options.member_terms)
-        return [f for _w, f in heapq.nsmallest(n, ((-w * idf[f], f) for f, w in feats.tf.items()))]
+        return _heaviest(feats.tf, idf, max(self.options.index_terms, self.options.member_terms))
 
     def _story_score(
         self, story: _Story, weighted: Sequence[tuple[str, float]], years: frozenset[int], norm: float
@@ -723,8 +722,7 @@ class StoryClusterer:
         k = self.options.index_terms
         for m in new.info.values():
             if isinstance(m, list):
-                idf = self._idfs(m[0])
-                for _w, f in heapq.nsmallest(k, ((-w * idf[f], f) for f, w in m[0].items())):
+                for f in _heaviest(m[0], self._idfs(m[0]), k):
                     if f not in new.posted:
                         new.posted.add(f)
                         self._postings.setdefault(f, []).append(t)
@@ -733,6 +731,11 @@ class StoryClusterer:
                 "split", story.id, other_story_id=new.id, score=score, article_ids=tuple(new.members)
             )
         )
+
+
+def _heaviest(tf: Mapping[str, float], idf: Mapping[str, float], n: int) -> list[str]:
+    """The n features of largest tf * idf, heaviest first (ties by name: deterministic)."""
+    return [f for _w, f in heapq.nsmallest(n, ((-w * idf[f], f) for f, w in tf.items()))]
 
 
 def _original(info: Mapping[str, list | str], aid: str) -> str:
