@@ -1611,17 +1611,16 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
     quoted, block = quoted_tokens(doc, raws, ctok)
     resolver = _Resolver(doc, text, quoted)
     direct = _direct_quotes(doc, resolver, raws, ctok, quoted, block)
-    for start, end in _paragraphs(text):
-        if not quoted[ctok[start]]:
-            turn = _transcript_quote(doc, resolver, start, end, ctok)
-            if turn is not None:
-                direct.append((turn, True))
+    lines = [(start, end) for start, end in _paragraphs(text) if not quoted[ctok[start]]]
+    for start, end in lines:
+        turn = _transcript_quote(doc, resolver, start, end, ctok)
+        if turn is not None:
+            direct.append((turn, True))
     indirect = _indirect_quotes(doc, resolver, ctok, quoted)
-    for start, end in _paragraphs(text):
-        if not quoted[ctok[start]]:
-            line = _headline_statement(doc, resolver, start, end, ctok, quoted)
-            if line is not None:
-                indirect.append(line)
+    for start, end in lines:
+        line = _headline_statement(doc, resolver, start, end, ctok, quoted)
+        if line is not None:
+            indirect.append(line)
     # A clause that holds a quote attributed right next to it is that quote, not a second statement.
     strong = [q for q, is_strong in direct if is_strong]
     # A short quote inside its own cue's reported clause is part of that statement
