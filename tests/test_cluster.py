@@ -453,3 +453,12 @@ def test_topics_regroup_only_the_most_recent_stories_beyond_the_cap() -> None:
     assert set(after) == set(c.stories())
     changed = [sid for sid in before if after[sid] != before[sid]]
     assert len(changed) <= 2  # only the two most recently active stories were regrouped
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "due"),
+    [(5, 6, True), (6, 7, False), (8, 9, True), (8, 12, True), (9, 13, False), (13, 14, True)],
+)
+def test_split_check_is_not_skipped_when_a_merge_jumps_a_size(before: int, after: int, due: bool) -> None:
+    """Checks at 6, 9, 14, 21 ... members; a merge from 8 to 12 members passes 9 and is checked."""
+    assert StoryClusterer(ClusterOptions())._split_due(before, after) is due

@@ -210,13 +210,14 @@ class StoryClusterer:
             s = self._new_story(article.id, feats, top, idf)
             self.log.append(ClusterEvent("new", self._stories[s].id, article.id, score=round(best_score, 4)))
             return self._stories[s].id
+        before = len(self._stories[best].info)
         self._join(best, article.id, feats, top, idf)
         self.log.append(
             ClusterEvent("assign", self._stories[best].id, article.id, score=round(best_score, 4))
         )
         self._maybe_merge(best, scored)
         s = self._resolve(best)
-        if self._split_due(self._stories[s]):
+        if self._split_due(before, len(self._stories[s].info)):
             self._maybe_split(s)
         return self._stories[self._resolve(self._article_story[article.id])].id
 
@@ -630,10 +631,14 @@ class StoryClusterer:
 
     # ------------------------------------------------------------------ splits
 
-    def _split_due(self, story: _Story) -> bool:
-        """Check a story for a split when it has grown by half since the last check (6, 9, 14, 21 ... members)."""
-        n = len(story.info)
-        return n in _split_sizes(max(6, 2 * self.options.split_min_size), self.options.split_max_members)
+    def _split_due(self, before: int, after: int) -> bool:
+        """Check a story for a split when it has grown by half since the last check (6, 9, 14, 21 ... members).
+
+        `before` and `after` count its members with kept vectors around this assignment: a merge
+        that grows a story past a check size (8 -> 12) still gets that check.
+        """
+        sizes = _split_sizes(max(6, 2 * self.options.split_min_size), self.options.split_max_members)
+        return any(before < n <= after for n in sizes)
 
     def _maybe_split(self, s: int) -> None:
         """Split a story whose members have drifted into two groups that average link keeps apart.
