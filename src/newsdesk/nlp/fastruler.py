@@ -21,12 +21,10 @@ from spacy.tokens._retokenize import set_token_attrs
 
 if TYPE_CHECKING:
     from spacy.pipeline import AttributeRuler
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
 _STRING_ATTRS = {"TAG": "tag_", "LOWER": "lower_", "DEP": "dep_"}
 _FLAG_ATTRS = {"IS_SPACE": "is_space"}
-
-Check = Callable[["Token"], bool]
 
 
 def _value_test(attr: str, value: Any) -> Callable[[Any], bool] | None:
