@@ -356,6 +356,9 @@ def _subject(verb: Token) -> Token | None:
                 return next((o for o in child.children if o.dep_ == "pobj"), None)
         if verb.dep_ == "dobj" and verb.head.pos_ in ("VERB", "AUX"):
             return _subject(verb.head)  # "Ruiz voiced doubts about ...": who holds the doubts
+        prep = verb.head
+        if verb.dep_ == "pobj" and prep.lower_ in ("in", "with") and prep.head.pos_ in ("VERB", "AUX"):
+            return _subject(prep.head)  # "Ruiz persisted in arguments that ...", "closed with a warning"
         return None
     cur: Token | None = verb
     for _ in range(3):
@@ -680,6 +683,8 @@ class _Resolver:
             # "The state's campaign chairman, Phil Lovas, said": the apposition names the speaker.
             res = self.resolve(named_appos)
             ante = res.antecedent_span or res.speaker_span
+            if res.speaker_span is not None:
+                span = (min(span[0], res.speaker_span[0]), max(span[1], res.speaker_span[1]))
             return _Resolution(res.speaker, span, ante, res.reason)
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _OTHER_PRONOUNS:
             if low in ("they", "them"):
@@ -828,36 +833,54 @@ def _outside_parentheses(tok: Token) -> Token:
     return tok
 
 
-def _speaker_near(verb: Token, frame: Sequence[Token], quote_first: bool) -> Token | None:
+def _speaker_near(
+    verb: Token, frame: Sequence[Token], quote_first: bool, quoted: Sequence[bool]
+) -> Token | None:
     """Subject of the cue, or the nominal next to it in the frame (parsers miss inverted cues)."""
-    found = _speaker_in_frame(verb, frame, quote_first)
+    found = _speaker_in_frame(verb, frame, quote_first, quoted)
     return _outside_parentheses(found) if found is not None else None
 
 
-def _speaker_in_frame(verb: Token, frame: Sequence[Token], quote_first: bool) -> Token | None:
-    subj = _subject(verb)
-    if subj is not None and subj in frame:
-        return subj
-    ids = {t.i for t in frame}
-
+def _speaker_in_frame(
+    verb: Token, frame: Sequence[Token], quote_first: bool, quoted: Sequence[bool]
+) -> Token | None:
     def nominal(t: Token) -> bool:
         return t.pos_ in ("PROPN", "PRON", "NOUN") and t.ent_type_ not in ("DATE", "TIME", "CARDINAL")
 
+    ids = {t.i for t in frame}
+    before = [t for t in frame if t.i < verb.i and nominal(t)]
+    subj = _subject(verb)
+    if subj is not None and quote_first and subj.i > verb.i + 1 and before:
+        # '"...," Flynn said on Fox's "Fox and Friends"': a subject the parser found past the cue's
+        # complements, while a nominal stands between quote and cue, is a misparse.
+        subj = None
+    if subj is not None and subj in frame:
+        return subj
     for t in frame:
-        if t.dep_ in ("nsubj", "nsubjpass") and t.head.i == verb.i:
+        if t.dep_ in ("nsubj", "nsubjpass") and t.head.i == verb.i and (t.i <= verb.i + 1 or not before):
             return t
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     listener = verb.lemma_.lower() in _LISTENER_VERBS  # "tells Breitbart News": the listener follows
-    if after is not None and after.i in ids and nominal(after) and not listener:
-        # "..., said Trump": the phrase head, following compounds.
+    if (
+        after is not None
+        and after.i in ids
+        and nominal(after)
+        and not listener
+        and not (after.dep_ in ("nsubj", "nsubjpass") and after.head.i != verb.i)
+    ):
+        # "..., said Trump": the phrase head, following compounds ("... and said he was": the
+        # subject of the reported clause is not the speaker).
         while after.dep_ in ("compound", "flat") and after.head.i in ids:
             after = after.head
         return after
     # '"...," Flynn, a surrogate, said': the first nominal of a frame that follows the quote;
     # 'Trump boasted, "..."': the nominal nearest the cue in a frame that precedes it.
-    before = [t for t in frame if t.i < verb.i and nominal(t)]
     if before:
         t = before[0] if quote_first else before[-1]
+        if subj is not None and not quoted[subj.i] and t.dep_ in ("pobj", "dobj", "dative", "poss"):
+            # '... -- and, when questioned after the debate, asserting, "..."': an object in the frame
+            # is not the speaker; the cue's subject before the frame is.
+            return subj
         while t.dep_ in ("compound", "flat") and t.head.i in ids and t.head.i < verb.i:
             t = t.head
         return t
@@ -869,10 +892,13 @@ def _cue_after(
 ) -> tuple[_Cue, list[Token]] | None:
     close_tok = ctok[raw.close_at]
     frame = _frame_tokens(doc, close_tok + 1, 1, quoted, para)
+    words = 0
     for k, t in enumerate(frame):
-        # Near the quote, or after a long apposition that a comma closes ("X, director of ..., said").
-        if _is_cue(t) and (k < 8 or frame[k - 1].text in (",", ")")):
-            return _Cue(t, _speaker_near(t, frame, True)), frame
+        # Near the quote (in words: "Mr. Holtz-Eakin" is four tokens), or after a long apposition
+        # that a comma closes ("X, director of ..., said").
+        if _is_cue(t) and (words < 8 or frame[k - 1].text in (",", ")")):
+            return _Cue(t, _speaker_near(t, frame, True, quoted)), frame
+        words += not t.is_punct
     return None
 
 
@@ -906,13 +932,15 @@ def _cue_before(
                 and _words(_quote_text(text, raw.fragments)) < 6
             ):
                 return None
-            return _Cue(t, _speaker_near(t, frame, False)), frame
+            return _outer_cue(_Cue(t, _speaker_near(t, frame, False, quoted)), quoted), frame
     return None
 
 
 def _cue_syntax(doc: Doc, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool]) -> _Cue | None:
-    """A cue verb that governs the quote ("Trump called the plan "a disaster for everyone"")."""
+    """A cue verb that governs the quote ('Trump called the plan "a disaster for everyone"'): a
+    speech or belief verb, or a verb the learned table reads as a cue ('described her as "..."')."""
     a, b = ctok[raw.fragments[0][0]], ctok[raw.fragments[-1][1] - 1]
+    lemmas = _cue_table()[2]
     for t in doc[a : b + 1]:
         head = t
         for _ in range(4):
@@ -920,11 +948,29 @@ def _cue_syntax(doc: Doc, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool
                 break
             head = head.head
             if not quoted[head.i]:
-                if _is_cue(head, REPORT_VERBS):
-                    return _Cue(head, _subject(head))
+                if _is_cue(head, REPORT_VERBS) or (
+                    head.pos_ == "VERB"
+                    and f"{head.lemma_.lower()}|V" in lemmas
+                    and _subject(head) is not None
+                ):
+                    return _outer_cue(_Cue(head, _subject(head)), quoted)
                 if head.pos_ in ("VERB", "AUX"):
                     break
     return None
+
+
+def _outer_cue(cue: _Cue, quoted: Sequence[bool]) -> _Cue:
+    """'Obama said it would tell a story, one of "..."', 'She said she speaks ... because "..."': a
+    cue whose subject is a pronoun inside another speaker's reported clause reports that speaker."""
+    verb, subj = cue.verb, cue.speaker
+    if subj is not None and subj.pos_ != "PRON":
+        return cue
+    outer = verb.head
+    if verb.dep_ == "ccomp" and not quoted[outer.i] and _is_cue(outer, REPORT_VERBS):
+        outer_subj = _subject(outer)
+        if outer_subj is not None and not quoted[outer_subj.i]:
+            return _Cue(outer, outer_subj)
+    return cue
 
 
 def _sentence_span(doc: Doc, start: int, end: int, ctok: list[int]) -> tuple[int, int]:
@@ -1122,7 +1168,7 @@ def _colon_cue(doc: Doc, colon: int, quoted: Sequence[bool]) -> _Cue | None:
     toks = [t for t in doc[sent.start : colon] if not quoted[t.i]]
     cue = next((t for t in reversed(toks) if _is_cue(t)), None)
     if cue is not None:
-        return _Cue(cue, _speaker_near(cue, toks, False))
+        return _Cue(cue, _speaker_near(cue, toks, False, quoted))
     # The clause the colon closes: the colon's head (sentence splitting may run on into the quote).
     verb = doc[colon].head
     for _ in range(3):
@@ -1312,11 +1358,12 @@ def _without_coordinated_cues(comp: Token) -> list[Token]:
     cut: set[int] = set()
     for t in comp.subtree:
         if (
-            t.dep_ == "conj"
-            and t.i > comp.i
+            t.i > comp.i
+            and (t.dep_ == "conj" or (t.dep_ == "advcl" and t.tag_ == "VBG"))
             and _is_cue(t)
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
         ):
+            # "..., saying that ...": the participle is the speaker's next statement, read on its own.
             cut.update(x.i for x in t.subtree)
             cut.update(c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i and c.i > t.head.i)
     return [t for t in comp.subtree if t.i not in cut]
