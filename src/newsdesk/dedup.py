@@ -192,13 +192,17 @@ class DedupIndex:
         if sh.hashes.size == 0:
             self._number[article.id] = -1
             return None
-        info = self._match(article, sh)
+        unique = np.unique(sh.hashes)
+        exact = self._exact.get(sh.text_key)
+        keys = None if exact is not None else self._band_keys(unique)  # one MinHash, for match and insert
+        info = self._match(article, sh, unique, exact, keys)
         if info is not None:
             self._results[article.id] = info
-        if info is not None and info.kind == "exact":
+        if keys is None or (info is not None and info.kind == "exact"):
             self._number[article.id] = -1  # the original already covers this text
             return info
-        self._insert(article.id, sh)
+        self._exact.setdefault(sh.text_key, len(self._ids))
+        self._register(article.id, unique, keys)
         return info
 
     def to_bytes(self) -> bytes:
@@ -309,15 +313,15 @@ class DedupIndex:
             found.update(ranked[: opts.max_candidates])
         return sorted(found)
 
-    def _match(self, article: Article, sh: Shingles) -> DuplicateInfo | None:
+    def _match(
+        self, article: Article, sh: Shingles, unique: np.ndarray, exact: int | None, keys: np.ndarray | None
+    ) -> DuplicateInfo | None:
         opts = self.options
-        unique = np.unique(sh.hashes)
-        exact = self._exact.get(sh.text_key)
         if exact is not None:
             starts, ends = shingle_offsets(article, opts.shingle_words, sh.hashes.size)
             spans = merge_spans(list(zip(starts.tolist(), ends.tolist(), strict=True)))
             return DuplicateInfo(article.id, self._ids[exact], 1.0, "exact", spans)
-        keys = self._band_keys(unique)
+        assert keys is not None  # band keys are computed for every text without an exact copy
         best: tuple[int, int, float, np.ndarray] | None = None  # (class, doc number, overlap, mask)
         for n in self._candidates(unique, keys):
             other = self._hashes[n]
@@ -348,11 +352,6 @@ class DedupIndex:
         else:
             kind = "near" if cls == 0 else "partial"
         return DuplicateInfo(article.id, self._ids[n], round(overlap, 4), kind, spans)
-
-    def _insert(self, article_id: str, sh: Shingles) -> None:
-        unique = np.unique(sh.hashes)
-        self._exact.setdefault(sh.text_key, len(self._ids))
-        self._register(article_id, unique, self._band_keys(unique))
 
     def _register(self, article_id: str, unique: np.ndarray, keys: np.ndarray) -> None:
         n = len(self._ids)
