@@ -322,10 +322,9 @@ class DedupIndex:
             spans = merge_spans(list(zip(starts.tolist(), ends.tolist(), strict=True)))
             return DuplicateInfo(article.id, self._ids[exact], 1.0, "exact", spans)
         assert keys is not None  # band keys are computed for every text without an exact copy
-        best: tuple[int, int, float, np.ndarray] | None = None  # (class, doc number, overlap, mask)
+        best: tuple[int, int, float] | None = None  # (class, doc number, overlap)
         for n in self._candidates(unique, keys):
             other = self._hashes[n]
-            mask = np.isin(sh.hashes, other, assume_unique=False)
             shared = int(np.isin(unique, other, assume_unique=True).sum())
             overlap = shared / unique.size
             reverse = shared / other.size
@@ -338,10 +337,13 @@ class DedupIndex:
             else:
                 continue
             if best is None or (cls, n) < (best[0], best[1]):
-                best = (cls, n, overlap, mask)
+                best = (cls, n, overlap)
+            if cls == 0:
+                break  # candidates come in doc-number order: no later one beats the earliest full copy
         if best is None:
             return None
-        cls, n, overlap, mask = best
+        cls, n, overlap = best
+        mask = np.isin(sh.hashes, self._hashes[n], assume_unique=False)  # the copied shingles
         starts, ends = shingle_offsets(article, opts.shingle_words, sh.hashes.size)
         if starts.size != mask.size:  # tokenization moved under lower-casing (rare scripts): no spans
             starts, ends, mask = starts[:0], ends[:0], mask[:0]
