@@ -637,6 +637,28 @@ def test_put_without_it_is_no_cue(nlp) -> None:
             "The city's chief engineer, Nadia Korvel",
             "said",
         ),
+        (  # a pronoun subject of a coordinated cue inside another speaker's reported clause
+            INTRO + "Ruiz says she would sit the builders down and tell them “no more delays on this bridge, "
+            "not one more day.”",
+            "no more delays",
+            "Elena Ruiz",
+            "Ruiz",
+            "says",
+        ),
+        (  # a relative pronoun's mention runs from the noun it stands for
+            INTRO + "Ruiz met Nadia Korvel, who said that the toll would be lifted within five years.",
+            "the toll would be lifted",
+            "Nadia Korvel",
+            "Nadia Korvel, who",
+            "said",
+        ),
+        (
+            "The toll was opposed by the drivers' union, which said that it would cost commuters a week of wages.",
+            "a week of wages",
+            None,
+            "the drivers' union, which",
+            "said",
+        ),
     ],
     ids=[
         "cue-after-hyphenated-name",
@@ -644,9 +666,12 @@ def test_put_without_it_is_no_cue(nlp) -> None:
         "outer-cue-for-pronoun",
         "noun-in-pp",
         "appos-span",
+        "outer-cue-through-conjunction",
+        "relative-who",
+        "relative-which",
     ],
 )
-def test_speaker_choice(nlp, text: str, needle: str, speaker: str, mention: str, cue: str) -> None:
+def test_speaker_choice(nlp, text: str, needle: str, speaker: str | None, mention: str, cue: str) -> None:
     q = _one(_quotes(nlp, text), needle)
     assert (q.speaker, _span(text, q.speaker_span), q.cue) == (speaker, mention, cue)
 
@@ -660,3 +685,12 @@ def test_participle_statement_is_not_part_of_the_reported_clause(nlp) -> None:
     assert text[told.start : told.end] == "that she believes the toll is fair"
     saying = _one(_quotes(nlp, text), "saves an hour")
     assert saying.speaker == "Elena Ruiz"
+
+
+def test_quote_that_ends_its_sentence_is_not_attributed_to_the_next_one(nlp) -> None:
+    text = (
+        INTRO + "Ruiz said in 2015 that she had “very serious doubts about the ferry and every one of its "
+        "engines.” In a later vote, Korvel warned against new taxes."
+    )
+    q = _one(_quotes(nlp, text), "serious doubts")
+    assert (q.speaker, q.cue) == ("Elena Ruiz", "said")

@@ -671,9 +671,12 @@ class _Resolver:
         mention = _mention(tok)
         span = (mention.start_char, mention.end_char)
         low = tok.lower_
-        if low in ("who", "that") and tok.head.dep_ == "relcl" and tok.head.head is not tok:
+        if low in ("who", "that", "which") and tok.head.dep_ == "relcl" and tok.head.head is not tok:
             # "Clinton, who said ...": the relative pronoun stands for the noun it modifies.
             res = self.resolve(tok.head.head)
+            if res.speaker_span is not None and res.speaker_span[1] <= span[0]:
+                # The mention runs from the noun through its pronoun ("the group that", "Ruiz, who").
+                span = (res.speaker_span[0], span[1])
             return _Resolution(res.speaker, span, res.antecedent_span or res.speaker_span, res.reason)
         named_appos = next(
             (c for c in tok.children if c.dep_ == "appos" and (c.i in self.at_token or c.pos_ == "PROPN")),
@@ -965,11 +968,19 @@ def _outer_cue(cue: _Cue, quoted: Sequence[bool]) -> _Cue:
     verb, subj = cue.verb, cue.speaker
     if subj is not None and subj.pos_ != "PRON":
         return cue
-    outer = verb.head
-    if verb.dep_ == "ccomp" and not quoted[outer.i] and _is_cue(outer, REPORT_VERBS):
-        outer_subj = _subject(outer)
-        if outer_subj is not None and not quoted[outer_subj.i]:
-            return _Cue(outer, outer_subj)
+    outer = verb
+    for _ in range(4):
+        if outer.head is outer:
+            break
+        outer = outer.head
+        if quoted[outer.i]:
+            break
+        if _is_cue(outer, REPORT_VERBS):
+            outer_subj = _subject(outer)
+            same = subj is not None and outer_subj is not None and outer_subj.i == subj.i
+            if outer_subj is not None and not quoted[outer_subj.i] and not same:
+                return _Cue(outer, outer_subj)
+            break
     return cue
 
 
@@ -1134,6 +1145,18 @@ def _find_cue(
         or text[raw.close_at + 1 : raw.close_at + 3].lstrip()[:1] == ","
     )
     after = _cue_after(doc, raw, ctok, quoted, para)
+    if after is not None and content.rstrip()[-1:] == ".":
+        # '... "the dangers of cloning." In a later vote, he warned ...': a quote that ends its sentence
+        # is attributed after it only by a frame that opens with the cue or its speaker ('" Ruiz said.').
+        cue, frame = after
+        first = frame[0] if frame else None
+        spk = cue.speaker
+        if (
+            first is not None
+            and first.i != cue.verb.i
+            and not (spk is not None and spk.left_edge.i <= first.i <= spk.i)
+        ):
+            after = None
     before = _cue_before(doc, text, raw, ctok, quoted, open_para)
     found = (after or before) if ends_open else (before or after)
     if found is not None:
