@@ -27,7 +27,6 @@ by average link (order-free); it is the mode to use for a closed collection.
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 import zlib
@@ -128,7 +127,7 @@ def article_features(
         "n": options.number_weight,
     }
     tf = {f: (1.0 + math.log(c)) * weight[f[0]] for f, c in raw.items()}
-    norm = math.sqrt(sum(v * v for v in tf.values())) or 1.0
+    norm = math.sqrt(sum([v * v for v in tf.values()])) or 1.0
     tf = {f: v / norm for f, v in tf.items()}
     day = day_number(article.published)
     # The publication year counts as a year the article is about when years are compared
@@ -390,7 +389,7 @@ class StoryClusterer:
                 for s in posting[-depth:]:
                     hits[self._resolve(s)] += 1
         ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.max_candidates]
-        norm = math.sqrt(sum((w * idf[f]) ** 2 for f, w in feats.tf.items())) or 1.0
+        norm = math.sqrt(sum([(w * idf[f]) ** 2 for f, w in feats.tf.items()])) or 1.0
         weighted = [(f, w * idf[f] * idf[f]) for f, w in feats.tf.items()]
         scored: list[tuple[float, int]] = []
         for s, _h in ranked:
@@ -741,7 +740,7 @@ class StoryClusterer:
 
 def _heaviest(tf: Mapping[str, float], idf: Mapping[str, float], n: int) -> list[str]:
     """The n features of largest tf * idf, heaviest first (ties by name: deterministic)."""
-    return [f for _w, f in heapq.nsmallest(n, ((-w * idf[f], f) for f, w in tf.items()))]
+    return [f for _w, f in sorted([(-w * idf[f], f) for f, w in tf.items()])[:n]]
 
 
 def _original(info: Mapping[str, list | str], aid: str) -> str:
