@@ -694,3 +694,24 @@ def test_quote_that_ends_its_sentence_is_not_attributed_to_the_next_one(nlp) -> 
     )
     q = _one(_quotes(nlp, text), "serious doubts")
     assert (q.speaker, q.cue) == ("Elena Ruiz", "said")
+
+
+@pytest.mark.parametrize(
+    ("line", "cue"),
+    [
+        ("“We finished the bridge six weeks early and under budget,” Korvel fumed.", "fumed"),
+        ("“Nobody on the council ever asked the drivers what they wanted,” Korvel shot back.", "shot"),
+        ("“Only two projects were finished on time in the whole decade,” Korvel answers.", "answers"),
+        (  # a long apposition without its closing comma: the cue's subject opens the frame
+            "“The bridge is a monument to waste and nothing else,” Nadia Korvel, the engineer who designed "
+            "the old ferry dock tweeted on Monday.",
+            "tweeted",
+        ),
+    ],
+    ids=["fumed", "shot-back", "answers", "subject-opens-long-frame"],
+)
+def test_more_speech_cues_after_a_quote(nlp, line: str, cue: str) -> None:
+    text = INTRO + "Engineer Nadia Korvel criticized the project on Tuesday.\n\n" + line
+    q = [q for q in _quotes(nlp, text) if q.direct][-1]
+    assert (q.cue, q.reason) == (cue, None)
+    assert q.speaker in ("Nadia Korvel", "Korvel")  # NER may read a lone surname as an organization

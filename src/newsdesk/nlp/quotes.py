@@ -53,7 +53,9 @@ confirm deny suggest acknowledge admit accuse tweet post predict promise vow ple
 complain testify conclude contend assert maintain reveal emphasize emphasise stress remark observe comment
 joke quip concede boast allege estimate indicate caution counter retort reiterate repeat mention describe
 shout scream yell whisper muse wonder recount proclaim affirm agree disagree charge demand exclaim hint
-plead protest question read speak lament brag concur threaten echo
+plead protest question read speak lament brag concur threaten echo answer interject fume retaliate crack
+snap scoff rail gush chime sigh laugh mutter grumble marvel chant sing cry thunder chide scold tease implore
+beg cheer recommend
 """
 _BELIEF_TEXT = """believe think show find fear hope hop know expect feel learn suspect worry understand point
 agree realize recognize assume discover disclose wish"""
@@ -62,7 +64,11 @@ SPEECH_VERBS = frozenset(_SPEECH_TEXT.split())
 # Speech acts whose content is an infinitive ("vowed to ...", "urged X to ...").
 _XCOMP_TEXT = "vow pledge promise urge warn ask tell threaten call plead demand"
 _XCOMP_VERBS = frozenset(_XCOMP_TEXT.split())
-_NOT_REPORTING = "demand disagree charge question read speak continue post repeat describe plead protest"
+_NOT_REPORTING = (
+    "demand disagree charge question read speak continue post repeat describe plead protest crack snap sigh laugh"
+    " chant sing cry cheer answer interject fume retaliate scoff rail gush chime mutter grumble marvel thunder"
+    " chide scold tease implore beg recommend"
+)
 REPORT_VERBS = (SPEECH_VERBS - frozenset(_NOT_REPORTING.split())) | frozenset(_BELIEF_TEXT.split())
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 _OTHER_PRONOUNS = {"they", "them", "it", "we", "i", "you", "who", "which", "that", "this"}
@@ -340,6 +346,10 @@ def _is_cue(tok: Token, verbs: frozenset[str] = SPEECH_VERBS) -> bool:
         return True
     if lemma == "go":
         return any(c.dep_ == "prt" and c.lower_ == "on" for c in tok.children)  # "he went on"
+    if lemma in ("shoot", "fire", "hit", "push", "write") and verbs is SPEECH_VERBS:
+        return any(
+            c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children
+        )  # '"...," she shot back'
     if lemma == "put" and verbs is SPEECH_VERBS:
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children)  # '"...," as she put it'
     return False
@@ -899,10 +909,17 @@ def _cue_after(
     for k, t in enumerate(frame):
         # Near the quote (in words: "Mr. Holtz-Eakin" is four tokens), or after a long apposition
         # that a comma closes ("X, director of ..., said").
-        if _is_cue(t) and (words < 8 or frame[k - 1].text in (",", ")")):
+        if _is_cue(t) and (words < 8 or frame[k - 1].text in (",", ")") or _subject_opens(t, frame)):
             return _Cue(t, _speaker_near(t, frame, True, quoted)), frame
         words += not t.is_punct
     return None
+
+
+def _subject_opens(verb: Token, frame: Sequence[Token]) -> bool:
+    """'"...," Nate Silver, the pollster who founded the site tweeted': the cue's subject opens the frame."""
+    subj = _subject(verb)
+    first = next((t for t in frame if not t.is_punct), None)
+    return subj is not None and first is not None and subj.left_edge.i == first.i and subj.i < verb.i
 
 
 def _cue_before(
