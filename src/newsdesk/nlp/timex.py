@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from ..records import TimeRef, TimexType
+from .regexguard import guarded
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -112,7 +113,7 @@ _PMOD_RE = r"(?:early|late|mid-?|the beginning of|the start of|the middle of|the
 
 
 def _c(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+    return guarded(pattern, re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- context
