@@ -715,3 +715,26 @@ def test_more_speech_cues_after_a_quote(nlp, line: str, cue: str) -> None:
     q = [q for q in _quotes(nlp, text) if q.direct][-1]
     assert (q.cue, q.reason) == (cue, None)
     assert q.speaker in ("Nadia Korvel", "Korvel")  # NER may read a lone surname as an organization
+
+
+def test_name_before_a_parenthetical_speaks_for_a_subjectless_cue(nlp) -> None:
+    # "Korvel, in Lanford, said ...": the parser hung the name on the parenthetical, not on the cue.
+    from spacy.tokens import Doc
+
+    words = ["Korvel", ",", "in", "Lanford", ",", "said", "that", "the", "toll", "is", "too", "high", "."]
+    heads = [3, 0, 5, 2, 5, 5, 9, 8, 9, 5, 11, 9, 5]
+    deps = ["appos", "punct", "prep", "pobj", "punct", "ROOT", "mark", "det", "nsubj", "ccomp", "advmod"]
+    deps += ["acomp", "punct"]
+    pos = ["PROPN", "PUNCT", "ADP", "PROPN", "PUNCT", "VERB", "SCONJ", "DET", "NOUN", "AUX", "ADV", "ADJ"]
+    pos += ["PUNCT"]
+    tags = ["NNP", ",", "IN", "NNP", ",", "VBD", "IN", "DT", "NN", "VBZ", "RB", "JJ", "."]
+    lemmas = ["Korvel", ",", "in", "Lanford", ",", "say", "that", "the", "toll", "be", "too", "high", "."]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags, lemmas=lemmas)
+    (q,) = extract_quotes(doc)
+    assert (q.speaker, q.cue, q.text) == ("Korvel", "said", "the toll is too high")
+
+
+def test_determiner_after_an_inverted_cue_opens_the_speaker(nlp) -> None:
+    text = INTRO + "“The bridge will pay for itself within a decade,” added a city engineer."
+    q = _one(_quotes(nlp, text), "pay for itself")
+    assert _span(text, q.speaker_span) == "a city engineer"

@@ -873,6 +873,13 @@ def _speaker_in_frame(
         if t.dep_ in ("nsubj", "nsubjpass") and t.head.i == verb.i and (t.i <= verb.i + 1 or not before):
             return t
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    while (
+        after is not None
+        and after.pos_ in ("DET", "ADJ", "NUM")
+        and after.head.i in ids
+        and after.head.i > after.i
+    ):
+        after = after.head  # '"...," added a New Hampshire Democrat': the phrase a determiner opens
     listener = verb.lemma_.lower() in _LISTENER_VERBS  # "tells Breitbart News": the listener follows
     if (
         after is not None
@@ -1592,6 +1599,8 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             and tok.head.pos_ in ("NOUN", "PROPN")
         ):
             cue = _Cue(tok, tok.head)  # "a statement saying that ...", "Trump, saying ...": the noun speaks
+        if cue.speaker is None and tok.tag_ in ("VBD", "VBZ", "VBP"):
+            cue = _Cue(tok, _left_subject(tok))
         if cue.speaker is None and tok.tag_ in ("VBG", "VB"):
             continue  # "without knowing how ...", "too early to tell whether ...": nobody states anything
         quote = _resolved_quote(doc, resolver, fragments, False, cue, ctok)
@@ -1608,6 +1617,30 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             quote = replace(quote, text=rest.strip())
         out.append(quote)
     return out
+
+
+def _left_subject(verb: Token) -> Token | None:
+    """The name before a finite cue the parser left without a subject, past one parenthetical
+    ("Trump, in Kentucky, said", "Reid, the minority leader, said", "Murphy (a Democrat) says")."""
+    doc = verb.doc
+    start = verb.sent.start
+    j = verb.i - 1
+    while j >= start and doc[j].is_space:
+        j -= 1
+    if j >= start and doc[j].text in (",", ")"):
+        opener = "," if doc[j].text == "," else "("
+        k = j - 1
+        while k >= start and doc[k].text != opener and j - k < 25:
+            k -= 1
+        if k < start or doc[k].text != opener:
+            return None
+        j = k - 1
+    if j < start:
+        return None
+    t = doc[j]
+    if t.pos_ in ("PROPN", "NOUN") and t.ent_type_ not in ("DATE", "TIME", "CARDINAL", "GPE"):
+        return t
+    return None
 
 
 def _according(
