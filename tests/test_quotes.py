@@ -738,3 +738,9 @@ def test_determiner_after_an_inverted_cue_opens_the_speaker(nlp) -> None:
     text = INTRO + "“The bridge will pay for itself within a decade,” added a city engineer."
     q = _one(_quotes(nlp, text), "pay for itself")
     assert _span(text, q.speaker_span) == "a city engineer"
+
+
+def test_unnamed_source_of_an_outer_statement_keeps_it(nlp) -> None:
+    text = INTRO + "Ruiz plans to reopen the old ferry dock in May, according to a city official."
+    (q,) = [q for q in _quotes(nlp, text) if "ferry dock" in q.text]
+    assert (q.cue, _span(text, q.speaker_span)) == ("according to", "a city official")

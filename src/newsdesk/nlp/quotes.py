@@ -1676,6 +1676,14 @@ def _according(
     return replace(quote, cue_span=(tok.idx, to.idx + len(to.text)))
 
 
+def _names_source(quote: Quote, doc: Doc, ctok: list[int]) -> bool:
+    """An attribution whose unresolved speaker is still a source: the subject of a speech verb
+    ("a city official said") or the object of "according to"."""
+    if quote.speaker_span is None or quote.cue_span is None:
+        return False
+    return quote.cue == "according to" or _is_cue(doc[ctok[quote.cue_span[0]]], REPORT_VERBS)
+
+
 def _same_cue(a: Quote, b: Quote) -> bool:
     return a.cue_span is not None and b.cue_span is not None and a.cue_span[0] == b.cue_span[0]
 
@@ -1761,14 +1769,17 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
         )
     ]
     # "Lee said she thinks the toll is fair": the inner reading repeats most of the outer statement;
-    # the outer one stays, unless only the inner one knows who speaks.
+    # the outer one stays, unless only the inner one knows who speaks (an unresolved source that a speech
+    # verb or "according to" names still speaks: "..., according to a city official").
     nested = [
         (i, o)
         for i in indirect
         for o in indirect
         if o is not i and _inside(i, o, 1.0) and _covered(o, i, 0.5)
     ]
-    drop = {id(o) if i.speaker and not o.speaker else id(i) for i, o in nested}
+    drop = {
+        id(o) if i.speaker and not (o.speaker or _names_source(o, doc, ctok)) else id(i) for i, o in nested
+    }
     indirect = [i for i in indirect if id(i) not in drop]
     # A quote stays a quote where every statement that would have held it went.
     kept = {id(i) for i in indirect}
