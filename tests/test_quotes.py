@@ -744,3 +744,16 @@ def test_unnamed_source_of_an_outer_statement_keeps_it(nlp) -> None:
     text = INTRO + "Ruiz plans to reopen the old ferry dock in May, according to a city official."
     (q,) = [q for q in _quotes(nlp, text) if "ferry dock" in q.text]
     assert (q.cue, _span(text, q.speaker_span)) == ("according to", "a city official")
+
+
+def test_transcript_quoted_paragraph_by_paragraph_splits_into_turns(nlp) -> None:
+    text = (
+        "Partial transcript as follows:\n\n"
+        '"HOST: Let us start with the bridge. Why did the toll go up this year?\n\n'
+        '"RUIZ: The repairs cost more than we planned. We told drivers early.\n\n'
+        '"We will review the toll next spring."\n'
+    )
+    turns = [q for q in _quotes(nlp, text) if q.direct]
+    assert [q.speaker for q in turns] == ["Host", "Ruiz"]
+    assert turns[0].text == "Let us start with the bridge. Why did the toll go up this year?"
+    assert turns[1].text.endswith("We will review the toll next spring.")

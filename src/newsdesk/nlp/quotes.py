@@ -1269,9 +1269,25 @@ def _direct_quotes(
         first = raw.fragments[0]
         turn = _transcript_quote(doc, resolver, first[0], first[1], ctok)
         if turn is not None:
-            fragments = ((turn.start, turn.end), *raw.fragments[1:])
-            turn = replace(turn, end=fragments[-1][1], fragments=fragments, text=_quote_text(text, fragments))
-            out.append((turn, True))
+            # A transcript quoted paragraph by paragraph ('"WALLACE: ...' / '"PENCE: ...'): each labelled
+            # paragraph opens a turn of its own; an unlabelled one continues the turn before it.
+            turns = [(turn, [(turn.start, turn.end)])]
+            for a, b in raw.fragments[1:]:
+                nxt = _transcript_quote(doc, resolver, a, b, ctok)
+                if nxt is not None:
+                    turns.append((nxt, [(nxt.start, nxt.end)]))
+                else:
+                    turns[-1][1].append((a, b))
+            for head, pieces in turns:
+                fragments = tuple(pieces)
+                whole = replace(
+                    head,
+                    end=fragments[-1][1],
+                    fragments=fragments,
+                    text=_quote_text(text, fragments),
+                    sentence=_sentence_span(doc, fragments[0][0], fragments[-1][1], ctok),
+                )
+                out.append((whole, True))
             continue
         cue = cues[qi]
         strong = cue is not None
