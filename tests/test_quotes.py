@@ -757,3 +757,30 @@ def test_transcript_quoted_paragraph_by_paragraph_splits_into_turns(nlp) -> None
     assert [q.speaker for q in turns] == ["Host", "Ruiz"]
     assert turns[0].text == "Let us start with the bridge. Why did the toll go up this year?"
     assert turns[1].text.endswith("We will review the toll next spring.")
+
+
+@pytest.mark.parametrize(
+    ("line", "content", "speaker"),
+    [
+        (
+            "In a Valley Times poll released Monday, 50 percent of drivers backed the new toll.",
+            "50 percent of drivers backed the new toll",
+            "Valley Times poll",
+        ),
+        (
+            "Korvel has a decisive lead in the polls ahead of the April vote.",
+            "Korvel has a decisive lead",
+            None,
+        ),
+    ],
+    ids=["in-a-named-poll", "in-the-polls"],
+)
+def test_poll_in_phrase_attributes_its_clause(nlp, line: str, content: str, speaker: str | None) -> None:
+    text = INTRO + line
+    (q,) = [q for q in _quotes(nlp, text) if q.cue == "in"]
+    assert (text[q.start : q.end], q.speaker) == (content, speaker)
+
+
+def test_in_phrase_without_a_poll_attributes_nothing(nlp) -> None:
+    text = INTRO + "In a speech on Monday, Korvel criticized the toll on the new bridge."
+    assert not [q for q in _quotes(nlp, text) if q.cue == "in"]

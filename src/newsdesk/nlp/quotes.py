@@ -1599,6 +1599,12 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             if q is not None:
                 out.append(q)
             continue
+        poll = _in_finding(tok, quoted)
+        if poll is not None:
+            q = _according(doc, resolver, tok, ctok, quoted, poll)
+            if q is not None:
+                out.append(q)
+            continue
         toks = _rule_statement(tok, quoted)
         if toks is None:
             toks = _learned_statement(tok, quoted)
@@ -1659,12 +1665,36 @@ def _left_subject(verb: Token) -> Token | None:
     return None
 
 
+_FINDING_NOUNS = frozenset({"poll", "survey", "study", "polling", "census"})
+
+
+def _in_finding(tok: Token, quoted: Sequence[bool]) -> Token | None:
+    """The poll of "In a CNN poll, Clinton led by 24 points" / "Trump leads in the polls": the object of
+    an "in" phrase on the clause's verb, when it names a poll or survey."""
+    if tok.lower_ != "in" or tok.dep_ != "prep" or quoted[tok.i]:
+        return None
+    verb = tok.head
+    if verb.pos_ == "NOUN" and verb.dep_ in ("dobj", "attr"):
+        verb = verb.head  # "has a decisive lead in the polls"
+    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ not in ("ROOT", "conj"):
+        return None
+    pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    return pobj if pobj is not None and pobj.lemma_.lower() in _FINDING_NOUNS else None
+
+
 def _according(
-    doc: Doc, resolver: _Resolver, tok: Token, ctok: list[int], quoted: Sequence[bool]
+    doc: Doc,
+    resolver: _Resolver,
+    tok: Token,
+    ctok: list[int],
+    quoted: Sequence[bool],
+    pobj: Token | None = None,
 ) -> Quote | None:
-    """ "X happened, according to Y": content is the sentence without the attribution phrase."""
-    to = next(c for c in tok.children if c.lower_ == "to")
-    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    """ "X happened, according to Y": content is the sentence without the attribution phrase.
+    With `pobj` given, `tok` is an "in" phrase naming a poll ("In a CNN poll, ...")."""
+    to = tok if pobj is not None else next(c for c in tok.children if c.lower_ == "to")
+    if pobj is None:
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if pobj is None:
         return None
     sent = tok.sent
@@ -1688,7 +1718,8 @@ def _according(
         return None
     a, b = side[0].idx, side[-1].idx + len(side[-1].text)
     cue = _Cue(tok, pobj)
-    quote = _resolved_quote(doc, resolver, ((a, b),), False, cue, ctok, cue_text="according to")
+    cue_text = "according to" if to is not tok else tok.lower_
+    quote = _resolved_quote(doc, resolver, ((a, b),), False, cue, ctok, cue_text=cue_text)
     return replace(quote, cue_span=(tok.idx, to.idx + len(to.text)))
 
 
