@@ -784,3 +784,37 @@ def test_poll_in_phrase_attributes_its_clause(nlp, line: str, content: str, spea
 def test_in_phrase_without_a_poll_attributes_nothing(nlp) -> None:
     text = INTRO + "In a speech on Monday, Korvel criticized the toll on the new bridge."
     assert not [q for q in _quotes(nlp, text) if q.cue == "in"]
+
+
+@pytest.mark.parametrize(
+    ("line", "content", "cue"),
+    [
+        (
+            "“The toll is fair,” Ruiz said, referring to the new charge on the bridge.",
+            "the new charge on the bridge",
+            "referring",
+        ),
+        (
+            "“Traffic is down by a third,” Ruiz said, citing figures from the transport office.",
+            "figures from the transport office",
+            "citing",
+        ),
+    ],
+    ids=["referring-to", "citing"],
+)
+def test_participle_after_a_cue_is_the_speakers_next_act(nlp, line: str, content: str, cue: str) -> None:
+    text = INTRO + line
+    (q,) = [q for q in _quotes(nlp, text) if q.cue == cue]
+    assert (text[q.start : q.end], q.speaker, q.direct) == (content, "Elena Ruiz", False)
+
+
+def test_agentless_expectation_reports_its_clause(nlp) -> None:
+    text = INTRO + "Korvel is expected to announce her candidacy for mayor later this week."
+    (q,) = [q for q in _quotes(nlp, text) if q.cue == "expected"]
+    assert text[q.start : q.end] == "Korvel is expected to announce her candidacy for mayor later this week"
+    assert q.speaker is None
+
+
+def test_negated_expectation_is_no_report(nlp) -> None:
+    text = INTRO + "Korvel is not expected to announce her candidacy for mayor this week."
+    assert not [q for q in _quotes(nlp, text) if q.cue == "expected"]

@@ -1509,7 +1509,10 @@ def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, li
     """
     if quoted[tok.i] or tok.pos_ not in ("VERB", "NOUN") or not _speaks(tok):
         return []
-    if any(_is_cue(a, _INDIRECT_VERBS) for a in tok.ancestors):
+    ancestors = list(tok.ancestors)
+    if tok.dep_ == "advcl" and tok.tag_ == "VBG":
+        ancestors = ancestors[1:]  # '"...," he said, citing low growth': the speaker's next act, not content
+    if any(_is_cue(a, _INDIRECT_VERBS) for a in ancestors):
         return []  # inside a reported clause a second reading would repeat that statement
     pos = "V" if tok.pos_ == "VERB" else "N"
     lemma = tok.lemma_.lower()
@@ -1581,6 +1584,18 @@ def _learned_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None
     return best[1] if best else None
 
 
+def _expectation(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
+    """ "Trump is expected to speak tonight": an agentless expectation reports its whole clause, from
+    an unnamed source."""
+    if tok.lemma_.lower() != "expect" or tok.tag_ != "VBN" or quoted[tok.i]:
+        return None
+    children = {c.dep_ for c in tok.children}
+    if "auxpass" not in children or "xcomp" not in children or "agent" in children or "neg" in children:
+        return None
+    toks = list(tok.subtree)
+    return toks if _enough_words(toks, quoted) else None
+
+
 def _without_leading_conjunction(toks: Sequence[Token]) -> list[Token]:
     """ "But prices will rise, he added": the content starts after the sentence's linking "But"."""
     out = sorted(toks, key=lambda t: t.i)
@@ -1608,6 +1623,8 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
         toks = _rule_statement(tok, quoted)
         if toks is None:
             toks = _learned_statement(tok, quoted)
+        if toks is None:
+            toks = _expectation(tok, quoted)
         if toks is None:
             continue
         fragments = _runs(_without_leading_conjunction(toks))
