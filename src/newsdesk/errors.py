@@ -22,7 +22,8 @@ class NewsdeskError(Exception):
 class MissingExtra(ImportError):
     """An optional dependency is not installed; the message says how to get it."""
 
-    def __init__(self, what: str, extra: str) -> None:
+    def __init__(self, what: str, extra: str, also: str = "") -> None:
         super().__init__(
             f"{what} needs the optional dependency group [{extra}]: pip install 'newsdesk[{extra}]'"
+            + (f" && {also}" if also else "")
         )

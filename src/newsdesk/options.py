@@ -78,6 +78,13 @@ class ClusterOptions(_Section):
     entity_weight: float = Field(2.2, description="weight of named-entity tokens relative to plain terms")
     time_weight: float = Field(1.6, description="weight of years and calendar dates the text refers to")
     number_weight: float = Field(1.0, description="weight of figures the text gives")
+    embedding_weight: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="share of sentence-embedding cosine in the article-story score where both have an "
+        "embedding (the [embeddings] extra; pays on headlines, see bench/cluster.py); 0 = terms only",
+    )
     split_threshold: float = Field(
         0.12,
         description="a story whose members fall into two groups linked (average link) below this splits in two",

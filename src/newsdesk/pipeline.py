@@ -227,9 +227,16 @@ def assign_stories(
     blob = store.load_blob(CLUSTER_BLOB)
     clusterer = StoryClusterer.from_bytes(blob, options.cluster) if blob else StoryClusterer(options.cluster)
     logged = len(clusterer.log)
+    vectors: Mapping[str, tuple[float, ...]] = {}
+    if options.cluster.embedding_weight > 0:  # opt-in (the [embeddings] extra): pays on headlines
+        from .embed import embed_articles
+
+        vectors = embed_articles([a for a in articles if a.id not in duplicates])
     for article in sorted(articles, key=publication_order):
         dup = duplicates.get(article.id)
-        clusterer.assign(article, extractions.get(article.id), dup.duplicate_of if dup else None)
+        clusterer.assign(
+            article, extractions.get(article.id), dup.duplicate_of if dup else None, vectors.get(article.id)
+        )
     if articles:
         # Topics first: grouping them updates the state, which must be saved as it is after it.
         topics = {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
