@@ -163,3 +163,28 @@ def test_moved_files_hit_the_caches_and_report_their_new_paths(tmp_path: Path) -
     assert summary["stats"]["count_articles_new"] == 0 and summary["stats"]["count_annotated"] == 0
     data = json.loads((tmp_path / "o2" / "report.json").read_text())
     assert all(a["path"].startswith(str(moved)) for a in data["articles"])
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("cluster.threshold", "expected SECTION.NAME=VALUE"),
+        ("threshold=0.1", "expected SECTION.NAME=VALUE"),
+        ("cluster.no_such_option=1", "cluster.no_such_option"),
+        ("cluster.threshold=high", "cluster.threshold"),
+        ("cluster.embedding_weight=2", "cluster.embedding_weight"),
+    ],
+)
+def test_a_bad_set_option_is_a_clear_error(tmp_path: Path, setting: str, message: str) -> None:
+    result = runner.invoke(app, ["ingest", str(tmp_path), "--db", str(tmp_path / "s.db"), "--set", setting])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "s.db").exists()  # nothing was stored
+
+
+def test_set_changes_the_options(tmp_path: Path) -> None:
+    from newsdesk.cli import _options
+
+    options = _options(str(tmp_path / "s.db"), ["cluster.threshold=0.1", "dedup.threshold=0.7"])
+    assert options.cluster.threshold == 0.1 and options.dedup.threshold == 0.7
+    assert options.cluster.window_days == 14  # the rest keep their defaults

@@ -44,13 +44,41 @@ JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print a machine-readable JSON summary instead of tables.")
 ]
 OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="Folder for report.json and report.html.")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Change one option, SECTION.NAME=VALUE (repeatable), e.g. --set cluster.threshold=0.1; "
+        "the sections and names are those of newsdesk.options (ingest, dedup, cluster, nlp, reconcile).",
+        show_default=False,
+    ),
+]
 PathsArg = Annotated[
     list[str], typer.Argument(help="Files, folders (read recursively) or glob patterns.", show_default=False)
 ]
 
 
-def _options(db: str) -> Options:
-    return Options(db_url=_db_url(db))
+def _options(db: str, sets: Iterable[str] | None = None) -> Options:
+    """The options: defaults, the store URL and each --set SECTION.NAME=VALUE (exit 2 on a bad one)."""
+    from pydantic import ValidationError
+
+    data: dict[str, Any] = {"db_url": _db_url(db)}
+    for item in sets or ():
+        key, sep, value = item.partition("=")
+        section, dot, name = key.strip().partition(".")
+        if not sep or not dot or not name:
+            err.print(
+                f"error: --set {item!r}: expected SECTION.NAME=VALUE, e.g. cluster.threshold=0.1",
+                markup=False,
+            )
+            raise typer.Exit(2)
+        data.setdefault(section, {})[name] = value.strip()
+    try:
+        return Options.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        err.print(f"error: --set: {problems}", markup=False)
+        raise typer.Exit(2) from exc
 
 
 def _db_url(db: str) -> str:
@@ -212,6 +240,7 @@ def analyze(
     output: OutputOpt = Path("out"),
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
+    sets: SetOpt = None,
 ) -> None:
     """Analyze articles: write OUTPUT/report.json and OUTPUT/report.html.
 
@@ -220,7 +249,7 @@ def analyze(
     """
     from .pipeline import analyze_paths
 
-    options = _options(db)
+    options = _options(db, sets)
     with _open_store(db) as store:
         with _progress(not as_json) as progress:
             report = analyze_paths(paths, options, store=store, progress=progress)
@@ -231,11 +260,11 @@ def analyze(
 
 
 @app.command()
-def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
+def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, sets: SetOpt = None) -> None:
     """Add articles to the store (dedup, annotate, assign to stories) without writing a report."""
     from .pipeline import ingest_paths
 
-    options = _options(db)
+    options = _options(db, sets)
     with _open_store(db) as store, _progress(not as_json) as progress:
         state = ingest_paths(paths, options, store, progress)
     summary = {
@@ -257,12 +286,14 @@ def report(
     output: OutputOpt = Path("out"),
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
+    sets: SetOpt = None,
 ) -> None:
     """Write a report over every article in the store."""
     from .pipeline import report_for
 
+    options = _options(db, sets)
     with _open_store(db) as store:
-        rep = report_for(store, None, _options(db))
+        rep = report_for(store, None, options)
         _write_and_print(rep, output, as_json, store)
 
 
@@ -275,13 +306,14 @@ def extract(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
     ] = None,
+    sets: SetOpt = None,
 ) -> None:
     """Per-article extractions (timexes, quantities, quotes, entities) before any cross-article reasoning."""
     from .pipeline import extract_paths
     from .render.extractions import extraction_to_dict
 
     with _progress(output is not None) as progress:
-        results, errors = extract_paths(paths, Options(), progress)
+        results, errors = extract_paths(paths, _options(DEFAULT_DB, sets), progress)
     records = [extraction_to_dict(a, x) for a, x in results]
     text = (
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
