@@ -818,3 +818,21 @@ def test_agentless_expectation_reports_its_clause(nlp) -> None:
 def test_negated_expectation_is_no_report(nlp) -> None:
     text = INTRO + "Korvel is not expected to announce her candidacy for mayor this week."
     assert not [q for q in _quotes(nlp, text) if q.cue == "expected"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ruiz said in an interview last week that she didn't want to think about a higher toll and predicted "
+        "that drivers would welcome the bridge.",
+        "Ruiz said that she hoped the toll would fall and predicted that drivers would welcome the bridge.",
+    ],
+    ids=["coordinated-into-want", "coordinated-into-hoped"],
+)
+def test_second_act_coordinated_into_the_reported_clause_is_the_outer_speakers(nlp, line: str) -> None:
+    text = INTRO + line
+    quotes = _quotes(nlp, text)
+    predicted = _one(quotes, "drivers would welcome")
+    assert (predicted.cue, _span(text, predicted.speaker_span)) == ("predicted", "Ruiz")
+    said = next(q for q in quotes if q.cue == "said")
+    assert not text[said.start : said.end].endswith(" and")

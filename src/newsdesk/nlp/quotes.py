@@ -1004,7 +1004,8 @@ def _outer_cue(cue: _Cue, quoted: Sequence[bool]) -> _Cue:
             same = subj is not None and outer_subj is not None and outer_subj.i == subj.i
             if outer_subj is not None and not quoted[outer_subj.i] and not same:
                 return _Cue(outer, outer_subj)
-            break
+            if not same:
+                break
     return cue
 
 
@@ -1601,6 +1602,8 @@ def _without_leading_conjunction(toks: Sequence[Token]) -> list[Token]:
     out = sorted(toks, key=lambda t: t.i)
     while len(out) > 1 and (out[0].pos_ == "CCONJ" or (out[0].is_punct and not out[0].is_quote)):
         out = out[1:]
+    while len(out) > 1 and out[-1].pos_ == "CCONJ":
+        out = out[:-1]  # "... would fall and [predicted that ...]": the cut act leaves its conjunction
     return out
 
 
@@ -1631,6 +1634,10 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
         if not fragments:
             continue
         cue = _Cue(tok, _subject(tok))
+        if tok.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            # "Ginsburg said that she ... and predicted that ...": a second act the parser coordinated
+            # into the reported clause is the outer speaker's.
+            cue = _Cue(tok, _outer_cue(cue, quoted).speaker)
         if (
             cue.speaker is None
             and tok.dep_ == "acl"
