@@ -1,4 +1,4 @@
-"""The fast attribute ruler must leave every token exactly as the model's own attribute_ruler does."""
+"""The fast attribute ruler and lemmatizer must leave every token exactly as the model's own components do."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def stock():
 
 def test_pipeline_uses_the_fast_ruler(nlp) -> None:
     assert "fast_attribute_ruler" in nlp.pipe_names and "attribute_ruler" not in nlp.pipe_names
+    assert "fast_lemmatizer" in nlp.pipe_names and "lemmatizer" not in nlp.pipe_names
     assert load_nlp() is nlp  # loaded once per process
 
 
@@ -55,4 +56,6 @@ def test_same_tokens_on_public_news(nlp, stock, bench_data: Path) -> None:
     with (bench_data / "ecbplus" / "docs.jsonl").open(encoding="utf-8") as f:
         texts = [json.loads(line)["text"] for _, line in zip(range(40), f, strict=False)]
     for ours, theirs in zip(nlp.pipe(texts), stock.pipe(texts), strict=True):
+        assert _tokens(ours) == _tokens(theirs)
+    for ours, theirs in zip(nlp.pipe(texts[:5]), stock.pipe(texts[:5]), strict=True):  # memoized lemmas
         assert _tokens(ours) == _tokens(theirs)

