@@ -114,7 +114,7 @@ class _MultiMap:
 
     Sorted numpy arrays hold most entries (12 bytes each, where a dict of
     lists costs about 100); a small dict takes recent inserts and is merged in
-    when it grows, by a stable sort of two sorted runs (linear in practice).
+    when it grows, by inserting the sorted buffer (a linear copy, not a sort of everything).
     """
 
     def __init__(self, keys: np.ndarray | None = None, vals: np.ndarray | None = None) -> None:
@@ -137,9 +137,12 @@ class _MultiMap:
             (k for k, vs in self._buf.items() for _ in vs), dtype=np.uint64, count=self._buf_size
         )
         bv = np.fromiter((v for vs in self._buf.values() for v in vs), dtype=np.int32, count=self._buf_size)
-        keys = np.concatenate([self.keys, bk])
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.vals = keys[order], np.concatenate([self.vals, bv])[order]
+        # Merge the sorted buffer into the sorted arrays (a copy, not a sort of everything: flushes
+        # stay cheap as the index grows); equal keys keep insertion order, older docs first.
+        order = np.argsort(bk, kind="stable")
+        bk, bv = bk[order], bv[order]
+        at = np.searchsorted(self.keys, bk, side="right")
+        self.keys, self.vals = np.insert(self.keys, at, bk), np.insert(self.vals, at, bv)
         self._buf, self._buf_size = {}, 0
 
     def lookup(self, query: np.ndarray, cap: int) -> list[int]:
