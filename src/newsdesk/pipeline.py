@@ -227,16 +227,22 @@ def assign_stories(
     blob = store.load_blob(CLUSTER_BLOB)
     clusterer = StoryClusterer.from_bytes(blob, options.cluster) if blob else StoryClusterer(options.cluster)
     logged = len(clusterer.log)
-    vectors: Mapping[str, tuple[float, ...]] = {}
-    if options.cluster.embedding_weight > 0:  # opt-in (the [embeddings] extra): pays on headlines
-        from .embed import embed_articles
+    ordered = sorted(articles, key=publication_order)
+    for start in range(0, len(ordered), STORE_BATCH):  # embeddings, when asked for, a batch at a time
+        chunk = ordered[start : start + STORE_BATCH]
+        vectors: Mapping[str, tuple[float, ...]] = {}
+        if options.cluster.embedding_weight > 0:  # opt-in (the [embeddings] extra): pays on headlines
+            from .embed import embed_articles
 
-        vectors = embed_articles([a for a in articles if a.id not in duplicates])
-    for article in sorted(articles, key=publication_order):
-        dup = duplicates.get(article.id)
-        clusterer.assign(
-            article, extractions.get(article.id), dup.duplicate_of if dup else None, vectors.get(article.id)
-        )
+            vectors = embed_articles([a for a in chunk if a.id not in duplicates])
+        for article in chunk:
+            dup = duplicates.get(article.id)
+            clusterer.assign(
+                article,
+                extractions.get(article.id),
+                dup.duplicate_of if dup else None,
+                vectors.get(article.id),
+            )
     if articles:
         # Topics first: grouping them updates the state, which must be saved as it is after it.
         topics = {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
