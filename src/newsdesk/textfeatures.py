@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from .nlp.regexguard import guarded
 from .records import Article
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -42,8 +43,8 @@ MONTHS = {
     )
     for m in names
 }
-MONTH_DAY_RE = re.compile(
-    r"(?=[ADFJMNOS])\b(January|February|March|April|May|June|July|August|September|October|November|December|"
+MONTH_DAY_RE = guarded(  # an alternation of words: behind the generic first-character lookahead
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(1[89]\d\d|20\d\d))?\b"
 )
 
