@@ -144,7 +144,10 @@ def load_embeddings(name: str, articles: Sequence[Article], max_tokens: int) -> 
     if not embed.available():
         print(f"({name}: the [embeddings] extra is not installed; MiniLM rows skipped)")
         return False
-    cache = CACHE / f"minilm-{name}-{max_tokens}.json"
+    import hashlib
+
+    digest = hashlib.blake2b("\x00".join(a.id + a.text for a in articles).encode(), digest_size=8).hexdigest()
+    cache = CACHE / f"minilm-{name}-{max_tokens}-{digest}.json"  # keyed by the texts: never stale
     if cache.exists():
         EMBEDDINGS.update({k: tuple(v) for k, v in json.loads(cache.read_text()).items()})
         return True
