@@ -39,7 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bcubed import bcubed, pairwise  # noqa: E402
 from newsdesk.cluster import StoryClusterer, cluster_batch  # noqa: E402
 from newsdesk.dedup import DedupIndex, find_duplicates  # noqa: E402
-from newsdesk.options import ClusterOptions, DedupOptions  # noqa: E402
+from newsdesk.options import ClusterOptions, DedupOptions, Options  # noqa: E402
+from newsdesk.pipeline import cluster_in_order, dedup_in_order  # noqa: E402
 from newsdesk.records import Article  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "bench"
@@ -573,6 +574,31 @@ def perturbed_stream(n: int, seed: int = 13, per_day: int = 300) -> list[Article
     return out
 
 
+def two_cores(stream: Sequence[Article], dedup: DedupIndex, clusterer: StoryClusterer) -> dict:
+    """The product path with one worker process beside this one; checked against the serial run."""
+    from newsdesk.parallel import worker_count
+    from newsdesk.pipeline import PARALLEL_MIN_ARTICLES
+
+    options = Options(workers=0)  # one per core less this one
+    index = DedupIndex(options.dedup)
+    stories = StoryClusterer(options.cluster)
+    t0 = time.perf_counter()
+    found = dedup_in_order(index, stream, options)
+    t1 = time.perf_counter()
+    cluster_in_order(stories, stream, {}, {d.article_id: d for d in found}, options)
+    t2 = time.perf_counter()
+    serial = {a.id: dedup.add(a) for a in stream}  # re-adding returns the stored verdicts
+    same = {d.article_id: d for d in found} == {k: v for k, v in serial.items() if v is not None}
+    same = same and stories.stories() == clusterer.stories()
+    return {
+        "articles_per_wall_s": round(len(stream) / (t2 - t0)),
+        "dedup_s": round(t1 - t0, 2),
+        "assign_s": round(t2 - t1, 2),
+        "workers": worker_count(options.workers, len(stream), PARALLEL_MIN_ARTICLES),
+        "same": same,
+    }
+
+
 def bench_speed(sizes: Sequence[int]) -> dict:
     import resource
 
@@ -602,6 +628,7 @@ def bench_speed(sizes: Sequence[int]) -> dict:
                 t_chunk = 0.0
         wall = time.perf_counter() - wall0
         rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        two = two_cores(stream, dedup, clusterer)
         dedup_bytes = len(dedup.to_bytes())
         cluster_bytes = len(clusterer.to_bytes())
         total = t_dedup + t_assign
@@ -616,6 +643,7 @@ def bench_speed(sizes: Sequence[int]) -> dict:
             "cluster_state_bytes_per_article": round(cluster_bytes / n),
             "max_rss_growth_mb": round((rss1 - rss0) / 1024),
             "assign_ms_curve": curve,
+            "two_cores": two,
         }
         del stream, dedup, clusterer
     print("\n## Throughput (dedup + assignment, NLP excluded, one process)\n")
@@ -628,6 +656,18 @@ def bench_speed(sizes: Sequence[int]) -> dict:
         print(
             f"| {r['articles']} | {r['articles_per_s']} | {r['dedup_ms']} | {r['assign_ms']} | {r['stories']} | "
             f"{r['dedup_state_bytes_per_article']} | {r['cluster_state_bytes_per_article']} | {r['max_rss_growth_mb']} |"
+        )
+    print("\n## Throughput on 2 cores: the product path (`pipeline.dedup_in_order` + `cluster_in_order`)\n")
+    print("Wall time; the pure per-article work (shingles, MinHash, feature vectors) in a worker process\n")
+    print(
+        "| articles | articles/s | dedup s | assign s | workers | same verdicts and stories as one process |"
+    )
+    print("|---|---|---|---|---|---|")
+    for r in results.values():
+        t = r["two_cores"]
+        print(
+            f"| {r['articles']} | {t['articles_per_wall_s']} | {t['dedup_s']} | {t['assign_s']} | "
+            f"{t['workers']} | {t['same']} |"
         )
     for r in results.values():
         curve = r["assign_ms_curve"]

@@ -163,3 +163,26 @@ def test_word_hashes_do_not_depend_on_neighbours() -> None:
     beside_long = word_hashes(["ferry", "extraordinarily-long-compound-words-here", "día"])
     assert alone[0] == beside_long[0]
     assert len(set(word_hashes(["ferry", "ferries", "día", "dia"]).tolist())) == 4
+
+
+def test_multimap_matches_a_plain_dict_across_flushes_and_a_save() -> None:
+    import numpy as np
+
+    from newsdesk.dedup import _MultiMap
+
+    rng = np.random.default_rng(5)
+    mm, ref = _MultiMap(), {}
+    for doc in range(600):  # enough inserts for several buffer flushes
+        keys = rng.integers(0, 3000, size=int(rng.integers(0, 40)), dtype=np.uint64)
+        mm.add(keys, doc)
+        for k in keys.tolist():
+            ref.setdefault(k, []).append(doc)
+        if doc % 97 == 0:
+            query = rng.integers(0, 3100, size=50, dtype=np.uint64)
+            want = [d for k in query.tolist() for d in ref.get(k, []) if len(ref[k]) <= 12]
+            assert sorted(mm.lookup(query, 12)) == sorted(want)
+    mm.flush()
+    restored = _MultiMap(mm.keys, mm.vals)  # what to_bytes saves and from_bytes loads
+    for k, docs in ref.items():
+        q = np.array([k], dtype=np.uint64)
+        assert mm.lookup(q, 10_000) == restored.lookup(q, 10_000) == docs  # insertion order kept

@@ -56,7 +56,9 @@ _ENTITY_LABELS = frozenset(
 
 
 @dataclass(slots=True)
-class _Features:
+class Features:
+    """An article's feature vector before IDF: the pure part of `assign` (`article_features`)."""
+
     tf: dict[str, float]  # feature -> sublinear tf times type weight (no idf)
     years: frozenset[int]  # years referred to, plus the publication year
     day: int | None  # publication day number
@@ -86,7 +88,7 @@ def article_features(
     extraction: Extraction | None,
     options: ClusterOptions,
     cache: dict[str, str] | None = None,
-) -> _Features:
+) -> Features:
     """The sparse feature vector of one article (before IDF)."""
     # The body paragraphs joined once (by a character no pattern crosses), so each pattern scans once.
     text = "\x00".join(article.text[start:end] for start, end in body_spans(article))
@@ -138,7 +140,17 @@ def article_features(
     all_years = set(years)
     if day is not None and article.published:
         all_years.add(int(article.published[:4]))
-    return _Features(tf, frozenset(all_years), day)
+    return Features(tf, frozenset(all_years), day)
+
+
+_WORKER_TERMS: dict[str, str] = {}  # the stemming cache of a worker process (`features_many`)
+
+
+def features_many(
+    items: Sequence[tuple[Article, Extraction | None]], options: ClusterOptions
+) -> list[Features]:
+    """`article_features` over a chunk (the unit `parallel.ordered_map` ships to a worker)."""
+    return [article_features(a, x, options, _WORKER_TERMS) for a, x in items]
 
 
 def year_factor(a: Collection[int], b: Collection[int], options: ClusterOptions) -> float:
@@ -183,8 +195,12 @@ class StoryClusterer:
         extraction: Extraction | None = None,
         duplicate_of: str | None = None,
         embedding: Sequence[float] | None = None,
+        features: Features | None = None,
     ) -> str:
         """Put one article into a story and return the story id (a copy joins its original's story).
+
+        `features` is `article_features(article, extraction, options)` when it
+        was computed elsewhere (a worker process); the result is the same.
 
         `embedding` (a unit sentence vector, `embed.py`) is optional: with
         `embedding_weight` > 0, a story that has one scores (1 - weight) x term
@@ -202,7 +218,11 @@ class StoryClusterer:
             self._article_story[article.id] = s
             self.log.append(ClusterEvent("copy", story.id, article.id, score=1.0))
             return story.id
-        feats = article_features(article, extraction, self.options, self._terms)
+        feats = (
+            features
+            if features is not None
+            else article_features(article, extraction, self.options, self._terms)
+        )
         vocab = self._vocab
         feats.tf = {vocab.setdefault(f, f): w for f, w in feats.tf.items()}
         if feats.day is not None and (self._max_day is None or feats.day > self._max_day):
@@ -263,7 +283,7 @@ class StoryClusterer:
         s = self._resolve(s)
         return self._topic.get(s, "t" + self._stories[s].id[1:])
 
-    def fit_idf(self, features: Sequence[_Features]) -> None:
+    def fit_idf(self, features: Sequence[Features]) -> None:
         """Learn the IDF from a whole batch up front (batch mode) and keep it fixed."""
         for feats in features:
             self._df.update(feats.tf.keys())
@@ -378,7 +398,7 @@ class StoryClusterer:
             s = target
         return s
 
-    def _salient(self, feats: _Features, idf: Mapping[str, float]) -> list[str]:
+    def _salient(self, feats: Features, idf: Mapping[str, float]) -> list[str]:
         return _heaviest(feats.tf, idf, max(self.options.index_terms, self.options.member_terms))
 
     def _story_score(
@@ -410,7 +430,7 @@ class StoryClusterer:
         return day - story.last_day > window or story.first_day - day > window
 
     def _best_story(
-        self, feats: _Features, idf: Mapping[str, float], salient: Sequence[str], vector: Any = None
+        self, feats: Features, idf: Mapping[str, float], salient: Sequence[str], vector: Any = None
     ) -> tuple[int | None, float, list[tuple[float, int]]]:
         hits: Counter[int] = Counter()
         depth = self.options.max_posting
@@ -486,7 +506,7 @@ class StoryClusterer:
         self._vocab = {f: f for f in self._df}
 
     def _new_story(
-        self, article_id: str, feats: _Features, top: Sequence[str], idf: Mapping[str, float]
+        self, article_id: str, feats: Features, top: Sequence[str], idf: Mapping[str, float]
     ) -> int:
         s = len(self._stories)
         self._live.append(s)
@@ -497,7 +517,7 @@ class StoryClusterer:
         return s
 
     def _join(
-        self, s: int, article_id: str, feats: _Features, top: Sequence[str], idf: Mapping[str, float]
+        self, s: int, article_id: str, feats: Features, top: Sequence[str], idf: Mapping[str, float]
     ) -> None:
         story = self._stories[s]
         story.members.append(article_id)
@@ -866,7 +886,7 @@ def cluster_batch(
     return out
 
 
-def _average_link(feats: Sequence[_Features], options: ClusterOptions) -> list[int]:
+def _average_link(feats: Sequence[Features], options: ClusterOptions) -> list[int]:
     """Average-link clusters over article-to-article scores (cosine x year damping x time window)."""
     import numpy as np
     from scipy.sparse import csr_matrix

@@ -22,6 +22,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import rensa
@@ -89,6 +90,45 @@ def shingle(article: Article, k: int) -> Shingles:
     return Shingles(shingle_hashes, key)
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """The pure per-article part of `DedupIndex.add` (computed in a worker process for big batches)."""
+
+    shingles: Shingles
+    unique: np.ndarray  # sorted unique shingle hashes
+    keys: np.ndarray  # LSH band keys of the MinHash of `unique` (empty without shingles)
+
+
+def prepare(article: Article, options: DedupOptions) -> Prepared:
+    """Shingles and MinHash band keys of one article: everything `add` needs that no state changes."""
+    sh = shingle(article, options.shingle_words)
+    unique = np.unique(sh.hashes)
+    keys = band_keys(unique, options) if unique.size else np.zeros(0, dtype=np.uint64)
+    return Prepared(sh, unique, keys)
+
+
+def prepare_many(articles: Sequence[Article], options: DedupOptions) -> list[Prepared]:
+    """`prepare` over a chunk (the unit `parallel.ordered_map` ships to a worker)."""
+    return [prepare(a, options) for a in articles]
+
+
+def band_keys(hashes: np.ndarray, options: DedupOptions) -> np.ndarray:
+    """One key per LSH band of the MinHash signature of `hashes` (band index mixed in)."""
+    bands, rows = _lsh_params(options.threshold, options.num_perm)
+    sig = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        hashes.astype(np.uint64),
+        np.array([0, hashes.size], dtype=np.uint64),
+        options.num_perm,
+        _SEED,
+    ).to_rows()[0]
+    matrix = np.array(sig[: bands * rows], dtype=np.uint64).reshape(bands, rows)
+    acc = np.arange(1, bands + 1, dtype=np.uint64) * _MIX
+    with np.errstate(over="ignore"):
+        for j in range(rows):
+            acc = (acc * _ROLL) ^ matrix[:, j]
+    return acc
+
+
 def shingle_offsets(article: Article, k: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     """Character start and end of each of the article's `count` shingles (only needed for copies)."""
     text = article.text
@@ -99,6 +139,7 @@ def shingle_offsets(article: Article, k: int, count: int) -> tuple[np.ndarray, n
     return starts, ends
 
 
+@cache
 def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """Bands and rows whose S-curve crosses 1/2 closest to the Jaccard threshold."""
     best = (abs((1 / num_perm) ** (1 / 1) - threshold), num_perm, 1)
@@ -187,17 +228,26 @@ class DedupIndex:
     def __len__(self) -> int:
         return len(self._number)
 
-    def add(self, article: Article) -> DuplicateInfo | None:
-        """Index one article; return how it copies an earlier one, or None if it is original."""
+    def add(self, article: Article, prepared: Prepared | None = None) -> DuplicateInfo | None:
+        """Index one article; return how it copies an earlier one, or None if it is original.
+
+        `prepared` is `prepare(article, options)` when it was computed elsewhere
+        (a worker process); the verdict is the same either way.
+        """
         if article.id in self._number:
             return self._results.get(article.id)
-        sh = shingle(article, self.options.shingle_words)
+        if prepared is not None:
+            sh, unique = prepared.shingles, prepared.unique
+        else:
+            sh = shingle(article, self.options.shingle_words)
+            unique = np.unique(sh.hashes)
         if sh.hashes.size == 0:
             self._number[article.id] = -1
             return None
-        unique = np.unique(sh.hashes)
         exact = self._exact.get(sh.text_key)
-        keys = None if exact is not None else self._band_keys(unique)  # one MinHash, for match and insert
+        keys = None
+        if exact is None:  # one MinHash, for match and insert
+            keys = prepared.keys if prepared is not None else band_keys(unique, self.options)
         info = self._match(article, sh, unique, exact, keys)
         if info is not None:
             self._results[article.id] = info
@@ -272,20 +322,6 @@ class DedupIndex:
         return index
 
     # ------------------------------------------------------------------ internals
-
-    def _band_keys(self, hashes: np.ndarray) -> np.ndarray:
-        sig = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
-            hashes.astype(np.uint64),
-            np.array([0, hashes.size], dtype=np.uint64),
-            self.options.num_perm,
-            _SEED,
-        ).to_rows()[0]
-        rows = np.array(sig[: self._bands * self._rows], dtype=np.uint64).reshape(self._bands, self._rows)
-        acc = np.arange(1, self._bands + 1, dtype=np.uint64) * _MIX
-        with np.errstate(over="ignore"):
-            for j in range(self._rows):
-                acc = (acc * _ROLL) ^ rows[:, j]
-        return acc
 
     def _fingerprints(self, unique: np.ndarray) -> np.ndarray:
         return unique[unique % np.uint32(self.options.fingerprint_mod) == 0]

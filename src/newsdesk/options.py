@@ -157,6 +157,11 @@ class ReconcileOptions(_Section):
 
 class Options(_Section):
     db_url: str = "sqlite:///newsdesk.db"
+    workers: int = Field(
+        0,
+        description="worker processes for the pure per-article part of dedup and story assignment, "
+        "beside the main one (large batches only); 0 = one per core less one, -1 = none",
+    )
     ingest: IngestOptions = IngestOptions()
     dedup: DedupOptions = DedupOptions()
     cluster: ClusterOptions = ClusterOptions()

@@ -15,12 +15,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import NewsdeskError
 from .options import Options
+from .parallel import ordered_map, worker_count
 from .records import (
     Article,
     ArticleReport,
@@ -37,6 +39,8 @@ from .records import (
 )
 
 if TYPE_CHECKING:
+    from .cluster import StoryClusterer
+    from .dedup import DedupIndex
     from .store import Store
 
 ProgressFn = Callable[[str, int, int], None]
@@ -50,6 +54,7 @@ DOSSIER_BLOB = "dossier-signatures"
 FAILURES_BLOB = "annotation-failures"
 DOSSIER_VERSION = "1"  # bump when reconcile/dossier output changes for the same input
 STORE_BATCH = 200
+PARALLEL_MIN_ARTICLES = 2000  # below this, starting worker processes for dedup/cluster costs more
 
 
 @dataclass
@@ -201,13 +206,53 @@ def annotate_missing(
     return dict(cached)
 
 
+def dedup_in_order(index: DedupIndex, ordered: Sequence[Article], options: Options) -> list[DuplicateInfo]:
+    """Feed articles (oldest first) to a dedup index; the pure part runs in workers for big batches."""
+    from .dedup import prepare_many
+
+    workers = worker_count(options.workers, len(ordered), PARALLEL_MIN_ARTICLES)
+    prepared = ordered_map(partial(prepare_many, options=options.dedup), ordered, workers)
+    return [info for a, p in zip(ordered, prepared, strict=True) if (info := index.add(a, p)) is not None]
+
+
+def cluster_in_order(
+    clusterer: StoryClusterer,
+    ordered: Sequence[Article],
+    extractions: Mapping[str, Extraction],
+    duplicates: Mapping[str, DuplicateInfo],
+    options: Options,
+) -> None:
+    """Assign articles (oldest first) to stories; feature vectors come from workers for big batches."""
+    from .cluster import features_many
+
+    originals = [(a, _for_features(extractions.get(a.id))) for a in ordered if a.id not in duplicates]
+    workers = worker_count(options.workers, len(originals), PARALLEL_MIN_ARTICLES)
+    features = ordered_map(partial(features_many, options=options.cluster), originals, workers)
+    for start in range(0, len(ordered), STORE_BATCH):  # embeddings, when asked for, a batch at a time
+        chunk = ordered[start : start + STORE_BATCH]
+        vectors: Mapping[str, tuple[float, ...]] = {}
+        if options.cluster.embedding_weight > 0:  # opt-in (the [embeddings] extra): pays on headlines
+            from .embed import embed_articles
+
+            vectors = embed_articles([a for a in chunk if a.id not in duplicates])
+        for article in chunk:
+            dup = duplicates.get(article.id)
+            clusterer.assign(
+                article,
+                extractions.get(article.id),
+                dup.duplicate_of if dup else None,
+                vectors.get(article.id),
+                None if dup else next(features),
+            )
+
+
 def find_copies(store: Store, articles: Sequence[Article], options: Options) -> dict[str, DuplicateInfo]:
     """Feed new articles to the persistent dedup index, oldest first; return every known copy."""
     from .dedup import DedupIndex
 
     blob = store.load_blob(DEDUP_BLOB)
     index = DedupIndex.from_bytes(blob, options.dedup) if blob else DedupIndex(options.dedup)
-    found = [info for a in sorted(articles, key=publication_order) if (info := index.add(a)) is not None]
+    found = dedup_in_order(index, sorted(articles, key=publication_order), options)
     if articles:
         store.put_duplicates(found)
         store.save_blob(DEDUP_BLOB, index.to_bytes())
@@ -227,22 +272,7 @@ def assign_stories(
     blob = store.load_blob(CLUSTER_BLOB)
     clusterer = StoryClusterer.from_bytes(blob, options.cluster) if blob else StoryClusterer(options.cluster)
     logged = len(clusterer.log)
-    ordered = sorted(articles, key=publication_order)
-    for start in range(0, len(ordered), STORE_BATCH):  # embeddings, when asked for, a batch at a time
-        chunk = ordered[start : start + STORE_BATCH]
-        vectors: Mapping[str, tuple[float, ...]] = {}
-        if options.cluster.embedding_weight > 0:  # opt-in (the [embeddings] extra): pays on headlines
-            from .embed import embed_articles
-
-            vectors = embed_articles([a for a in chunk if a.id not in duplicates])
-        for article in chunk:
-            dup = duplicates.get(article.id)
-            clusterer.assign(
-                article,
-                extractions.get(article.id),
-                dup.duplicate_of if dup else None,
-                vectors.get(article.id),
-            )
+    cluster_in_order(clusterer, sorted(articles, key=publication_order), extractions, duplicates, options)
     if articles:
         # Topics first: grouping them updates the state, which must be saved as it is after it.
         topics = {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
@@ -257,6 +287,15 @@ def assign_stories(
     if articles:
         store.set_stories(assignments)
     return assignments
+
+
+def _for_features(extraction: Extraction | None) -> Extraction | None:
+    """The part of an extraction that story features read (less to ship to a worker process)."""
+    if extraction is None:
+        return None
+    return Extraction(
+        extraction.article_id, extraction.version, entities=extraction.entities, timexes=extraction.timexes
+    )
 
 
 def load_story_events(store: Store) -> list[ClusterEvent]:
