@@ -41,7 +41,9 @@ def ordered_map(
 
     `fn` must be a module-level function of a chunk (it is pickled by name).
     With `workers` <= 0 it runs here, chunk by chunk, with the same results.
-    At most `ahead` chunks per worker are queued or held.
+    At most `ahead` chunks per worker are queued or held. A chunk whose turn
+    comes while no worker has picked it up yet runs here instead (work
+    stealing): the caller never idles while workers start or fall behind.
     """
     chunks = (items[i : i + chunk] for i in range(0, len(items), chunk))
     if workers <= 0:
@@ -50,10 +52,15 @@ def ordered_map(
         return
     ctx = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and DB handles
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending: deque[Future[list[R]]] = deque()
+        pending: deque[tuple[Sequence[T], Future[list[R]]]] = deque()
+
+        def take() -> list[R]:
+            c, future = pending.popleft()
+            return fn(c) if future.cancel() else future.result()
+
         for c in chunks:
-            pending.append(pool.submit(fn, c))
-            if len(pending) >= workers * ahead:
-                yield from pending.popleft().result()
+            pending.append((c, pool.submit(fn, c)))
+            if len(pending) > workers * ahead:
+                yield from take()
         while pending:
-            yield from pending.popleft().result()
+            yield from take()
