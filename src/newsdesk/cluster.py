@@ -143,13 +143,16 @@ def article_features(
     return Features(tf, frozenset(all_years), day)
 
 
-_WORKER_TERMS: dict[str, str] = {}  # the stemming cache of a worker process (`features_many`)
+_WORKER_TERMS: dict[str, str] = {}  # the stemming cache of `features_many`, kept across its chunks
+_WORKER_TERMS_MAX = 200_000  # words; a caller that runs chunks itself (work stealing) may live long
 
 
 def features_many(
     items: Sequence[tuple[Article, Extraction | None]], options: ClusterOptions
 ) -> list[Features]:
     """`article_features` over a chunk (the unit `parallel.ordered_map` ships to a worker)."""
+    if len(_WORKER_TERMS) > _WORKER_TERMS_MAX:
+        _WORKER_TERMS.clear()
     return [article_features(a, x, options, _WORKER_TERMS) for a, x in items]
 
 

@@ -10,6 +10,7 @@ state there, so a warm re-run of the same input re-annotates nothing.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import NewsdeskError
@@ -211,7 +212,7 @@ def dedup_in_order(index: DedupIndex, ordered: Sequence[Article], options: Optio
     from .dedup import prepare_many
 
     workers = worker_count(options.workers, len(ordered), PARALLEL_MIN_ARTICLES)
-    prepared = ordered_map(partial(prepare_many, options=options.dedup), ordered, workers)
+    prepared = _from_workers(partial(prepare_many, options=options.dedup), ordered, workers)
     return [info for a, p in zip(ordered, prepared, strict=True) if (info := index.add(a, p)) is not None]
 
 
@@ -225,9 +226,10 @@ def cluster_in_order(
     """Assign articles (oldest first) to stories; feature vectors come from workers for big batches."""
     from .cluster import features_many
 
-    originals = [(a, _for_features(extractions.get(a.id))) for a in ordered if a.id not in duplicates]
+    originals = [a for a in ordered if a.id not in duplicates]
     workers = worker_count(options.workers, len(originals), PARALLEL_MIN_ARTICLES)
-    features = ordered_map(partial(features_many, options=options.cluster), originals, workers)
+    shipped = [(a, _for_features(extractions.get(a.id))) for a in originals] if workers else originals
+    features = _from_workers(partial(features_many, options=options.cluster), shipped, workers)
     for start in range(0, len(ordered), STORE_BATCH):  # embeddings, when asked for, a batch at a time
         chunk = ordered[start : start + STORE_BATCH]
         vectors: Mapping[str, tuple[float, ...]] = {}
@@ -244,6 +246,14 @@ def cluster_in_order(
                 vectors.get(article.id),
                 None if dup else next(features),
             )
+
+
+def _from_workers(
+    fn: Callable[[Sequence[Any]], list[Any]], items: Sequence[Any], workers: int
+) -> Iterator[Any]:
+    """`fn`'s results from worker processes, in order; None for each item when there are no workers
+    (then the stage computes them itself, with its own caches)."""
+    return ordered_map(fn, items, workers) if workers else itertools.repeat(None, len(items))
 
 
 def find_copies(store: Store, articles: Sequence[Article], options: Options) -> dict[str, DuplicateInfo]:
