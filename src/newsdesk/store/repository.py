@@ -118,10 +118,14 @@ class Store:
                 with self.engine.begin() as conn:
                     if self._dialect == "postgresql":
                         conn.execute(sql_text("SELECT pg_advisory_xact_lock(7250417)"))
+                    elif self._dialect == "sqlite":
+                        # Take the write lock before the existence checks, so the checks and the
+                        # CREATEs are one atomic step (pysqlite would otherwise run each DDL alone).
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
                     Base.metadata.create_all(conn)
                 return
             except DBAPIError:
-                # SQLite: another process created a table between our check and our CREATE.
+                # A database that cannot take the lock (e.g. read-only) or a lost race on an old SQLite.
                 if attempt == 2:
                     raise
 
