@@ -1497,8 +1497,18 @@ def _speaks(tok: Token) -> bool:
 
 
 def _enough_words(toks: Sequence[Token], quoted: Sequence[bool]) -> bool:
+    n_words, mostly_quoted = _word_count(toks, quoted)
+    return n_words >= 3 and not mostly_quoted
+
+
+def _word_count(toks: Sequence[Token], quoted: Sequence[bool]) -> tuple[int, bool]:
+    """Words in `toks`, and whether more than 80% of them are inside quote marks."""
     words = [t for t in toks if not t.is_punct and not t.is_space]
-    return len(words) >= 3 and sum(quoted[t.i] for t in words) <= 0.8 * len(words)
+    return len(words), sum(quoted[t.i] for t in words) > 0.8 * len(words)
+
+
+def _agentless_passive(tok: Token) -> bool:
+    return any(c.dep_ == "auxpass" for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children)
 
 
 def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, list[Token]]]:
@@ -1508,8 +1518,9 @@ def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, li
     Shared by the runtime and `bench/train_quote_cues.py`, so the table's counts describe exactly
     the candidates it is asked about.
     """
-    if quoted[tok.i] or tok.pos_ not in ("VERB", "NOUN") or not _speaks(tok):
+    if quoted[tok.i] or tok.pos_ not in ("VERB", "NOUN") or _agentless_passive(tok):
         return []
+    negated = any(c.dep_ == "neg" for c in tok.children)
     ancestors = list(tok.ancestors)
     if tok.dep_ == "advcl" and tok.tag_ == "VBG":
         ancestors = ancestors[1:]  # '"...," he said, citing low growth': the speaker's next act, not content
@@ -1536,7 +1547,16 @@ def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, li
             obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if obj is not None:
                 out.append(("prep_" + c.lower_, list(obj.subtree)))
-    return [(f"{lemma}|{pos}|{k}", toks) for k, toks in out if _enough_words(toks, quoted)]
+    # Negated acts ("did not consider him an option") and one- or two-word contents ("endorsed
+    # Clinton") are judged as readings of their own: the table learns where they are attributions.
+    readings = []
+    for k, toks in out:
+        n_words, mostly_quoted = _word_count(toks, quoted)
+        if mostly_quoted or n_words == 0:
+            continue
+        shape = ("~neg" if negated else "") + ("~short" if n_words < 3 else "")
+        readings.append((f"{lemma}|{pos}|{k}{shape}", toks))
+    return readings
 
 
 _CONTENT_PREPS_TEXT = "for to of about on with against that in over into as"
@@ -1557,6 +1577,7 @@ def _cue_table() -> tuple[dict[str, float], frozenset[str], frozenset[str], froz
 
 
 def _first_dependent(construction: str) -> str:
+    construction = construction.split("~", 1)[0]
     return construction if construction.startswith("prep_") else construction.split("_")[0]
 
 
