@@ -836,3 +836,39 @@ def test_second_act_coordinated_into_the_reported_clause_is_the_outer_speakers(n
     assert (predicted.cue, _span(text, predicted.speaker_span)) == ("predicted", "Ruiz")
     said = next(q for q in quotes if q.cue == "said")
     assert not text[said.start : said.end].endswith(" and")
+
+
+def test_second_statement_with_its_own_subject_is_not_dropped(nlp) -> None:
+    # "although they say ..." hangs on "urged" but is a statement of its own, not urged content.
+    text = INTRO + (
+        "Commuter groups have urged the council to keep the ferry running, although they say they "
+        "support some of the changes the council is expected to consider."
+    )
+    q = _one(_quotes(nlp, text), "they support some of the changes")
+    assert q.cue == "say" and q.speaker is None  # "they" names nobody: no guess
+
+
+def test_coordinated_act_of_the_same_subject_is_reported(nlp) -> None:
+    text = INTRO + (
+        "Port officials announced on Friday the arrest of a man in the theft of a crane and said a "
+        "curfew would continue at the docks through the weekend."
+    )
+    q = _one(_quotes(nlp, text), "a curfew would continue")
+    assert q.cue == "said"
+
+
+def test_prepositional_participle_takes_the_governing_subject(nlp) -> None:
+    text = INTRO + (
+        "Ruiz refused to discuss possible appointees, aside from saying she wants a diverse council."
+    )
+    (q,) = [q for q in _quotes(nlp, text) if q.cue == "saying"]
+    assert (q.text, _span(text, q.speaker_span)) == ("she wants a diverse council", "Ruiz")
+
+
+def test_coordinated_reply_with_its_own_subject_is_cut_from_the_content(nlp) -> None:
+    text = INTRO + (
+        "Ruiz said cyclists would not be charged the new toll, and when pressed on why the plan leaves "
+        'out buses, the deputy mayor replied, "It is meant to help families."'
+    )
+    q = _one(_quotes(nlp, text), "cyclists would not be charged")
+    assert text[q.start : q.end] == "cyclists would not be charged the new toll"

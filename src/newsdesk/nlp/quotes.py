@@ -1421,16 +1421,22 @@ def _without_coordinated_cues(comp: Token) -> list[Token]:
     warned against ..."): the parser hung the speaker's second act on the reported clause."""
     cut: set[int] = set()
     for t in comp.subtree:
-        if (
-            t.i > comp.i
-            and (t.dep_ == "conj" or (t.dep_ == "advcl" and t.tag_ == "VBG"))
-            and _is_cue(t)
-            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+        if t.i <= comp.i or not _is_cue(t):
+            continue
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+        if (t.dep_ == "conj" and (not own_subject or _reports_itself(t))) or (
+            t.dep_ == "advcl" and t.tag_ == "VBG" and not own_subject
         ):
             # "..., saying that ...": the participle is the speaker's next statement, read on its own.
             cut.update(x.i for x in t.subtree)
             cut.update(c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i and c.i > t.head.i)
     return [t for t in comp.subtree if t.i not in cut]
+
+
+def _reports_itself(verb: Token) -> bool:
+    """A coordinated speech act with its own quote or clause ('... and, when pressed, the mother
+    replied, "..."'): a second attribution the parser hung on the first one's content."""
+    return any(c.dep_ in ("ccomp", "parataxis") for c in verb.children)
 
 
 def _reported_tokens(tok: Token) -> list[Token] | None:
@@ -1668,10 +1674,12 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             cue = _Cue(tok, tok.head)  # "a statement saying that ...", "Trump, saying ...": the noun speaks
         if cue.speaker is None and tok.tag_ in ("VBD", "VBZ", "VBP"):
             cue = _Cue(tok, _left_subject(tok))
+        if cue.speaker is None and tok.tag_ == "VBG" and tok.dep_ == "pcomp":
+            cue = _Cue(tok, _governing_subject(tok))  # "refuses to discuss it, aside from saying ..."
         if cue.speaker is None and tok.tag_ in ("VBG", "VB"):
             continue  # "without knowing how ...", "too early to tell whether ...": nobody states anything
         quote = _resolved_quote(doc, resolver, fragments, False, cue, ctok)
-        if quote.speaker is None and any(_is_cue(a, _INDIRECT_VERBS) for a in tok.ancestors):
+        if quote.speaker is None and any(_is_cue(a, _INDIRECT_VERBS) for a in _enclosing(tok)):
             # Inside another speaker's reported clause ("Brandt said the town would ... ask the
             # province to pay"): that attribution already covers it; an unresolved inner one adds noise.
             continue
@@ -1684,6 +1692,30 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             quote = replace(quote, text=rest.strip())
         out.append(quote)
     return out
+
+
+def _enclosing(tok: Token) -> list[Token]:
+    """The ancestors whose reported clause could hold `tok`: not the acts it continues ("announced
+    ... and said", "went on to say") and none above a clause with its own subject and conjunction
+    ("have urged ..., although they say ..."), which is a second statement, not reported content."""
+    cur = tok
+    while cur.dep_ in ("conj", "xcomp") and cur.head is not cur:
+        cur = cur.head
+    if (
+        cur.dep_ == "advcl"
+        and any(c.dep_ == "mark" for c in cur.children)
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children)
+    ):
+        return []
+    return list(cur.ancestors)
+
+
+def _governing_subject(tok: Token) -> Token | None:
+    """The subject of the verb a prepositional "-ing" phrase hangs on ("X ..., aside from saying")."""
+    for a in tok.ancestors:
+        if a.pos_ in ("VERB", "AUX"):
+            return _subject(a)
+    return None
 
 
 def _left_subject(verb: Token) -> Token | None:
