@@ -872,3 +872,9 @@ def test_coordinated_reply_with_its_own_subject_is_cut_from_the_content(nlp) -> 
     )
     q = _one(_quotes(nlp, text), "cyclists would not be charged")
     assert text[q.start : q.end] == "cyclists would not be charged the new toll"
+
+
+def test_report_parsed_as_adverbial_clause_behind_a_time_phrase(nlp) -> None:
+    text = INTRO + "Ruiz said after the vote she would not accept the council's offer if it were made."
+    (q,) = [q for q in _quotes(nlp, text) if q.cue == "said"]
+    assert q.text == "she would not accept the council's offer if it were made"

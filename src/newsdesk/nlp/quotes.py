@@ -1433,6 +1433,15 @@ def _without_coordinated_cues(comp: Token) -> list[Token]:
     return [t for t in comp.subtree if t.i not in cut]
 
 
+def _unmarked_finite_clause(c: Token, verb: Token) -> bool:
+    if c.dep_ != "advcl" or c.i <= verb.i or any(x.dep_ == "mark" for x in c.children):
+        return False
+    subject = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+    finite = c.tag_ in ("VBD", "VBZ", "VBP") or any(x.dep_ == "aux" and x.tag_ == "MD" for x in c.children)
+    # the subject opens the clause: "after the convention he would ...", not "when asked, ..."
+    return subject is not None and finite and subject.left_edge.i > verb.i and c.left_edge.pos_ != "SCONJ"
+
+
 def _reports_itself(verb: Token) -> bool:
     """A coordinated speech act with its own quote or clause ('... and, when pressed, the mother
     replied, "..."'): a second attribution the parser hung on the first one's content."""
@@ -1455,6 +1464,13 @@ def _reported_tokens(tok: Token) -> list[Token] | None:
             (c for c in tok.children if c.dep_ == "advcl" and c.i > tok.i and c.left_edge.lower_ == "that"),
             None,
         )
+    if comp is None and reports:
+        # "Trump said after the convention he would not ...": a finite clause with its own subject and
+        # no conjunction, parsed as an adverbial clause behind a time phrase, is the report.
+        clause = next((c for c in tok.children if _unmarked_finite_clause(c, tok)), None)
+        if clause is not None:
+            start = next(x for x in clause.children if x.dep_ in ("nsubj", "nsubjpass")).left_edge.i
+            return [t for t in _without_coordinated_cues(clause) if t.i >= start]
     if comp is not None:
         return _without_coordinated_cues(comp)
     xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
