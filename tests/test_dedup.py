@@ -140,6 +140,18 @@ def test_incremental_readd_and_persistence(original: Article) -> None:
         DedupIndex.from_bytes(index.to_bytes(), DedupOptions(shingle_words=4))
 
 
+def test_index_keeps_the_print_sampling_it_was_built_with(original: Article) -> None:
+    # A store built under an older default sampling (1 in 4 prints) still loads and still finds
+    # partial copies: the restored index samples as it was built, not as today's options say.
+    old = DedupIndex(DedupOptions(fingerprint_mod=4))
+    old.add(original)
+    restored = DedupIndex.from_bytes(old.to_bytes(), DedupOptions(fingerprint_mod=8))
+    assert restored.options.fingerprint_mod == 4
+    copy = make("partial", OTHER[:2] + PARAS[:3] + OTHER[2:], published="2026-05-12")
+    info = restored.add(copy)
+    assert info is not None and (info.duplicate_of, info.kind) == ("orig", "partial")
+
+
 def test_empty_body_is_never_a_copy() -> None:
     empty = Article(
         id="e",

@@ -293,7 +293,12 @@ class DedupIndex:
 
     @classmethod
     def from_bytes(cls, data: bytes, options: DedupOptions) -> DedupIndex:
-        """Restore an index; the shingling options must match those it was built with."""
+        """Restore an index; the shingling options must match those it was built with.
+
+        The print sampling rate is the index's own: an index built with another
+        `fingerprint_mod` (a store from an older default) keeps sampling as it was
+        built, so its postings stay comparable.
+        """
         with np.load(io.BytesIO(data), allow_pickle=False) as z:
             meta = json.loads(z["meta"].tobytes().decode())
             lengths, flat = z["lengths"], z["hashes"]
@@ -301,7 +306,9 @@ class DedupIndex:
             postings = _MultiMap(z["print_keys"], z["print_docs"])
         if meta.get("format") != _FORMAT:
             raise ValueError(f"dedup index format {meta.get('format')} is not {_FORMAT}")
-        for name in ("shingle_words", "num_perm", "fingerprint_mod"):
+        if meta["fingerprint_mod"] != options.fingerprint_mod:
+            options = options.model_copy(update={"fingerprint_mod": meta["fingerprint_mod"]})
+        for name in ("shingle_words", "num_perm"):
             if meta[name] != getattr(options, name):
                 raise ValueError(
                     f"dedup index was built with {name}={meta[name]}, options say {getattr(options, name)}"

@@ -41,7 +41,13 @@ class DedupOptions(_Section):
         25, ge=1, description="a partial copy shares at least this many shingles (a paragraph), not one quote"
     )
     fingerprint_mod: int = Field(
-        4, ge=1, description="containment index keeps shingle hashes divisible by this (1 in N sampled)"
+        8,
+        ge=1,
+        description=(
+            "containment index keeps shingle hashes divisible by this (1 in N sampled); 8 halves the "
+            "index and its lookups against 4, same syndication F1, but a short source's small "
+            "embedded block is found a little less often (bench note in docs/architecture.md)"
+        ),
     )
     max_posting: int = Field(
         256,
