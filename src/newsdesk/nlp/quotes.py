@@ -1423,7 +1423,7 @@ def _without_coordinated_cues(comp: Token) -> list[Token]:
     for t in comp.subtree:
         if t.i <= comp.i or not _is_cue(t):
             continue
-        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+        own_subject = _has_subject(t)
         if (t.dep_ == "conj" and (not own_subject or _reports_itself(t))) or (
             t.dep_ == "advcl" and t.tag_ == "VBG" and not own_subject
         ):
@@ -1483,7 +1483,7 @@ def _reported_tokens(tok: Token) -> list[Token] | None:
             for t in c.subtree
         ]
         return objs + list(xcomp.subtree)
-    has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+    has_subject = _has_subject(tok)
     if (
         reports
         and has_subject
@@ -1511,11 +1511,7 @@ def _rule_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
 
 def _speaks(tok: Token) -> bool:
     """Not negated ("it did not say over what period") and not an agentless passive ("are declared safe")."""
-    if any(c.dep_ == "neg" for c in tok.children):
-        return False
-    return not (
-        any(c.dep_ == "auxpass" for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children)
-    )
+    return not any(c.dep_ == "neg" for c in tok.children) and not _agentless_passive(tok)
 
 
 def _enough_words(toks: Sequence[Token], quoted: Sequence[bool]) -> bool:
@@ -1527,6 +1523,10 @@ def _word_count(toks: Sequence[Token], quoted: Sequence[bool]) -> tuple[int, boo
     """Words in `toks`, and whether more than 80% of them are inside quote marks."""
     words = [t for t in toks if not t.is_punct and not t.is_space]
     return len(words), sum(quoted[t.i] for t in words) > 0.8 * len(words)
+
+
+def _has_subject(tok: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
 
 
 def _agentless_passive(tok: Token) -> bool:
@@ -1677,7 +1677,7 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
         if not fragments:
             continue
         cue = _Cue(tok, _subject(tok))
-        if tok.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        if tok.dep_ == "conj" and not _has_subject(tok):
             # "Ginsburg said that she ... and predicted that ...": a second act the parser coordinated
             # into the reported clause is the outer speaker's.
             cue = _Cue(tok, _outer_cue(cue, quoted).speaker)
@@ -1717,11 +1717,7 @@ def _enclosing(tok: Token) -> list[Token]:
     cur = tok
     while cur.dep_ in ("conj", "xcomp") and cur.head is not cur:
         cur = cur.head
-    if (
-        cur.dep_ == "advcl"
-        and any(c.dep_ == "mark" for c in cur.children)
-        and any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children)
-    ):
+    if cur.dep_ == "advcl" and any(c.dep_ == "mark" for c in cur.children) and _has_subject(cur):
         return []
     return list(cur.ancestors)
 
