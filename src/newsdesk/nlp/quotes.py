@@ -1433,13 +1433,16 @@ def _without_coordinated_cues(comp: Token) -> list[Token]:
     return [t for t in comp.subtree if t.i not in cut]
 
 
-def _unmarked_finite_clause(c: Token, verb: Token) -> bool:
+def _unmarked_report_subject(c: Token, verb: Token) -> Token | None:
+    """The subject of `c` when it is a finite adverbial clause of `verb` with no conjunction, whose
+    subject opens it ("after the convention he would ...", not "when asked, ..."); else None."""
     if c.dep_ != "advcl" or c.i <= verb.i or any(x.dep_ == "mark" for x in c.children):
-        return False
+        return None
     subject = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
     finite = c.tag_ in ("VBD", "VBZ", "VBP") or any(x.dep_ == "aux" and x.tag_ == "MD" for x in c.children)
-    # the subject opens the clause: "after the convention he would ...", not "when asked, ..."
-    return subject is not None and finite and subject.left_edge.i > verb.i and c.left_edge.pos_ != "SCONJ"
+    if subject is None or not finite or subject.left_edge.i <= verb.i or c.left_edge.pos_ == "SCONJ":
+        return None
+    return subject
 
 
 def _reports_itself(verb: Token) -> bool:
@@ -1467,10 +1470,11 @@ def _reported_tokens(tok: Token) -> list[Token] | None:
     if comp is None and reports:
         # "Trump said after the convention he would not ...": a finite clause with its own subject and
         # no conjunction, parsed as an adverbial clause behind a time phrase, is the report.
-        clause = next((c for c in tok.children if _unmarked_finite_clause(c, tok)), None)
-        if clause is not None:
-            start = next(x for x in clause.children if x.dep_ in ("nsubj", "nsubjpass")).left_edge.i
-            return [t for t in _without_coordinated_cues(clause) if t.i >= start]
+        for clause in tok.children:
+            subject = _unmarked_report_subject(clause, tok)
+            if subject is not None:
+                start = subject.left_edge.i
+                return [t for t in _without_coordinated_cues(clause) if t.i >= start]
     if comp is not None:
         return _without_coordinated_cues(comp)
     xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
