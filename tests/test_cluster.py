@@ -462,3 +462,38 @@ def test_topics_regroup_only_the_most_recent_stories_beyond_the_cap() -> None:
 def test_split_check_is_not_skipped_when_a_merge_jumps_a_size(before: int, after: int, due: bool) -> None:
     """Checks at 6, 9, 14, 21 ... members; a merge from 8 to 12 members passes 9 and is checked."""
     assert StoryClusterer(ClusterOptions())._split_due(before, after) is due
+
+
+def _postings_hold_only_live_stories(clusterer: StoryClusterer) -> None:
+    live = set(clusterer._live)
+    for f, posting in clusterer._postings.items():
+        assert posting, f
+        for s in posting:
+            assert s in live and clusterer._stories[s].alias_of is None
+            assert f in clusterer._stories[s].posted
+    for s in live:  # and every live story is still found under each feature it was indexed by
+        for f in clusterer._stories[s].posted:
+            assert s in clusterer._postings[f]
+
+
+def test_compaction_drops_merged_and_evicted_stories_from_the_postings() -> None:
+    """The compaction visits only the features of what was dropped; the postings must still be exact."""
+    clusterer = StoryClusterer(ClusterOptions())
+    for a in corpus():
+        clusterer.assign(a)
+    stories = [s for s in clusterer._live if clusterer._stories[s].alias_of is None]
+    clusterer._absorb(stories[0], stories[1])  # a merge: the second story's postings go stale
+    clusterer._evict_cold()  # nothing is cold yet: only the merge is compacted away
+    assert stories[1] not in clusterer._live
+    _postings_hold_only_live_stories(clusterer)
+    late = [make(f"late-{i}", text, "2026-07-01") for i, text in enumerate(STORIES["ferry"])]
+    for a in late:
+        clusterer.assign(a)
+    saved = clusterer.to_bytes()
+    clusterer._evict_cold()  # the May stories are cold for two windows now
+    assert all(clusterer._stories[s].last_day == clusterer._max_day for s in clusterer._live)
+    _postings_hold_only_live_stories(clusterer)
+    restored = StoryClusterer.from_bytes(saved, ClusterOptions())  # what went stale is not saved
+    restored._evict_cold()
+    _postings_hold_only_live_stories(restored)
+    assert restored._postings == clusterer._postings

@@ -27,6 +27,7 @@ by average link (order-free); it is the mode to use for a closed collection.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import zlib
@@ -182,6 +183,9 @@ class StoryClusterer:
         self._stories: list[_Story] = []
         self._article_story: dict[str, int] = {}  # article id -> story index (may be an alias)
         self._postings: dict[str, list[int]] = {}  # feature -> story indexes, oldest first
+        # Features whose postings may hold stories merged away or evicted since the last compaction
+        # (None after a restore: not known, so the next compaction visits every posting).
+        self._stale: set[str] | None = set()
         self._terms: dict[str, str] = {}  # word -> stemmed term, a cache
         self._vocab: dict[str, str] = {}  # one shared string object per feature, to save memory
         self._live: list[int] = []  # stories that still have a centroid, oldest first
@@ -376,6 +380,7 @@ class StoryClusterer:
         c._vocab = {f: f for f in c._df}
         c._article_story = raw["articles"]
         c._postings = raw["postings"]
+        c._stale = None
         c.log = [ClusterEvent(*e[:5], tuple(e[5]) if len(e) > 5 else ()) for e in raw["log"]]
         return c
 
@@ -385,8 +390,11 @@ class StoryClusterer:
         return math.log((self._n_docs + 1) / (self._df.get(f, 0) + 1)) + 1.0
 
     def _idfs(self, features: Iterable[str]) -> dict[str, float]:
-        log, df, top = math.log, self._df, self._n_docs + 1
-        return {f: log(top / (df.get(f, 0) + 1)) + 1.0 for f in features}
+        log, top = math.log, self._n_docs + 1
+        if not isinstance(features, Collection):
+            features = list(features)
+        counts = map(self._df.get, features, itertools.repeat(0))  # the lookups in C, not bytecode
+        return dict(zip(features, [log(top / (d + 1)) + 1.0 for d in counts], strict=True))
 
     def _norm(self, story: _Story) -> float:
         """|centroid * idf|, recomputed when the story changed or the corpus grew by a tenth."""
@@ -435,13 +443,15 @@ class StoryClusterer:
     def _best_story(
         self, feats: Features, idf: Mapping[str, float], salient: Sequence[str], vector: Any = None
     ) -> tuple[int | None, float, list[tuple[float, int]]]:
-        hits: Counter[int] = Counter()
+        raw: Counter[int] = Counter()
         depth = self.options.max_posting
         for f in salient:
             posting = self._postings.get(f)
             if posting:
-                for s in posting[-depth:]:
-                    hits[self._resolve(s)] += 1
+                raw.update(posting[-depth:])  # counted in C; each distinct story resolved once below
+        hits: Counter[int] = Counter()
+        for s, n in raw.items():
+            hits[self._resolve(s)] += n
         ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[: self.options.max_candidates]
         norm = math.sqrt(sum([(w * idf[f]) ** 2 for f, w in feats.tf.items()])) or 1.0
         weighted = [(f, w * idf[f] * idf[f]) for f, w in feats.tf.items()]
@@ -467,25 +477,36 @@ class StoryClusterer:
         if self._max_day is None:
             return
         horizon = self._max_day - 2 * self.options.window_days
-        live, dropped = [], False
+        live, dropped, stale = [], False, self._stale
         for s in self._live:
             story = self._stories[s]
             if story.alias_of is not None or not story.centroid:
                 dropped = True
+                if stale is not None:
+                    stale.update(story.posted)
             elif story.last_day is not None and story.last_day < horizon:
+                if stale is not None:
+                    stale.update(story.posted)
                 story.centroid, story.posted, story.info, dropped = {}, set(), {}, True
                 story.embedding = None
             else:
                 live.append(s)
         self._live = live
         if dropped:
+            # Only the postings of the dropped stories' features can hold them: visiting those,
+            # not every posting, keeps the compaction's cost at what was dropped, not the vocabulary.
             keep = set(live)
-            postings = {}
-            for f, posting in self._postings.items():
+            postings = self._postings
+            for f in list(postings) if stale is None else stale:
+                posting = postings.get(f)
+                if posting is None:
+                    continue
                 kept = [s for s in posting if s in keep]
                 if kept:
                     postings[f] = kept
-            self._postings = postings
+                else:
+                    del postings[f]
+            self._stale = set()
             self._prune_vocabulary()
 
     def _prune_vocabulary(self) -> None:
@@ -603,6 +624,8 @@ class StoryClusterer:
         for f in sorted(b.posted - a.posted):
             a.posted.add(f)
             self._postings.setdefault(f, []).append(keep)
+        if self._stale is not None:
+            self._stale.update(b.posted)  # its postings still name it until the next compaction
         a.norm_docs = -1
         self._prune(a)
         b.alias_of = keep
