@@ -32,7 +32,7 @@ import json
 import math
 import zlib
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -389,10 +389,8 @@ class StoryClusterer:
     def _idf(self, f: str) -> float:
         return math.log((self._n_docs + 1) / (self._df.get(f, 0) + 1)) + 1.0
 
-    def _idfs(self, features: Iterable[str]) -> dict[str, float]:
+    def _idfs(self, features: Collection[str]) -> dict[str, float]:
         log, top = math.log, self._n_docs + 1
-        if not isinstance(features, Collection):
-            features = list(features)
         counts = map(self._df.get, features, itertools.repeat(0))  # the lookups in C, not bytecode
         return dict(zip(features, [log(top / (d + 1)) + 1.0 for d in counts], strict=True))
 
