@@ -17,6 +17,8 @@ SENTENCES = [
     "Officials in   Port Calder\u2014who declined to be named\u2014said 4,000 commuters were stranded.\n\n\nMore follows.",
     "IT'S the council's third vote; y'all wanna know why? 'Tis the budget: $44bn (61.2 trillion won).",
     "He is 5'11\" tall and weighs 80kg. U.S. Sen. Ada Lund (D-Ore.) didn't vote.",
+    "There's nothin' left, c'mon, let's go: we gotta leave. There are 2 ways; which way? That one.",
+    "Ain't nobody got time \u2014  there was   a\tgap\n \n and it's gone.",
     "  \t ",
     "",
 ]

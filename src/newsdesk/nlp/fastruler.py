@@ -18,10 +18,10 @@ whole input of a rule lemma, so it asks the stock one only for new keys
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
 from typing import TYPE_CHECKING, Any
 
-from spacy.attrs import LEMMA, LOWER, MORPH, ORTH, POS, TAG
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.matcher import Matcher
 from spacy.tokens._retokenize import set_token_attrs
 
@@ -29,90 +29,166 @@ if TYPE_CHECKING:
     from spacy.pipeline import AttributeRuler, Lemmatizer
     from spacy.tokens import Doc
 
-_STRING_ATTRS = {"TAG": "tag_", "LOWER": "lower_", "DEP": "dep_"}
-_FLAG_ATTRS = {"IS_SPACE": "is_space"}
+_COLUMNS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
+_STRING_COLUMNS = {"TAG", "LOWER", "DEP"}
 
 
-def _value_test(attr: str, value: Any) -> Callable[[Any], bool] | None:
-    """A test for one pattern value, or None when it is not a plain value or an IN list."""
-    if attr in _FLAG_ATTRS and isinstance(value, bool):
-        return lambda v: v is value
-    if attr in _STRING_ATTRS and isinstance(value, str):
-        return lambda v: v == value
-    if attr in _STRING_ATTRS and isinstance(value, dict) and set(value) == {"IN"}:
-        allowed = frozenset(value["IN"])
-        return lambda v: v in allowed
+class _Regex:
+    """A REGEX test on a string column, its answers remembered per string hash."""
+
+    def __init__(self, pattern: str) -> None:
+        self.regex = re.compile(pattern)
+        self.memo: dict[int, bool] = {}
+
+    def __call__(self, value: int, strings: Any) -> bool:
+        hit = self.memo.get(value)
+        if hit is None:
+            hit = self.memo[value] = self.regex.search(strings[value]) is not None
+            if len(self.memo) > 100_000:
+                self.memo.clear()
+        return hit
+
+
+# one token test: (column, kind, value); kinds "eq" (a hash), "in"/"not_in" (hash sets), "regex", "flag"
+_Test = tuple[int, str, Any]
+
+
+def _compile_token(spec: dict[str, Any], strings: Any) -> list[_Test] | None:
+    """The tests of one pattern token, or None when it needs the Matcher (an operator, another attribute)."""
+    tests: list[_Test] = []
+    for attr, value in spec.items():
+        col = _COLUMNS.get(attr)
+        if col is None:
+            return None
+        if attr == "IS_SPACE" and isinstance(value, bool):
+            tests.append((col, "flag", int(value)))
+        elif attr in _STRING_COLUMNS and isinstance(value, str):
+            tests.append((col, "eq", strings.add(value)))
+        elif attr in _STRING_COLUMNS and isinstance(value, dict) and len(value) == 1:
+            ((op, arg),) = value.items()
+            if op in ("IN", "NOT_IN") and isinstance(arg, list) and all(isinstance(v, str) for v in arg):
+                tests.append((col, op.lower(), frozenset(strings.add(v) for v in arg)))
+            elif op == "REGEX" and isinstance(arg, str):
+                tests.append((col, "regex", _Regex(arg)))
+            else:
+                return None
+        else:
+            return None
+    return tests
+
+
+_ANCHOR_PREFERENCE = [  # rarest first: a word, a dependency, a tag; sets; a flag; a regex
+    (_COLUMNS["LOWER"], "eq"),
+    (_COLUMNS["DEP"], "eq"),
+    (_COLUMNS["TAG"], "eq"),
+    (_COLUMNS["LOWER"], "in"),
+    (_COLUMNS["TAG"], "in"),
+    (_COLUMNS["DEP"], "in"),
+    (_COLUMNS["IS_SPACE"], "flag"),
+    (_COLUMNS["LOWER"], "regex"),
+]
+
+
+def _anchor(tokens: list[list[_Test]]) -> tuple[int, _Test] | None:
+    """(token offset, test) whose matching values in a doc are the only places the pattern can
+    start from; None when every position must be tried."""
+    for col, kind in _ANCHOR_PREFERENCE:
+        for offset, tests in enumerate(tokens):
+            for test in tests:
+                if test[0] == col and test[1] == kind and (kind != "flag" or test[2]):
+                    return offset, test
     return None
 
 
-def _single_token_rule(
-    pattern: Sequence[dict[str, Any]],
-) -> tuple[str | None, str | None, list[tuple[str, Any]]] | None:
-    """(the TAG it needs, the LOWER it needs, [(token attribute, test)] for the rest) of a one-token
-    pattern we can look up; None for anything else (left to the Matcher)."""
-    if len(pattern) != 1:
-        return None
-    tag: str | None = None
-    lower: str | None = None
-    tests: list[tuple[str, Any]] = []
-    for attr, value in pattern[0].items():
-        test = _value_test(attr, value)
-        if test is None:
-            return None
-        if attr == "TAG" and isinstance(value, str):
-            tag = value
-        elif attr == "LOWER" and isinstance(value, str):
-            lower = value
+def _passes(tests: list[_Test], row: int, columns: list[list[int]], strings: Any) -> bool:
+    for col, kind, value in tests:
+        v = columns[col][row]
+        if kind == "eq":
+            ok = v == value
+        elif kind == "flag":
+            ok = (v != 0) == bool(value)
+        elif kind == "in":
+            ok = v in value
+        elif kind == "not_in":
+            ok = v not in value
         else:
-            tests.append((_STRING_ATTRS.get(attr) or _FLAG_ATTRS[attr], test))
-    return tag, lower, tests
+            ok = value(v, strings)
+        if not ok:
+            return False
+    return True
 
 
 class FastAttributeRuler:
-    """Callable pipeline component built from a loaded `AttributeRuler` (its rules, not a copy of ours)."""
+    """Callable pipeline component built from a loaded `AttributeRuler` (its rules, not a copy of ours).
+
+    A fixed-length pattern over TAG, LOWER, DEP and IS_SPACE (all of the model's) is tried only
+    where its anchor value occurs in the doc; anything else goes through a Matcher.
+    """
 
     def __init__(self, ruler: AttributeRuler) -> None:
         self.ruler = ruler
         strings = ruler.vocab.strings
-        # (TAG hash or 0, LOWER hash or 0) -> [(rule id, remaining tests)]
-        self.rules: dict[tuple[int, int], list[tuple[int, list[tuple[str, Any]]]]] = {}
+        # (rule id, width, anchor offset, anchor test or None, the other tests as (offset, tests))
+        self.patterns: list[tuple[int, int, int, _Test | None, list[tuple[int, list[_Test]]]]] = []
         self.rest = Matcher(ruler.vocab)
         self.uses_dep = False
         for rule_id in range(len(ruler.attrs)):
             _, patterns = ruler.matcher.get(str(rule_id))
             for pattern in patterns:
                 self.uses_dep = self.uses_dep or any("DEP" in tok for tok in pattern)
-                simple = _single_token_rule(pattern)
-                if simple is None:
+                compiled = [_compile_token(tok, strings) for tok in pattern]
+                tokens = [c for c in compiled if c is not None]
+                if not compiled or len(tokens) != len(compiled):
                     self.rest.add(str(rule_id), [pattern])
                     continue
-                tag, lower, tests = simple
-                key = (strings.add(tag) if tag else 0, strings.add(lower) if lower else 0)
-                self.rules.setdefault(key, []).append((rule_id, tests))
-        self.keyed_by = {(bool(t), bool(lo)) for t, lo in self.rules}
+                anchor = _anchor(tokens)
+                offset, test = anchor if anchor else (0, None)
+                others = [(k, [t for t in tests if t is not test]) for k, tests in enumerate(tokens)]
+                self.patterns.append((rule_id, len(tokens), offset, test, [o for o in others if o[1]]))
 
     def __call__(self, doc: Doc) -> Doc:
         if self.uses_dep and not doc.has_annotation("DEP"):
             return self.ruler(doc)  # the Matcher's allow_missing semantics: leave it to the original
+        n = len(doc)
+        if not n:
+            return doc
+        columns = doc.to_array([TAG, LOWER, DEP, IS_SPACE]).T.tolist()
+        positions: list[dict[int, list[int]]] = []
+        for column in columns:
+            where: dict[int, list[int]] = {}
+            for i, v in enumerate(column):
+                where.setdefault(v, []).append(i)
+            positions.append(where)
+        strings = doc.vocab.strings
         found: set[tuple[int, int, int]] = set()  # (rule, start, end) as the Matcher reports them
-        rules, keyed_by = self.rules, self.keyed_by
-        for i, (tag, lower) in enumerate(doc.to_array([TAG, LOWER]).tolist()):
-            for by_tag, by_lower in keyed_by:
-                for rule_id, tests in rules.get((tag if by_tag else 0, lower if by_lower else 0), ()):
-                    if tests:
-                        tok = doc[i]
-                        if not all(test(getattr(tok, attr)) for attr, test in tests):
-                            continue
-                    found.add((rule_id, i, i + 1))
-        for match_id, start, end in self.rest(doc, allow_missing=True):
-            found.add((int(doc.vocab.strings[match_id]), start, end))
+        for rule_id, width, offset, anchor, others in self.patterns:
+            if anchor is None:
+                at: Any = range(n)
+            else:
+                col, kind, value = anchor
+                where = positions[col]
+                if kind == "eq" or kind == "flag":
+                    at = where.get(value, ())
+                elif kind == "in":
+                    at = [i for v in value if v in where for i in where[v]]
+                else:  # regex: each distinct string once
+                    at = [i for v, rows in where.items() if value(v, strings) for i in rows]
+            for i in at:
+                start = i - offset
+                if 0 <= start <= n - width and all(
+                    _passes(tests, start + k, columns, strings) for k, tests in others
+                ):
+                    found.add((rule_id, start, start + width))
+        if len(self.rest):
+            for match_id, start, end in self.rest(doc, allow_missing=True):
+                found.add((int(doc.vocab.strings[match_id]), start, end))
         indices, attrs = self.ruler.indices, self.ruler.attrs
         for rule_id, start, end in sorted(found):
             index = indices[rule_id]
-            at = start + index if index >= 0 else end + index
-            if not start <= at < end:
+            target = start + index if index >= 0 else end + index
+            if not start <= target < end:
                 raise ValueError(f"[nlp] attribute rule {rule_id}: index {index} outside its match")
-            set_token_attrs(doc[at], attrs[rule_id])
+            set_token_attrs(doc[target], attrs[rule_id])
         return doc
 
 
@@ -122,6 +198,13 @@ class FastLemmatizer:
     def __init__(self, lemmatizer: Lemmatizer) -> None:
         self.lemmatizer = lemmatizer
         self.memo: dict[tuple[int, int, int], int] = {}  # (orth, pos, morph) -> lemma hash
+        # The rule lemmatizer only asks `form in index`, and the model ships each part of speech's
+        # index as a list of ~10k words: a set answers the same in constant time (was ~140 us a new word).
+        if lemmatizer.lookups.has_table("lemma_index"):
+            index = lemmatizer.lookups.get_table("lemma_index")
+            for pos in list(index.keys()):
+                if isinstance(index[pos], list):
+                    index[pos] = frozenset(index[pos])
 
     def __call__(self, doc: Doc) -> Doc:
         stock = self.lemmatizer
