@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..records import Event, TimeRef
+from .doctext import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -99,7 +100,7 @@ def extract_events(doc: Doc, timexes: Sequence[TimeRef]) -> tuple[Event, ...]:
     """Events anchored by resolved DATE/TIME expressions, one per sentence and timex."""
     events: list[Event] = []
     # `doc.text` joins every token and `doc.ents` rebuilds every entity span on each access: read once
-    text = doc.text
+    text = doc_text(doc)
     ents: list | None = None
     for timex in timexes:
         if not _anchors(timex):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..options import NlpOptions
 from ..records import Article, Entity, Extraction, ProcessingError
+from .doctext import doc_text
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -98,8 +99,11 @@ def doc_extraction(doc: Doc, article: Article) -> Extraction:
 
     ents = doc.ents  # rebuilt by spaCy on every access: read once
     entities = tuple(Entity(e.start_char, e.end_char, e.text, e.label_) for e in ents if e.text.strip())
-    sentences = tuple((s.start_char, s.end_char) for s in doc.sents if s.text.strip())
-    timexes = timex.extract_timexes(doc.text, article.published, doc=doc)
+    text = doc_text(doc)
+    sentences = tuple(
+        (s.start_char, s.end_char) for s in doc.sents if text[s.start_char : s.end_char].strip()
+    )
+    timexes = timex.extract_timexes(text, article.published, doc=doc)
     return Extraction(
         article_id=article.id,
         version=ANNOTATOR_VERSION,
@@ -126,6 +130,17 @@ def keyterms(doc: Doc, ents: Sequence[Span] | None = None, limit: int = 30) -> t
 
 
 def _annotate_serial(
+    articles: Sequence[Article], model: str, batch_size: int
+) -> list[Extraction | ProcessingError]:
+    """Parse and extract in this process, with numpy's BLAS on one thread: the parser's small
+    matrix products only contend with their own helper threads (a few per cent on 2 cores)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _annotate_batches(articles, model, batch_size)
+
+
+def _annotate_batches(
     articles: Sequence[Article], model: str, batch_size: int
 ) -> list[Extraction | ProcessingError]:
     nlp = load_nlp(model)

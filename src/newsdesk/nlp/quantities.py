@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..records import Quantity
+from .doctext import doc_text
 from .regexguard import guarded
 
 if TYPE_CHECKING:
@@ -1175,7 +1176,7 @@ def _sentence(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
 
 def extract_quantities(doc: Doc) -> tuple[Quantity, ...]:
     """Every quantity in `doc` with value, bounds, unit, scale, qualifier and measured subject."""
-    text = doc.text
+    text = doc_text(doc)
     found = _scan(text)
     spans = [frozenset(t.i for t in _tokens_in(doc, q.start, q.end)) for q in found]
     every = frozenset().union(*spans) if spans else frozenset()

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span
 
 from ..records import Quote
+from .doctext import doc_text
 from .speakers import canonical_name, canonicalize, is_title, name_key
 
 if TYPE_CHECKING:
@@ -1843,7 +1844,7 @@ def _inside(inner: Quote, outer: Quote, share: float) -> bool:
 
 def quoted_tokens(doc: Doc, raws: Sequence[_RawQuote], ctok: list[int]) -> tuple[list[bool], list[bool]]:
     """Per token: inside quote marks, and inside quotes long enough to be speech."""
-    text = doc.text
+    text = doc_text(doc)
     quoted = [False] * len(doc)
     block = [False] * len(doc)
     for raw in raws:
@@ -1871,7 +1872,7 @@ _PHRASE_WORDS = 8  # a quoted phrase this short inside any statement is that sta
 
 def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
     """Direct and indirect quotes of an article, in text order, with resolved speakers."""
-    text = doc.text
+    text = doc_text(doc)
     if not text.strip() or not len(doc):
         return ()
     raws = find_quote_marks(text)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from ..records import TimeRef, TimexType
+from .doctext import doc_text
 from .regexguard import guarded
 
 if TYPE_CHECKING:
@@ -1330,7 +1331,7 @@ def extract_timexes(text: str, dct: str | None, doc: Doc | None = None) -> tuple
     `doc`, when given, must be a parse of `text`; it only sharpens tense and
     part-of-speech decisions, offsets always index `text`.
     """
-    ctx = _Ctx(text=text, dct=_parse_dct(dct), doc=doc if doc is not None and doc.text == text else None)
+    ctx = _Ctx(text=text, dct=_parse_dct(dct), doc=doc if doc is not None and doc_text(doc) == text else None)
     ctx.sent_bounds = _sentence_bounds(text, ctx.doc)
     ctx.sent_starts = [b[0] for b in ctx.sent_bounds]
     cands: list[tuple[int, int, int, re.Match[str], Handler]] = []
