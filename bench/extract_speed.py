@@ -5,6 +5,10 @@
 Runs `newsdesk.nlp.pipeline.annotate` over cleaned ECB+ articles with
 n_process 1 and 2 and reports words/s and peak RSS (each setting in its own
 process). Target (issue 5): >= 10,000 words/s on 2 cores.
+
+The same-day anchor row is the model's stock spaCy pipeline alone (parse
+only, no extractors, one process, `nlp.pipe`): this VM's speed varies by up to
+2x from day to day, and the ratio to that row does not.
 """
 
 from __future__ import annotations
@@ -50,14 +54,22 @@ def _articles(limit: int):
 
 
 def child(limit: int, n_process: int) -> dict[str, float]:
+    """One setting; n_process 0 is the anchor: the stock spaCy pipeline, parse only."""
     from newsdesk.nlp.pipeline import annotate, load_nlp
     from newsdesk.options import NlpOptions
 
     articles = _articles(limit)
-    load_nlp()
     words = sum(a.word_count for a in articles)
-    t0 = time.perf_counter()
-    n = sum(1 for _ in annotate(articles, NlpOptions(n_process=n_process, batch_size=32)))
+    if n_process == 0:
+        import spacy
+
+        stock = spacy.load(NlpOptions().model)
+        t0 = time.perf_counter()
+        n = sum(1 for _ in stock.pipe((a.text for a in articles), batch_size=32))
+    else:
+        load_nlp()
+        t0 = time.perf_counter()
+        n = sum(1 for _ in annotate(articles, NlpOptions(n_process=n_process, batch_size=32)))
     dt = time.perf_counter() - t0
     return {
         "articles": n,
@@ -78,23 +90,34 @@ def child(limit: int, n_process: int) -> dict[str, float]:
 def run(quick: bool = False) -> dict[str, object]:
     limit = 120 if quick else 982
     rows = {}
-    for n_process in (1, 2):  # 2 = our worker processes (parse + extractors)
+    for n_process in (0, 1, 2):  # 0 = the stock spaCy anchor; 2 = our worker processes (parse + extractors)
         proc = subprocess.run(
             [sys.executable, __file__, "--child", str(limit), str(n_process)],
             capture_output=True,
             text=True,
             check=True,
         )
-        rows[f"n_process={n_process}"] = json.loads(proc.stdout.strip().splitlines()[-1])
+        name = "stock spaCy parse" if n_process == 0 else f"n_process={n_process}"
+        rows[name] = json.loads(proc.stdout.strip().splitlines()[-1])
     print(
-        f"{'setting':<14}{'articles':>9}{'words':>9}{'seconds':>9}{'words/s':>9}{'peak RSS MiB':>14}  target"
+        f"{'setting':<19}{'articles':>9}{'words':>9}{'seconds':>9}{'words/s':>9}{'peak RSS MiB':>14}"
+        f"{'x stock':>9}  target"
     )
+    anchor = rows["stock spaCy parse"]["words_per_s"]
     for k, r in rows.items():
+        target = "anchor: parse only, 1 process" if k.startswith("stock") else ">= 10,000 words/s"
         print(
-            f"{k:<14}{r['articles']:>9}{r['words']:>9}{r['seconds']:>9}{r['words_per_s']:>9}{r['peak_rss_mib']:>14}  >= 10,000 words/s"
+            f"{k:<19}{r['articles']:>9}{r['words']:>9}{r['seconds']:>9}{r['words_per_s']:>9}"
+            f"{r['peak_rss_mib']:>14}{r['words_per_s'] / anchor:>9.2f}  {target}"
         )
-    best = max(r["words_per_s"] for r in rows.values())
-    return {"rows": rows, "best_words_per_s": best, "target": 10_000, "pass": best >= 10_000}
+    best = max(r["words_per_s"] for k, r in rows.items() if not k.startswith("stock"))
+    return {
+        "rows": rows,
+        "best_words_per_s": best,
+        "best_over_stock_parse": round(best / anchor, 2),
+        "target": 10_000,
+        "pass": best >= 10_000,
+    }
 
 
 if __name__ == "__main__":
