@@ -62,3 +62,12 @@ def test_same_entities_on_public_news(nlp, stock, bench_data: Path) -> None:
         texts = [json.loads(line)["text"] for _, line in zip(range(60), f, strict=False)]
     for ours, theirs in zip(nlp.pipe(texts, batch_size=16), stock.pipe(texts, batch_size=16), strict=True):
         assert _ents(ours) == _ents(theirs)
+
+
+def test_without_a_parse_and_on_one_long_sentence(nlp, stock) -> None:
+    """No sentence starts at all (parser off), and a 1,000-word run the parser leaves unsplit."""
+    long_run = "Barack Obama and Angela Merkel met in Berlin , Germany , with the United Nations " * 60
+    texts = [TEXTS[0], TEXTS[3], long_run]
+    assert [_ents(d) for d in nlp.pipe(texts)] == [_ents(d) for d in stock.pipe(texts)]
+    with nlp.select_pipes(disable=["parser"]), stock.select_pipes(disable=["parser"]):
+        assert [_ents(d) for d in nlp.pipe(texts)] == [_ents(d) for d in stock.pipe(texts)]
