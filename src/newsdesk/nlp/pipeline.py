@@ -132,8 +132,8 @@ def keyterms(doc: Doc, ents: Sequence[Span] | None = None, limit: int = 30) -> t
 def _annotate_serial(
     articles: Sequence[Article], model: str, batch_size: int
 ) -> list[Extraction | ProcessingError]:
-    """Parse and extract in this process, with numpy's BLAS on one thread: the parser's small
-    matrix products only contend with their own helper threads (a few per cent on 2 cores)."""
+    """Parse and extract in this process, with numpy's BLAS on one thread (as in the workers):
+    its helper threads only compete with the parse for the cores (a few per cent on 2 cores)."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
