@@ -99,7 +99,7 @@ def _calendar_date(timex: TimeRef) -> str | None:
 def extract_events(doc: Doc, timexes: Sequence[TimeRef]) -> tuple[Event, ...]:
     """Events anchored by resolved DATE/TIME expressions, one per sentence and timex."""
     events: list[Event] = []
-    # `doc.text` joins every token and `doc.ents` rebuilds every entity span on each access: read once
+    # `doc.ents` rebuilds every entity span on each access: read once (the text is kept by doc_text)
     text = doc_text(doc)
     ents: list | None = None
     for timex in timexes:

@@ -2,9 +2,10 @@
 
 The stock component runs spaCy's Matcher over every token for all of its
 rules (the tag map and the exceptions: ~180 rules), about 13% of the whole
-parse. Nearly all rules look at one token's TAG, LOWER, DEP or IS_SPACE, so
-they are looked up here by tag instead; the few others (two-token or regex
-patterns) still go through a Matcher. Matches are applied exactly as the
+parse. All of the model's rules are fixed-length patterns over TAG, LOWER,
+DEP and IS_SPACE (equality, IN/NOT_IN, one REGEX), so each is tried here only
+at the positions of its rarest anchor value in the doc; a pattern of any other
+kind would still go through a Matcher. Matches are applied exactly as the
 stock component applies them: all found first, then in rule order (later
 rules win), with spaCy's own `set_token_attrs`. `tests/test_fastruler.py`
 checks the equivalence token by token.
