@@ -8,7 +8,10 @@ check that cannot point at text stays silent.
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
@@ -17,7 +20,10 @@ from .options import Options
 from .reconcile import subject_tokens
 from .records import Article, DuplicateInfo, Extraction, Flag, Span, TimeRef
 
-__all__ = ["flag_articles"]
+__all__ = ["FLAGS_VERSION", "flag_articles"]
+
+# Bump when any flag changes for the same input (stored flags of an unchanged report are reused).
+FLAGS_VERSION = "1"
 
 _CODE_ORDER = (
     "missing_date",
@@ -118,9 +124,12 @@ def _body_text(article: Article) -> str:
 
 
 def _in_body(article: Article, start: int) -> bool:
-    if not article.body_segments:
+    """Whether an offset lies in a body paragraph (the cleaner keeps them in text order)."""
+    segments = article.body_segments
+    if not segments:
         return True
-    return any(s <= start < e for s, e in article.body_segments)
+    i = bisect_right(segments, (start, sys.maxsize)) - 1
+    return i >= 0 and start < segments[i][1]
 
 
 def _body_timexes(article: Article, ext: Extraction | None) -> list[TimeRef]:
@@ -266,21 +275,22 @@ def _headline_mismatch(article: Article, ext: Extraction | None) -> Flag | None:
     rng = _title_range(article)
     if rng is None:
         return None
-    body = _body_text(article)
-    body_tokens = set(subject_tokens(body))
+    title = article.text[rng[0] : rng[1]]
+    title_words = [(word, s, e, subject_tokens(word) - _HEADLINE_STOP) for word, s, e in _words(title)]
+    if sum(1 for *_, toks in title_words if toks) < 3:  # too short to judge: skip reading the body
+        return None
+    body_tokens = set(subject_tokens(_body_text(article)))
     body_prefixes = {t[:5] for t in body_tokens if len(t) >= 5}
     entity_tokens: set[str] = set()
     if ext is not None:
         for ent in ext.entities:
             if ent.label in _ENTITY_LABELS and _in_body(article, ent.start):
                 entity_tokens |= subject_tokens(ent.text)
-    title = article.text[rng[0] : rng[1]]
     unsupported: list[tuple[int, int]] = []
     words: list[str] = []
     anchored = False
     previous_supported = False
-    for word, s, e in _words(title):
-        toks = subject_tokens(word) - _HEADLINE_STOP
+    for word, s, e, toks in title_words:
         if not toks:
             previous_supported = False
             continue
@@ -392,7 +402,9 @@ def _unresolved_speaker(article: Article, ext: Extraction | None) -> Flag | None
     )
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def _entity_key(text: str) -> str:
+    """A name as compared across articles (memoized: a story repeats its names)."""
     text = re.sub(r"[’']s$", "", text.strip()).lower()
     text = re.sub(r"^the\s+", "", text)
     return " ".join(text.replace(".", "").split())

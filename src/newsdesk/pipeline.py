@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .cluster import StoryClusterer
     from .dedup import DedupIndex
     from .store import Store
+    from .store.codec import LazyRecords
 
 ProgressFn = Callable[[str, int, int], None]
 """progress(stage, done, total): called as work advances (total 0 when unknown)."""
@@ -53,9 +54,16 @@ STORY_EVENTS_BLOB = "story-events"  # merges and splits, oldest first, for the r
 TOPICS_BLOB = "story-topics"  # story id -> topic id
 DOSSIER_BLOB = "dossier-signatures"
 FAILURES_BLOB = "annotation-failures"
+FLAGS_BLOB = "article-flags"  # the last run's warnings and the signature of their inputs
 DOSSIER_VERSION = "1"  # bump when reconcile/dossier output changes for the same input
 STORE_BATCH = 200
 PARALLEL_MIN_ARTICLES = 2000  # below this, starting worker processes for dedup/cluster costs more
+
+
+def _lazy_extractions() -> LazyRecords[Extraction]:
+    from .store.codec import LazyRecords  # the store package (SQLAlchemy) loads only when used
+
+    return LazyRecords(Extraction)
 
 
 @dataclass
@@ -65,7 +73,8 @@ class RunState:
     articles: dict[str, Article] = field(default_factory=dict)  # this run's articles, input order
     new_ids: set[str] = field(default_factory=set)
     errors: list[ProcessingError] = field(default_factory=list)
-    extractions: dict[str, Extraction] = field(default_factory=dict)  # loaded or made this run
+    # loaded or made this run; stored ones are decoded when first read
+    extractions: LazyRecords[Extraction] = field(default_factory=lambda: _lazy_extractions())
     duplicates: dict[str, DuplicateInfo] | None = None  # every known copy, once loaded this run
     source_keys: dict[str, str] = field(
         default_factory=dict
@@ -170,7 +179,7 @@ def store_articles(store: Store, state: RunState) -> None:
 
 def annotate_missing(
     store: Store, articles: Sequence[Article], options: Options, state: RunState, progress: ProgressFn = _noop
-) -> dict[str, Extraction]:
+) -> LazyRecords[Extraction]:
     """Extractions for `articles`, from the cache where present, annotating only the rest."""
     from .nlp.pipeline import ANNOTATOR_VERSION, annotate
 
@@ -189,7 +198,7 @@ def annotate_missing(
     state.counts["annotated"] = len(todo)
     state.counts["annotation_cache_hits"] = len(cached)
     if not todo:
-        return dict(cached)
+        return cached
     batch: list[Extraction] = []
     for done, (article, result) in enumerate(zip(todo, annotate(todo, options.nlp), strict=True), 1):
         if isinstance(result, ProcessingError):
@@ -204,7 +213,7 @@ def annotate_missing(
         progress("annotate", done, len(todo))
     store.save_blob(FAILURES_BLOB, json.dumps(failures, sort_keys=True).encode())
     store.put_extractions(batch)
-    return dict(cached)
+    return cached
 
 
 def dedup_in_order(index: DedupIndex, ordered: Sequence[Article], options: Options) -> list[DuplicateInfo]:
@@ -321,12 +330,18 @@ def story_signature(
     duplicates: Mapping[str, DuplicateInfo],
     options: Options,
 ) -> str:
-    """Everything a dossier depends on: same signature, same dossier (so it can be reused)."""
+    """Everything a dossier depends on: same signature, same dossier (so it can be reused).
+
+    Every extraction of a run is of the current `ANNOTATOR_VERSION` (stored ones are read by
+    it), so the signature names that version for the members that have one, without reading them.
+    """
+    from .nlp.pipeline import ANNOTATOR_VERSION
+
     return content_id(
         __version__,
         DOSSIER_VERSION,
         tuple(a.id for a in members),
-        tuple(extractions[a.id].version if a.id in extractions else None for a in members),
+        tuple(ANNOTATOR_VERSION if a.id in extractions else None for a in members),
         tuple(duplicates.get(a.id) for a in members),
         options.reconcile.model_dump_json(),
         length=32,
@@ -395,6 +410,54 @@ def flag_all(
         return {}
 
 
+def flags_signature(
+    articles: Sequence[Article],
+    extractions: Mapping[str, Extraction],
+    duplicates: Mapping[str, DuplicateInfo],
+    story_of: Mapping[str, str | None],
+    options: Options,
+) -> str:
+    """Everything `flag_articles` reads: the articles (ids hash text and metadata), which have an
+    extraction (all of `ANNOTATOR_VERSION`), their copies, their stories, the options."""
+    from .flags import FLAGS_VERSION
+    from .nlp.pipeline import ANNOTATOR_VERSION
+
+    return content_id(
+        __version__,
+        FLAGS_VERSION,
+        ANNOTATOR_VERSION,
+        tuple((a.id, a.id in extractions, duplicates.get(a.id), story_of.get(a.id)) for a in articles),
+        options.model_dump_json(),
+        length=32,
+    )
+
+
+def flag_all_cached(
+    store: Store,
+    articles: Sequence[Article],
+    extractions: Mapping[str, Extraction],
+    duplicates: Mapping[str, DuplicateInfo],
+    story_of: Mapping[str, str | None],
+    options: Options,
+    state: RunState,
+) -> dict[str, tuple[Flag, ...]]:
+    """`flag_all`, reused from the store when the last report had exactly the same inputs
+    (a warm re-run then reads none of the extractions)."""
+    from .store import codec
+
+    signature = flags_signature(articles, extractions, duplicates, story_of, options)
+    blob = store.load_blob(FLAGS_BLOB)
+    saved = json.loads(blob) if blob else {}
+    if saved.get("signature") == signature:
+        return {aid: tuple(codec.from_data(Flag, f) for f in flags) for aid, flags in saved["flags"].items()}
+    n_errors = len(state.errors)
+    flags = flag_all(articles, extractions, duplicates, story_of, options, state)
+    if len(state.errors) == n_errors:  # a failed run is not reused
+        data = {aid: [codec.to_data(f) for f in fs] for aid, fs in flags.items()}
+        store.save_blob(FLAGS_BLOB, json.dumps({"signature": signature, "flags": data}).encode())
+    return flags
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -443,7 +506,9 @@ def report_for(
     ordered = [articles[i] for i in member_ids if i in articles]
     with _timed(state, "load"):
         missing = [a.id for a in ordered if a.id not in state.extractions]
-        extractions = {**state.extractions, **store.get_extractions(missing, ANNOTATOR_VERSION)}
+        extractions = _lazy_extractions()
+        extractions.update(state.extractions)
+        extractions.update(store.get_extractions(missing, ANNOTATOR_VERSION))
         duplicates = state.duplicates if state.duplicates is not None else store.get_duplicates()
     members: dict[str, list[Article]] = {}
     for article in sorted(ordered, key=publication_order):
@@ -456,7 +521,7 @@ def report_for(
     blob = store.load_blob(TOPICS_BLOB)
     topic_of: dict[str, str] = json.loads(blob) if blob else {}
     with _timed(state, "flags"):
-        flags = flag_all(ordered, extractions, duplicates, story_of, options, state)
+        flags = flag_all_cached(store, ordered, extractions, duplicates, story_of, options, state)
     reports = tuple(
         ArticleReport(
             article=a,

@@ -15,6 +15,7 @@ input does not change the output.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from bisect import bisect_right
@@ -125,8 +126,12 @@ _DAY = re.compile(r"^([0-9X]{4})-([0-9X]{2})-([0-9X]{2})$")
 # --------------------------------------------------------------------------- normalization
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _lemma(word: str) -> str:
-    """Cheap plural stripping: enough to make 'troops'/'troop' and 'pledges'/'pledge' meet."""
+    """Cheap plural stripping: enough to make 'troops'/'troop' and 'pledges'/'pledge' meet.
+
+    Memoized: headline checks lemmatize every body word, and words repeat.
+    """
     w = word.lower().replace(".", "").replace("'", "").replace("’", "")
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"

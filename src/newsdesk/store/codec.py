@@ -20,7 +20,7 @@ import math
 import numbers
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -281,3 +281,62 @@ def to_json(record: Any) -> str:
 
 def from_json(cls: type[T], text: str | bytes) -> T:
     return from_data(cls, json.loads(text))
+
+
+class LazyRecords(MutableMapping[str, T]):
+    """Records by id, kept as stored JSON until one is read (then decoded once).
+
+    A warm re-run needs to know which extractions exist, but reads few of them
+    when its dossiers and flags come from the cache: decoding all 982 of ECB+
+    took a third of such a run. `update` with another `LazyRecords` moves the
+    undecoded text over, so merging two of them decodes nothing.
+    """
+
+    def __init__(self, cls: type[T], raw: Mapping[str, str | bytes] | None = None) -> None:
+        self._cls = cls
+        self._raw: dict[str, str | bytes | None] = dict(raw or {})
+        self._done: dict[str, T] = {}
+
+    def __getitem__(self, key: str) -> T:
+        try:
+            return self._done[key]
+        except KeyError:
+            text = self._raw[key]  # KeyError for an id it does not hold
+        record = from_json(self._cls, text) if text is not None else None
+        if record is None:
+            raise KeyError(key)
+        self._done[key] = record
+        self._raw[key] = None
+        return record
+
+    def __setitem__(self, key: str, value: T) -> None:
+        self._done[key] = value
+        self._raw[key] = None
+
+    def __delitem__(self, key: str) -> None:
+        del self._raw[key]
+        self._done.pop(key, None)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def update(self, other: Any = (), /, **kwargs: T) -> None:
+        if isinstance(other, LazyRecords) and not kwargs:
+            for key, text in other._raw.items():
+                if text is None:
+                    self[key] = other._done[key]
+                else:
+                    self._raw[key] = text
+                    self._done.pop(key, None)
+            return
+        super().update(other, **kwargs)
+
+    def decoded(self) -> int:
+        """How many records have been decoded (or set) so far."""
+        return len(self._done)

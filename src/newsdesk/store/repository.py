@@ -288,18 +288,19 @@ class Store:
         rows = list({(x.article_id, x.version): self._extraction_row(x) for x in extractions}.values())
         self._write(self._upsert(ExtractionRow.__table__), rows)
 
-    def get_extractions(self, ids: Iterable[str], version: str) -> dict[str, Extraction]:
-        """Cached extractions of `ids` made by annotator `version` (others must be re-annotated)."""
+    def get_extractions(self, ids: Iterable[str], version: str) -> codec.LazyRecords[Extraction]:
+        """Cached extractions of `ids` made by annotator `version` (others must be re-annotated),
+        in the order of `ids`; each is decoded when first read."""
         wanted = list(dict.fromkeys(ids))
-        found: dict[str, Extraction] = {}
+        found: dict[str, str] = {}
         with self.engine.connect() as conn:
             for chunk in _chunks(wanted):
                 stmt = select(ExtractionRow.article_id, ExtractionRow.data).where(
                     ExtractionRow.version == version, ExtractionRow.article_id.in_(chunk)
                 )
                 for aid, data in conn.execute(stmt):
-                    found[aid] = codec.from_json(Extraction, data)
-        return {i: found[i] for i in wanted if i in found}
+                    found[aid] = data
+        return codec.LazyRecords(Extraction, {i: found[i] for i in wanted if i in found})
 
     # ------------------------------------------------------------------ copies
 
