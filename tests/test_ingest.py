@@ -315,7 +315,7 @@ def test_reader_bug_is_reported_not_raised(tmp_path: Path, monkeypatch: pytest.M
         raise RuntimeError("boom")
         yield  # pragma: no cover
 
-    monkeypatch.setitem(ingest._READERS, "txt", broken)
+    monkeypatch.setattr(ingest, "_reader", lambda fmt: broken)
     (tmp_path / "a.txt").write_text(STORY)
     docs, errors = _collect([tmp_path])
     assert docs == [] and errors[0].message == "txt reader failed: RuntimeError: boom"

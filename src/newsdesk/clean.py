@@ -19,10 +19,7 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
-import dateparser
-
 from .errors import NewsdeskError
-from .ingest.html import extract_html
 from .options import IngestOptions
 from .records import Article, PublishedSource, RawDoc, Segment, TitleSource
 
@@ -192,6 +189,8 @@ def normalize_date(value: str) -> str | None:
         return parsedate_to_datetime(raw).date().isoformat()
     except (TypeError, ValueError, IndexError):
         pass
+    import dateparser  # loaded on first use: a warm re-run cleans nothing
+
     parsed = dateparser.parse(
         raw,
         settings={
@@ -625,6 +624,8 @@ def _draft_html(raw: RawDoc, declared_title: str | None, options: IngestOptions)
     """Main text and metadata from markup; text = title + blank line + paragraphs."""
     if len(raw.content) > 40 * options.max_article_chars:  # bound extraction work on absurd pages
         raise _fail(raw, f"HTML is {len(raw.content):,} characters, far beyond max_article_chars")
+    from .ingest.html import extract_html  # trafilatura and lxml load only for markup
+
     ex = extract_html(raw.content, raw.url)
     title = declared_title or (_squash(normalize_text(ex.title)) if ex.title else None)
     paragraphs = [p for p in (normalize_text(p) for p in ex.paragraphs) if p]
