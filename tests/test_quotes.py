@@ -544,8 +544,27 @@ def test_statement_saying_names_its_source(nlp) -> None:
             + "Ruiz said the city would build a second bridge by 2030 and warned against further delays.",
             "the city would build a second bridge by 2030",
         ),
+        (
+            INTRO + "Ruiz said the toll was fair, although she again refused to publish the contract.",
+            "the toll was fair",
+        ),
+        (
+            INTRO + "Ruiz said the council accepts the cost of the repairs, which makes it an outlier.",
+            "the council accepts the cost of the repairs",
+        ),
+        (
+            INTRO + "Ruiz said the commuters who use the ferry every day were angry.",
+            "the commuters who use the ferry every day were angry",
+        ),
     ],
-    ids=["leading-but-is-not-content", "complement-after-the-verb", "second-act-is-not-content"],
+    ids=[
+        "leading-but-is-not-content",
+        "complement-after-the-verb",
+        "second-act-is-not-content",
+        "concessive-aside-is-not-content",
+        "non-restrictive-which-is-not-content",
+        "restrictive-relative-is-content",
+    ],
 )
 def test_statement_boundaries(nlp, text: str, content: str) -> None:
     statements = [q for q in _quotes(nlp, text) if not q.direct]
