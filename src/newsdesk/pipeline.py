@@ -417,8 +417,9 @@ def flags_signature(
     story_of: Mapping[str, str | None],
     options: Options,
 ) -> str:
-    """Everything `flag_articles` reads: the articles (ids hash text and metadata), which have an
-    extraction (all of `ANNOTATOR_VERSION`), their copies, their stories, the options."""
+    """Everything `flag_articles` reads: the articles (ids hash text and metadata; the segments a
+    cleaner found are named too, as a new cleaner may find others in the same text), which have
+    an extraction (all of `ANNOTATOR_VERSION`), their copies, their stories, the options."""
     from .flags import FLAGS_VERSION
     from .nlp.pipeline import ANNOTATOR_VERSION
 
@@ -426,7 +427,10 @@ def flags_signature(
         __version__,
         FLAGS_VERSION,
         ANNOTATOR_VERSION,
-        tuple((a.id, a.id in extractions, duplicates.get(a.id), story_of.get(a.id)) for a in articles),
+        tuple(
+            (a.id, a.body_segments, a.segments, a.id in extractions, duplicates.get(a.id), story_of.get(a.id))
+            for a in articles
+        ),
         options.model_dump_json(),
         length=32,
     )
