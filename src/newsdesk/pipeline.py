@@ -393,23 +393,6 @@ def build_stories(
     return stories
 
 
-def flag_all(
-    articles: Sequence[Article],
-    extractions: Mapping[str, Extraction],
-    duplicates: Mapping[str, DuplicateInfo],
-    story_of: Mapping[str, str | None],
-    options: Options,
-    state: RunState,
-) -> dict[str, tuple[Flag, ...]]:
-    from .flags import flag_articles
-
-    try:
-        return flag_articles(articles, extractions, duplicates, story_of, options)
-    except Exception as exc:
-        state.errors.append(ProcessingError(path="", stage="flags", message=f"{type(exc).__name__}: {exc}"))
-        return {}
-
-
 def flags_signature(
     articles: Sequence[Article],
     extractions: Mapping[str, Extraction],
@@ -436,7 +419,7 @@ def flags_signature(
     )
 
 
-def flag_all_cached(
+def flag_all(
     store: Store,
     articles: Sequence[Article],
     extractions: Mapping[str, Extraction],
@@ -445,8 +428,9 @@ def flag_all_cached(
     options: Options,
     state: RunState,
 ) -> dict[str, tuple[Flag, ...]]:
-    """`flag_all`, reused from the store when the last report had exactly the same inputs
-    (a warm re-run then reads none of the extractions)."""
+    """Every article's warnings, reused from the store when the last report had exactly the same
+    inputs (a warm re-run then reads none of the extractions). A failure is reported, not raised."""
+    from .flags import flag_articles
     from .store import codec
 
     signature = flags_signature(articles, extractions, duplicates, story_of, options)
@@ -454,11 +438,13 @@ def flag_all_cached(
     saved = json.loads(blob) if blob else {}
     if saved.get("signature") == signature:
         return {aid: tuple(codec.from_data(Flag, f) for f in flags) for aid, flags in saved["flags"].items()}
-    n_errors = len(state.errors)
-    flags = flag_all(articles, extractions, duplicates, story_of, options, state)
-    if len(state.errors) == n_errors:  # a failed run is not reused
-        data = {aid: [codec.to_data(f) for f in fs] for aid, fs in flags.items()}
-        store.save_blob(FLAGS_BLOB, json.dumps({"signature": signature, "flags": data}).encode())
+    try:
+        flags = flag_articles(articles, extractions, duplicates, story_of, options)
+    except Exception as exc:
+        state.errors.append(ProcessingError(path="", stage="flags", message=f"{type(exc).__name__}: {exc}"))
+        return {}
+    data = {aid: [codec.to_data(f) for f in fs] for aid, fs in flags.items()}
+    store.save_blob(FLAGS_BLOB, json.dumps({"signature": signature, "flags": data}).encode())
     return flags
 
 
@@ -525,7 +511,7 @@ def report_for(
     blob = store.load_blob(TOPICS_BLOB)
     topic_of: dict[str, str] = json.loads(blob) if blob else {}
     with _timed(state, "flags"):
-        flags = flag_all_cached(store, ordered, extractions, duplicates, story_of, options, state)
+        flags = flag_all(store, ordered, extractions, duplicates, story_of, options, state)
     reports = tuple(
         ArticleReport(
             article=a,
