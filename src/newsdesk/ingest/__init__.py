@@ -10,8 +10,6 @@ from ..options import IngestOptions
 from ..records import Fmt, ProcessingError, RawDoc
 from .sources import STAGE, expand_paths, payload, read_bytes
 
-Reader = Callable[[str, bytes], Iterator[RawDoc | ProcessingError]]
-
 # Format -> (module, reader). Modules load on first use: trafilatura, lxml, warcio and feedparser
 # took 0.3 s of a warm re-run of JSONL input that needs none of them.
 _READERS: dict[Fmt, tuple[str, str]] = {

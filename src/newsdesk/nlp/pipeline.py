@@ -161,8 +161,9 @@ def keyterms(doc: Doc, ents: Sequence[Span] | None = None, limit: int = 30) -> t
 def _annotate_serial(
     articles: Sequence[Article], model: str, batch_size: int, gemm: str = "numpy"
 ) -> list[Extraction | ProcessingError]:
-    """Parse and extract in this process, with numpy's BLAS on one thread (as in the workers):
-    its helper threads only compete with the parse for the cores (a few per cent on 2 cores)."""
+    """Parse and extract in this process, with numpy's BLAS on one thread (as in the workers): a
+    second thread gained ~5% in a lone process on 2 cores (2026-12-03, within this VM's noise)
+    and would compete with whatever else the caller runs on those cores."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
