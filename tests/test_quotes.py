@@ -416,6 +416,13 @@ LEARNED_CASES = [
         "accused",
     ),
     (
+        "criticize-object-for",
+        INTRO + "Ruiz criticized the provincial government for delaying the bridge again.",
+        "the provincial government for delaying the bridge again",
+        "Elena Ruiz",
+        "criticized",
+    ),
+    (
         "call-object-predicate",
         INTRO + "Ruiz called the old ferry schedule a relic of another century.",
         "the old ferry schedule a relic of another century",
@@ -425,7 +432,7 @@ LEARNED_CASES = [
     (
         "cite-object",
         INTRO + "Ruiz cited rising repair costs on the old ferry as the main reason.",
-        "rising repair costs on the old ferry",
+        "rising repair costs on the old ferry as the main reason",  # what she cited them as is her claim
         "Elena Ruiz",
         "cited",
     ),

@@ -1574,6 +1574,9 @@ def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, li
             obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if obj is not None:
                 out.append(("prep_" + c.lower_, list(obj.subtree)))
+                if dobj is not None:
+                    # "criticized Trump for not paying taxes": the object and what it is blamed for.
+                    out.append(("dobj_prep_" + c.lower_, [*dobj.subtree, c, *obj.subtree]))
     # Negated acts ("did not consider him an option") and one- or two-word contents ("endorsed
     # Clinton") are judged as readings of their own: the table learns where they are attributions.
     readings = []
