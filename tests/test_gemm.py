@@ -8,15 +8,9 @@ from __future__ import annotations
 import pydantic
 import pytest
 
+from newsdesk.nlp.pipeline import component_models as _models
 from newsdesk.nlp.pipeline import load_nlp
 from newsdesk.options import NlpOptions
-
-
-def _models(nlp):
-    for _, component in nlp.pipeline:
-        model = getattr(component, "model", None) or getattr(getattr(component, "ner", None), "model", None)
-        if model is not None and hasattr(model, "walk"):
-            yield model
 
 
 def test_default_runs_every_layer_on_numpy_gemm(nlp) -> None:

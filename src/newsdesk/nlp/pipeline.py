@@ -15,7 +15,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..options import NlpOptions
 from ..records import Article, Entity, Extraction, ProcessingError
@@ -78,16 +78,22 @@ def _use_numpy_gemm(nlp: Language) -> None:
     """
     from thinc.api import NumpyOps
 
+    ops = NumpyOps(use_blis=False)
+    for model in component_models(nlp):
+        for node in model.walk():
+            node.ops = ops
+
+
+def component_models(nlp: Language) -> Iterator[Any]:
+    """The thinc model of each pipeline component that has one (our NER drop-in: the stock one's)."""
     from .fastner import FastEntityRecognizer
 
-    ops = NumpyOps(use_blis=False)
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)
         if model is None and isinstance(component, FastEntityRecognizer):
             model = component.ner.model
         if model is not None and hasattr(model, "walk"):
-            for node in model.walk():
-                node.ops = ops
+            yield model
 
 
 FAST_RULER = "newsdesk_fast_attribute_ruler"

@@ -298,15 +298,11 @@ class LazyRecords(MutableMapping[str, T]):
         self._done: dict[str, T] = {}
 
     def __getitem__(self, key: str) -> T:
-        try:
+        if key in self._done:
             return self._done[key]
-        except KeyError:
-            text = self._raw[key]  # KeyError for an id it does not hold
-        record = from_json(self._cls, text) if text is not None else None
-        if record is None:
-            raise KeyError(key)
+        record = from_json(self._cls, self._raw[key])  # KeyError for an id it does not hold
         self._done[key] = record
-        self._raw[key] = None
+        self._raw[key] = None  # None: decoded, the record is in _done
         return record
 
     def __setitem__(self, key: str, value: T) -> None:
