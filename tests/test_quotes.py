@@ -398,8 +398,8 @@ def test_odd_input_never_breaks(nlp, text: str) -> None:
             assert 0 <= q.speaker_span[0] < q.speaker_span[1] <= len(text)
 
 
-# Cue readings learned from PolNeAR train (src/newsdesk/data/quote_cues.json), beyond the
-# hand-written speech verbs: (id, text, exact content span, speaker, cue).
+# Cue readings the reading model (src/newsdesk/data/quote_readings.json, trained on PolNeAR
+# train) accepts beyond the hand-written speech verbs: (id, text, exact content span, speaker, cue).
 LEARNED_CASES = [
     (
         "call-for",
@@ -437,6 +437,27 @@ LEARNED_CASES = [
         "cited",
     ),
     (
+        "warn-against",
+        INTRO + "Ruiz warned against raising the toll before the election.",
+        "raising the toll before the election",
+        "Elena Ruiz",
+        "warned",
+    ),
+    (
+        "blame-object-on",
+        INTRO + "Ruiz blamed the delays on the contractor.",
+        "the delays on the contractor",
+        "Elena Ruiz",
+        "blamed",
+    ),
+    (
+        "dismiss-object-as",
+        INTRO + "Ruiz dismissed the report as a political stunt.",
+        "the report as a political stunt",
+        "Elena Ruiz",
+        "dismissed",
+    ),
+    (
         "refuse-to",
         INTRO + "Ruiz refused to rule out a toll increase next year.",
         "to rule out a toll increase next year",
@@ -462,8 +483,9 @@ def test_learned_cue_readings(nlp, text: str, content: str, speaker: str, cue: s
         INTRO + "The bridge has a toll booth at each end of the span.",  # "have" + object: no cue
         INTRO + "Ruiz did not call for a review of the tolling contract.",  # negated cue
         INTRO + "The ferry was called a relic by nobody in the valley.",  # agentless reading of "call"
+        INTRO + "Ruiz won the vote in the council by a wide margin.",  # an act, not a stance
     ],
-    ids=["have-object", "negated-call-for", "passive-call"],
+    ids=["have-object", "negated-call-for", "passive-call", "win-object"],
 )
 def test_learned_cue_words_that_attribute_nothing(nlp, text: str) -> None:
     assert not [q for q in _quotes(nlp, text) if not q.direct and "Tamsin" not in q.text]

@@ -11,9 +11,10 @@ statement, a dash signature (`"X" ― Jane Doe`) or a transcript label
 comes from speech and belief verbs with a clausal complement, promises and
 appeals with an infinitive ("vowed to ..."), and "according to X"; its span
 keeps the complementizer ("that ...") as annotated corpora do, its text drops it.
-Beyond those rules, a small table learned from PolNeAR train (data/quote_cues.json,
-counts only) accepts cue readings such as "called for X", "accused X of Y", "cited X"
-or "his claim that X" where at least 45% of them were attributions there. A short
+Beyond those rules, a logistic-regression reading model trained on PolNeAR train
+(data/quote_readings.json: weights of lemma, relation and shape features, no text)
+scores each other reading of a verb or noun as a cue ("called for X", "accused X of Y",
+"cited X", "his claim that X") and accepts the best one at probability 0.4. A short
 quote inside its own cue's reported clause ('said the toll was "fair"') is part of
 that statement, not a quote of its own.
 
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -968,7 +970,7 @@ def _cue_syntax(doc: Doc, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool
     """A cue verb that governs the quote ('Trump called the plan "a disaster for everyone"'): a
     speech or belief verb, or a verb the learned table reads as a cue ('described her as "..."')."""
     a, b = ctok[raw.fragments[0][0]], ctok[raw.fragments[-1][1] - 1]
-    lemmas = _cue_table()[2]
+    lemmas = _quote_governing_verbs()
     for t in doc[a : b + 1]:
         head = t
         for _ in range(4):
@@ -1562,8 +1564,10 @@ def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, li
     for c in tok.rights:
         dep = c.dep_
         if dep in ("ccomp", "xcomp", "dobj", "acl", "oprd"):
-            if dep == "acl" and _is_cue(c, _INDIRECT_VERBS):
-                continue  # "a statement saying that ...": the participle is the cue, read by the rules
+            if (dep == "acl" and _is_cue(c, _INDIRECT_VERBS)) or (
+                dep == "dobj" and any(g.dep_ == "acl" and _is_cue(g, _INDIRECT_VERBS) for g in c.children)
+            ):
+                continue  # "(issued) a statement saying that ...": the participle is the cue, read by the rules
             out.append((dep, list(c.subtree)))
             if dep == "dobj":
                 dobj = c
@@ -1594,45 +1598,109 @@ _CONTENT_PREPS = frozenset(_CONTENT_PREPS_TEXT.split())
 
 
 @functools.cache
-def _cue_table() -> tuple[dict[str, float], frozenset[str], frozenset[str], frozenset[str]]:
-    """Accepted cue readings with their precision on PolNeAR train, every reading seen often enough
-    to judge, the lemmas with an accepted reading, and the first dependents of accepted pools
-    ("*|N|prep_about" pools the rare lemmas; see bench/train_quote_cues.py)."""
+def _quote_governing_verbs() -> frozenset[str]:
+    """Verb lemmas ("describe|V") with a cue reading that at least 45% of the time was an
+    attribution on PolNeAR train (data/quote_cues.json, bench/train_quote_cues.py): beyond the
+    report verbs, these may govern a direct quote ('described her as "..."')."""
     raw = json.loads(resources.files("newsdesk").joinpath("data/quote_cues.json").read_text("utf-8"))
-    known = {key: hits / n for key, (n, hits) in raw["cues"].items() if n >= raw["min_count"]}
-    accepted = {key: p for key, p in known.items() if p >= raw["min_precision"]}
-    lemmas = frozenset(key.rsplit("|", 1)[0] for key in accepted if not key.startswith("*|"))
-    pools = frozenset(_first_dependent(key.rsplit("|", 1)[1]) for key in accepted if key.startswith("*|"))
-    return accepted, frozenset(known), lemmas, pools
+    return frozenset(
+        key.rsplit("|", 1)[0]
+        for key, (n, hits) in raw["cues"].items()
+        if n >= raw["min_count"] and hits >= raw["min_precision"] * n and not key.startswith("*|")
+    )
 
 
-def _first_dependent(construction: str) -> str:
-    construction = construction.split("~", 1)[0]
-    return construction if construction.startswith("prep_") else construction.split("_")[0]
+_PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "we", "i", "you", "it"})
 
 
-def _reading_precision(key: str) -> float | None:
-    """A reading's train precision if accepted; a lemma too rare to judge takes its construction's pool."""
-    accepted, known, _, _ = _cue_table()
-    if key not in known:
-        key = "*|" + key.split("|", 1)[1]
-    return accepted.get(key)
+_SIZES = ((2, "1"), (3, "2"), (6, "3-5"), (11, "6-10"), (21, "11-20"))
+# Lemmas the reading model weighs below this ("have", "win", "lose", "work") are skipped before
+# their readings are built: frequent, and on dev none of their readings is accepted anyway.
+_NEVER_A_CUE = -1.0
+
+
+def _size(n_words: int) -> str:
+    return next((name for below, name in _SIZES if n_words < below), "21+")
+
+
+def cue_token_features(tok: Token) -> list[str]:
+    """What the reading model knows of a would-be cue token whatever its reading: tag, relation,
+    what kind of subject it has ("s=ent:PERSON", "s=pron", "s=none")."""
+    s = _subject(tok)
+    if s is None:
+        kind = "none"
+    elif s.lower_ in _PRONOUN_SUBJECTS:
+        kind = "pron"
+    elif s.ent_type_:
+        kind = "ent:" + s.ent_type_
+    elif s.pos_ in ("PROPN", "NOUN"):
+        kind = s.pos_.lower()
+    else:
+        kind = "other:" + s.pos_
+    out = ["bias", "t=" + tok.tag_, "d=" + tok.dep_, f"hd={tok.head.pos_}|{tok.dep_}", "s=" + kind]
+    out.append(f"root={int(tok.dep_ == 'ROOT')}")
+    if s is not None and s.pos_ == "NOUN":
+        out.append("sn=" + s.lemma_.lower())  # "officials", "report", "poll"
+    return out
+
+
+def reading_features(
+    key: str, toks: Sequence[Token], quoted: Sequence[bool], token: Sequence[str]
+) -> list[str]:
+    """The reading model's features of one cue reading (`learned_candidates`): the reading itself,
+    its lemma and construction, how long its content is, whether the content is a clause with its
+    own subject and how it opens, each crossed with the cue token's subject kind where that tells.
+    Shared by the runtime and `bench/train_quote_cues.py`."""
+    lemma, pos, construction = key.split("|", 2)
+    dep = construction.split("~", 1)[0]
+    subject = next((f for f in token if f.startswith("s=")), "s=none")[2:]
+    first = min(toks, key=lambda t: t.i)
+    opens = first.lower_ if first.dep_ == "mark" or first.tag_ in ("WDT", "WP", "WRB") else first.pos_
+    size = _size(_word_count(toks, quoted)[0])
+    inside = {t.i for t in toks}
+    clause = int(any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i in inside for t in toks))
+    return [
+        *token,
+        "k=" + key,
+        f"lp={lemma}|{pos}",
+        "c=" + construction,
+        f"cs={dep}|{subject}",
+        f"ls={lemma}|{subject}",
+        "f=" + opens,
+        "n=" + size,
+        f"cn={dep}|{size}",
+        f"fin={clause}",
+        f"cfin={dep}|{clause}",
+    ]
+
+
+@functools.cache
+def _reading_model() -> tuple[dict[str, float], float, float]:
+    """Logistic-regression weights over `reading_features`, the intercept and the log-odds a
+    reading needs (data/quote_readings.json, trained on PolNeAR train by bench/train_quote_cues.py)."""
+    raw = json.loads(resources.files("newsdesk").joinpath("data/quote_readings.json").read_text("utf-8"))
+    p = raw["threshold"]
+    return raw["weights"], raw["intercept"], math.log(p / (1.0 - p))
 
 
 def _learned_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
-    """The most reliable learned reading of `tok` as a cue, or None."""
+    """The reading of `tok` as a cue that the reading model scores highest, if it clears the threshold."""
     if tok.pos_ not in ("VERB", "NOUN"):
         return None
-    _, _, lemmas, pools = _cue_table()
-    if f"{tok.lemma_.lower()}|{'V' if tok.pos_ == 'VERB' else 'N'}" not in lemmas and not any(
-        (f"prep_{c.lower_}" if c.dep_ == "prep" else c.dep_) in pools for c in tok.rights
-    ):
-        return None  # the cheap test first: most tokens have no reading the table accepts
+    weights, intercept, cut = _reading_model()
+    if weights.get(f"lp={tok.lemma_.lower()}|{'V' if tok.pos_ == 'VERB' else 'N'}", 0.0) < _NEVER_A_CUE:
+        return None  # "have", "make", "take": the cheap test first
+    candidates = learned_candidates(tok, quoted)
+    if not candidates:
+        return None
+    token = cue_token_features(tok)
     best: tuple[float, list[Token]] | None = None
-    for key, toks in learned_candidates(tok, quoted):
-        p = _reading_precision(key)
-        if p is not None and (best is None or p > best[0]):
-            best = (p, toks)
+    for key, toks in candidates:
+        if "~neg" in key and "k=" + key not in weights:
+            continue  # a negated act ("did not call for X") only where train saw that very reading
+        z = intercept + sum([weights.get(f, 0.0) for f in reading_features(key, toks, quoted, token)])
+        if z >= cut and (best is None or len(toks) > len(best[1])):
+            best = (z, toks)
     return best[1] if best else None
 
 
