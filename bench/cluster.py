@@ -1,6 +1,6 @@
 """Story clustering, syndication detection and throughput benchmark (issue 4).
 
-    .venv/bin/python bench/cluster.py [--quick] [--only ecb,uci,syn,speed]
+    .venv/bin/python bench/cluster.py [--quick] [--only ecb,bound,uci,syn,speed]
 
 * ECB+ (982 documents, 43 topics, 86 sub-topics): B-cubed and pairwise scores
   at sub-topic (story) and topic level, documents fed in one shuffled order
@@ -8,6 +8,9 @@
   chosen on train+dev, reported on test and on all documents. Side by side:
   the ANCHORS.md baseline TF-IDF (scikit-learn, sublinear tf, IDF on the
   split) + average-link, thresholded the same way.
+* Topic-level bound (`bound`): gold sub-topics grouped into topics by term or
+  MiniLM similarity, threshold best on all documents: how far any grouping of
+  stories by these similarities can go at topic level.
 * UCI News headlines (6,366 headlines, 87 stories) in time order: thresholds
   chosen on the odd-numbered stories, reported on the even ones and on all.
 * Syndication: copies of ECB+ documents of every kind, plus every other ECB+
@@ -329,6 +332,84 @@ def bench_ecb(quick: bool) -> dict:
         print_rows(f"ECB+ {level} level, B-cubed (thresholds tuned on train+dev)", rows)
         out[level] = rows
     return out
+
+
+def bench_topic_bound() -> dict:
+    """How high topic-level B-cubed F1 can go by grouping *gold* sub-topics on similarity.
+
+    Every ECB+ sub-topic becomes one perfect story (its centroid: the mean of its articles'
+    term vectors, names included, IDF over all documents; and the mean MiniLM vector where
+    the extra is installed). The stories are grouped by average or complete link and the
+    threshold is the best one on all 982 documents: an upper bound for any method that
+    groups stories into topics by these similarities, our online topics included.
+    """
+    import math
+
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    from newsdesk.cluster import article_features
+
+    docs = load_ecb()
+    arts = [make_article(d["doc_id"], d["text"]) for d in docs]
+    sub = {d["doc_id"]: d["subtopic"] for d in docs}
+    top = {d["doc_id"]: d["topic"] for d in docs}
+    options = ClusterOptions()
+    feats = {
+        a.id: {f: w for f, w in article_features(a, None, options).tf.items() if f[0] == "w"} for a in arts
+    }
+    df: dict[str, int] = {}
+    for f in feats.values():
+        for k in f:
+            df[k] = df.get(k, 0) + 1
+    subs = sorted(set(sub.values()))
+    members = {s: [k for k in sub if sub[k] == s] for s in subs}
+    column = {k: i for i, k in enumerate(df)}
+    terms = np.zeros((len(subs), len(column)))
+    for i, s in enumerate(subs):
+        for k in members[s]:
+            for f, w in feats[k].items():
+                terms[i, column[f]] += w * math.log(len(arts) / df[f]) / len(members[s])
+    spaces = {"terms (names included)": terms}
+    if load_embeddings("ecbplus", arts, 128):
+        spaces["MiniLM"] = np.array([np.mean([EMBEDDINGS[k] for k in members[s]], axis=0) for s in subs])
+    sims = {}
+    for name, x in spaces.items():
+        x = x / np.linalg.norm(x, axis=1, keepdims=True)
+        sims[name] = x @ x.T
+    if "MiniLM" in sims:
+        sims["mean of both"] = (sims["terms (names included)"] + sims["MiniLM"]) / 2
+    rows = []
+    for name, sim in sims.items():
+        for method in ("average", "complete"):
+            tree = linkage((1.0 - sim)[np.triu_indices(len(subs), k=1)].clip(0.0), method=method)
+            best = (-1.0, 0.0, 0.0, 0.0)
+            for cut in np.arange(0.02, 1.0, 0.01):
+                labels = dict(zip(subs, fcluster(tree, 1.0 - cut, criterion="distance"), strict=True))
+                p, r, f = bcubed({k: str(labels[sub[k]]) for k in sub}, top)
+                if f > best[0] + 1e-9:
+                    best = (f, p, r, round(float(cut), 2))
+            rows.append(
+                {
+                    "stories": "gold sub-topics",
+                    "similarity": name,
+                    "linkage": method,
+                    "best_threshold": best[3],
+                    "P": round(best[1], 4),
+                    "R": round(best[2], 4),
+                    "F1": round(best[0], 4),
+                }
+            )
+    print(
+        "\n## ECB+ topic level with gold sub-topics as stories, threshold best on all documents (upper bound)\n"
+    )
+    print("| similarity | linkage | best threshold | P | R | F1 |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['similarity']} | {r['linkage']} | {r['best_threshold']} | {r['P']:.3f} | {r['R']:.3f} | {r['F1']:.3f} |"
+        )
+    return {"rows": rows}
 
 
 # --------------------------------------------------------------------------- UCI
@@ -712,7 +793,7 @@ def bench_speed(sizes: Sequence[int]) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller grids, 2k/10k throughput, no 'all' on UCI")
-    ap.add_argument("--only", default="ecb,uci,syn,speed", help="comma-separated sections")
+    ap.add_argument("--only", default="ecb,bound,uci,syn,speed", help="comma-separated sections")
     args = ap.parse_args()
     only = set(args.only.split(","))
     if not ECB.exists():
@@ -720,6 +801,8 @@ def main() -> None:
     out: dict = {"command": " ".join(["bench/cluster.py", *sys.argv[1:]])}
     if "ecb" in only:
         out["ecbplus"] = bench_ecb(args.quick)
+    if "bound" in only:
+        out["ecbplus_topic_bound"] = bench_topic_bound()
     if "uci" in only:
         out["uci_news"] = bench_uci(args.quick)
     if "syn" in only:
