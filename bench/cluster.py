@@ -150,7 +150,8 @@ def load_embeddings(name: str, articles: Sequence[Article], max_tokens: int) -> 
         return False
     import hashlib
 
-    digest = hashlib.blake2b("\x00".join(a.id + a.text for a in articles).encode(), digest_size=8).hexdigest()
+    texts = sorted(a.id + "\x01" + a.text for a in articles)  # any order of the same articles shares one file
+    digest = hashlib.blake2b("\x00".join(texts).encode(), digest_size=8).hexdigest()
     cache = CACHE / f"minilm-{name}-{max_tokens}-{digest}.json"  # keyed by the texts: never stale
     if cache.exists():
         EMBEDDINGS.update({k: tuple(v) for k, v in json.loads(cache.read_text()).items()})
