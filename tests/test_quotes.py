@@ -458,6 +458,27 @@ LEARNED_CASES = [
         "dismissed",
     ),
     (
+        "critical-of",
+        INTRO + "Ruiz has been critical of the plan to raise the toll.",
+        "the plan to raise the toll",
+        "Elena Ruiz",
+        "critical",
+    ),
+    (
+        "confident-that",
+        INTRO + "Ruiz is confident that the bridge will pay for itself.",
+        "that the bridge will pay for itself",  # the span keeps the complementizer, the text drops it
+        "Elena Ruiz",
+        "confident",
+    ),
+    (
+        "eager-to",
+        INTRO + "Ruiz was eager to reopen the old ferry line.",
+        "to reopen the old ferry line",
+        "Elena Ruiz",
+        "eager",
+    ),
+    (
         "refuse-to",
         INTRO + "Ruiz refused to rule out a toll increase next year.",
         "to rule out a toll increase next year",
@@ -471,7 +492,7 @@ LEARNED_CASES = [
     ("text", "content", "speaker", "cue"), [c[1:] for c in LEARNED_CASES], ids=[c[0] for c in LEARNED_CASES]
 )
 def test_learned_cue_readings(nlp, text: str, content: str, speaker: str, cue: str) -> None:
-    q = _one(_quotes(nlp, text), content)
+    q = _one(_quotes(nlp, text), content.removeprefix("that "))
     assert not q.direct
     assert text[q.start : q.end] == content
     assert (q.speaker, q.cue) == (speaker, cue)
@@ -484,8 +505,10 @@ def test_learned_cue_readings(nlp, text: str, content: str, speaker: str, cue: s
         INTRO + "Ruiz did not call for a review of the tolling contract.",  # negated cue
         INTRO + "The ferry was called a relic by nobody in the valley.",  # agentless reading of "call"
         INTRO + "Ruiz won the vote in the council by a wide margin.",  # an act, not a stance
+        INTRO + "The bridge is close to the river.",  # an adjective of place
+        INTRO + "The river is full of fish.",  # nor of content
     ],
-    ids=["have-object", "negated-call-for", "passive-call", "win-object"],
+    ids=["have-object", "negated-call-for", "passive-call", "win-object", "close-to", "full-of"],
 )
 def test_learned_cue_words_that_attribute_nothing(nlp, text: str) -> None:
     assert not [q for q in _quotes(nlp, text) if not q.direct and "Tamsin" not in q.text]

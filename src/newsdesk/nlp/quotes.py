@@ -361,6 +361,9 @@ def _is_cue(tok: Token, verbs: frozenset[str] = SPEECH_VERBS) -> bool:
 def _subject(verb: Token) -> Token | None:
     """The grammatical subject of a cue verb, climbing conjunctions and participles ("..., adding");
     for a cue noun, its owner ("Trump's claim that ...") or agent ("a decision by the court")."""
+    if verb.pos_ == "ADJ":
+        # "Ruiz is critical of ...": the subject of the copula the adjective completes.
+        return _subject(verb.head) if verb.dep_ == "acomp" and verb.head is not verb else None
     if verb.pos_ == "NOUN":
         for child in verb.children:
             if child.dep_ == "poss":
@@ -1547,7 +1550,7 @@ def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, li
     Shared by the runtime and `bench/train_quote_cues.py`, so the table's counts describe exactly
     the candidates it is asked about.
     """
-    if quoted[tok.i] or tok.pos_ not in ("VERB", "NOUN") or _agentless_passive(tok):
+    if quoted[tok.i] or _reading_pos(tok) is None or _agentless_passive(tok):
         return []
     negated = any(c.dep_ == "neg" for c in tok.children)
     ancestors = list(tok.ancestors)
@@ -1555,7 +1558,7 @@ def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, li
         ancestors = ancestors[1:]  # '"...," he said, citing low growth': the speaker's next act, not content
     if any(_is_cue(a, _INDIRECT_VERBS) for a in ancestors):
         return []  # inside a reported clause a second reading would repeat that statement
-    pos = "V" if tok.pos_ == "VERB" else "N"
+    pos = _reading_pos(tok)
     lemma = tok.lemma_.lower()
     if not lemma[:1].isalpha():
         return []  # a dash or a number the tagger took for a verb
@@ -1591,6 +1594,18 @@ def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, li
         shape = ("~neg" if negated else "") + ("~short" if n_words < 3 else "")
         readings.append((f"{lemma}|{pos}|{k}{shape}", toks))
     return readings
+
+
+def _reading_pos(tok: Token) -> str | None:
+    """The part of speech of a would-be cue in a reading's key: a verb, a noun, or a predicative
+    adjective ("is critical of X", "was eager to X", "is confident that X")."""
+    if tok.pos_ == "VERB":
+        return "V"
+    if tok.pos_ == "NOUN":
+        return "N"
+    if tok.pos_ == "ADJ" and tok.dep_ == "acomp":
+        return "A"
+    return None
 
 
 _CONTENT_PREPS_TEXT = "for to of about on with against that in over into as"
@@ -1685,10 +1700,11 @@ def _reading_model() -> tuple[dict[str, float], float, float]:
 
 def _learned_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
     """The reading of `tok` as a cue that the reading model scores highest, if it clears the threshold."""
-    if tok.pos_ not in ("VERB", "NOUN"):
+    pos = _reading_pos(tok)
+    if pos is None:
         return None
     weights, intercept, cut = _reading_model()
-    if weights.get(f"lp={tok.lemma_.lower()}|{'V' if tok.pos_ == 'VERB' else 'N'}", 0.0) < _NEVER_A_CUE:
+    if weights.get(f"lp={tok.lemma_.lower()}|{pos}", 0.0) < _NEVER_A_CUE:
         return None  # "have", "make", "take": the cheap test first
     candidates = learned_candidates(tok, quoted)
     if not candidates:
