@@ -13,8 +13,9 @@ appeals with an infinitive ("vowed to ..."), and "according to X"; its span
 keeps the complementizer ("that ...") as annotated corpora do, its text drops it.
 Beyond those rules, a logistic-regression reading model trained on PolNeAR train
 (data/quote_readings.json: weights of lemma, relation and shape features, no text)
-scores each other reading of a verb or noun as a cue ("called for X", "accused X of Y",
-"cited X", "his claim that X") and accepts the best one at probability 0.4. A short
+scores each other reading of a verb, noun or predicative adjective as a cue ("called
+for X", "accused X of Y", "his claim that X", "is critical of X") and keeps the widest
+reading it accepts at probability 0.4. A short
 quote inside its own cue's reported clause ('said the toll was "fair"') is part of
 that statement, not a quote of its own.
 
@@ -1544,11 +1545,11 @@ def _agentless_passive(tok: Token) -> bool:
 
 
 def learned_candidates(tok: Token, quoted: Sequence[bool]) -> list[tuple[str, list[Token]]]:
-    """(key, content tokens) for each reading of `tok` as an attribution cue that the learned table
-    may accept: the lemma with the dependent that would hold the content ("call|V|prep_for").
+    """(key, content tokens) for each reading of `tok` as an attribution cue that the reading model
+    judges: the lemma with the dependent that would hold the content ("call|V|prep_for").
 
-    Shared by the runtime and `bench/train_quote_cues.py`, so the table's counts describe exactly
-    the candidates it is asked about.
+    Shared by the runtime and `bench/train_quote_cues.py`, so the model is trained on exactly the
+    candidates it is asked about.
     """
     if quoted[tok.i] or _reading_pos(tok) is None or _agentless_passive(tok):
         return []
@@ -1638,9 +1639,9 @@ def _size(n_words: int) -> str:
     return next((name for below, name in _SIZES if n_words < below), "21+")
 
 
-def cue_token_features(tok: Token) -> list[str]:
-    """What the reading model knows of a would-be cue token whatever its reading: tag, relation,
-    what kind of subject it has ("s=ent:PERSON", "s=pron", "s=none")."""
+def cue_token_features(tok: Token) -> tuple[list[str], str]:
+    """What the reading model knows of a would-be cue token whatever its reading (tag, relation,
+    subject), and the kind of its subject ("ent:PERSON", "pron", "none") for `reading_features`."""
     s = _subject(tok)
     if s is None:
         kind = "none"
@@ -1656,11 +1657,11 @@ def cue_token_features(tok: Token) -> list[str]:
     out.append(f"root={int(tok.dep_ == 'ROOT')}")
     if s is not None and s.pos_ == "NOUN":
         out.append("sn=" + s.lemma_.lower())  # "officials", "report", "poll"
-    return out
+    return out, kind
 
 
 def reading_features(
-    key: str, toks: Sequence[Token], quoted: Sequence[bool], token: Sequence[str]
+    key: str, toks: Sequence[Token], quoted: Sequence[bool], token: tuple[list[str], str]
 ) -> list[str]:
     """The reading model's features of one cue reading (`learned_candidates`): the reading itself,
     its lemma and construction, how long its content is, whether the content is a clause with its
@@ -1668,14 +1669,14 @@ def reading_features(
     Shared by the runtime and `bench/train_quote_cues.py`."""
     lemma, pos, construction = key.split("|", 2)
     dep = construction.split("~", 1)[0]
-    subject = next((f for f in token if f.startswith("s=")), "s=none")[2:]
+    shared, subject = token
     first = min(toks, key=lambda t: t.i)
     opens = first.lower_ if first.dep_ == "mark" or first.tag_ in ("WDT", "WP", "WRB") else first.pos_
     size = _size(_word_count(toks, quoted)[0])
     inside = {t.i for t in toks}
     clause = int(any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i in inside for t in toks))
     return [
-        *token,
+        *shared,
         "k=" + key,
         f"lp={lemma}|{pos}",
         "c=" + construction,
@@ -1699,25 +1700,25 @@ def _reading_model() -> tuple[dict[str, float], float, float]:
 
 
 def _learned_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
-    """The reading of `tok` as a cue that the reading model scores highest, if it clears the threshold."""
+    """The content of `tok` read as a cue, if the reading model accepts one of its readings."""
     pos = _reading_pos(tok)
     if pos is None:
         return None
     weights, intercept, cut = _reading_model()
     if weights.get(f"lp={tok.lemma_.lower()}|{pos}", 0.0) < _NEVER_A_CUE:
-        return None  # "have", "make", "take": the cheap test first
+        return None  # "have", "win", "lose", "work": the cheap test first
     candidates = learned_candidates(tok, quoted)
     if not candidates:
         return None
     token = cue_token_features(tok)
-    best: tuple[float, list[Token]] | None = None
+    best: list[Token] | None = None  # of the accepted readings the widest ("called X a relic", not "a relic")
     for key, toks in candidates:
         if "~neg" in key and "k=" + key not in weights:
             continue  # a negated act ("did not call for X") only where train saw that very reading
         z = intercept + sum([weights.get(f, 0.0) for f in reading_features(key, toks, quoted, token)])
-        if z >= cut and (best is None or len(toks) > len(best[1])):
-            best = (z, toks)
-    return best[1] if best else None
+        if z >= cut and (best is None or len(toks) > len(best)):
+            best = toks
+    return best
 
 
 def _expectation(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
