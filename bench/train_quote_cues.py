@@ -8,20 +8,17 @@ Two artefacts from one pass over the train split (about 20 s on cached parses):
   hand-written rules: a scikit-learn logistic regression (C = 0.3, features seen at least
   twice) over `quotes.reading_features`, labelled by whether the reading's content matches an
   attribution the rules missed. A reading is accepted at probability >= 0.4. Chosen on dev
-  (content F1 at 50% overlap / exact): threshold .35 .721/.554, .40 .718/.558, .45 .712/.558;
-  C .1 .710, .3 .718, 1.0 .714; features seen at least 3 times instead of 2: the same. Only feature names made of lemmas, tags
-  and relations, and their weights, are written: no PolNeAR text.
-* `quote_cues.json`, the per-reading counts described below; the extractor keeps them for
-  the verbs that may govern a direct quote ('described her as "..."').
-
-For every token the hand-written rules in `newsdesk.nlp.quotes` leave alone, each
-reading that `learned_candidates` proposes (lemma, coarse POS and the dependent
-holding the content: "call|V|prep_for", "cite|V|dobj") is counted, and so is how
-often its content span matches, at >= 50% token overlap both ways, a gold
-attribution that the rules did not already find. The table keeps the counts
-(lemmas and numbers only, no PolNeAR text); the extractor accepts a reading when
-it was seen `min_count` times with at least `min_precision` of them right (0.45: on dev,
-0.40 gains .002 F1 for .013 precision, 0.50 loses .004 F1).
+  (content F1 at 50% overlap / exact): threshold .35 .721/.554, .40 .718/.558, .45
+  .712/.558; C .1 .710, .3 .718, 1.0 .714; features seen at least 3 times: the same. Only
+  feature names (lemmas, tags, relations) and their weights are written: no PolNeAR text.
+* `quote_cues.json`, per-reading counts: for every token the hand-written rules in
+  `newsdesk.nlp.quotes` leave alone, each reading that `learned_candidates` proposes
+  (lemma, coarse POS and the dependent holding the content: "call|V|prep_for",
+  "cite|V|dobj") is counted, and so is how often its content span matches, at >= 50% token
+  overlap both ways, a gold attribution the rules did not already find (lemmas and numbers
+  only). The extractor takes from it the verbs that may govern a direct quote ('described
+  her as "..."'): those with a reading seen `min_count` times and right at least
+  `min_precision` (0.45) of them.
 """
 
 from __future__ import annotations
