@@ -14,8 +14,9 @@ keeps the complementizer ("that ...") as annotated corpora do, its text drops it
 Beyond those rules, a logistic-regression reading model trained on PolNeAR train
 (data/quote_readings.json: weights of lemma, relation and shape features, no text)
 scores each other reading of a verb, noun or predicative adjective as a cue ("called
-for X", "accused X of Y", "his claim that X", "is critical of X") and keeps the widest
-reading it accepts at probability 0.4. A short
+for X", "accused X of Y", "his claim that X", "is critical of X"); a reading counts when
+the model gives it probability 0.4 or when it was right at least 45% of the times train
+had it (data/quote_cues.json, counts only), and the widest reading that counts is kept. A short
 quote inside its own cue's reported clause ('said the toll was "fair"') is part of
 that statement, not a quote of its own.
 
@@ -1614,15 +1615,27 @@ _CONTENT_PREPS = frozenset(_CONTENT_PREPS_TEXT.split())
 
 
 @functools.cache
-def _quote_governing_verbs() -> frozenset[str]:
-    """Verb lemmas ("describe|V") with a cue reading that at least 45% of the time was an
-    attribution on PolNeAR train (data/quote_cues.json, bench/train_quote_cues.py): beyond the
-    report verbs, these may govern a direct quote ('described her as "..."')."""
+def _cue_table() -> tuple[frozenset[str], frozenset[str]]:
+    """The readings right at least `min_precision` (0.45) of the `min_count` or more times
+    PolNeAR train had them, and every reading seen that often (data/quote_cues.json,
+    bench/train_quote_cues.py); "*|N|prep_about" pools the lemmas too rare to judge."""
     raw = json.loads(resources.files("newsdesk").joinpath("data/quote_cues.json").read_text("utf-8"))
+    known = {key: (n, hits) for key, (n, hits) in raw["cues"].items() if n >= raw["min_count"]}
+    accepted = frozenset(key for key, (n, hits) in known.items() if hits >= raw["min_precision"] * n)
+    return accepted, frozenset(known)
+
+
+def _table_accepts(key: str) -> bool:
+    accepted, known = _cue_table()
+    return (key if key in known else "*|" + key.split("|", 1)[1]) in accepted
+
+
+@functools.cache
+def _quote_governing_verbs() -> frozenset[str]:
+    """Verb lemmas ("describe|V") with a reading the table accepts: beyond the report verbs,
+    these may govern a direct quote ('described her as "..."')."""
     return frozenset(
-        key.rsplit("|", 1)[0]
-        for key, (n, hits) in raw["cues"].items()
-        if n >= raw["min_count"] and hits >= raw["min_precision"] * n and not key.startswith("*|")
+        key.rsplit("|", 1)[0] for key in _cue_table()[0] if not key.startswith("*|") and "|V|" in key
     )
 
 
@@ -1713,12 +1726,25 @@ def _learned_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None
     token = cue_token_features(tok)
     best: list[Token] | None = None  # of the accepted readings the widest ("called X a relic", not "a relic")
     for key, toks in candidates:
-        if "~neg" in key and "k=" + key not in weights:
-            continue  # a negated act ("did not call for X") only where train saw that very reading
-        z = intercept + sum([weights.get(f, 0.0) for f in reading_features(key, toks, quoted, token)])
-        if z >= cut and (best is None or len(toks) > len(best)):
+        if best is not None and len(toks) <= len(best):
+            continue
+        if _table_accepts(key) or _model_accepts(key, toks, quoted, token, weights, intercept, cut):
             best = toks
     return best
+
+
+def _model_accepts(
+    key: str,
+    toks: Sequence[Token],
+    quoted: Sequence[bool],
+    token: tuple[list[str], str],
+    weights: dict[str, float],
+    intercept: float,
+    cut: float,
+) -> bool:
+    if "~neg" in key and "k=" + key not in weights:
+        return False  # a negated act ("did not call for X") only where train saw that very reading
+    return intercept + sum([weights.get(f, 0.0) for f in reading_features(key, toks, quoted, token)]) >= cut
 
 
 def _expectation(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
