@@ -608,6 +608,14 @@ def test_statement_saying_names_its_source(nlp) -> None:
             INTRO + "Ruiz said the commuters who use the ferry every day were angry.",
             "the commuters who use the ferry every day were angry",
         ),
+        (  # the parser coordinates "rebuild" with "vowed": its base form says it is the promise's
+            INTRO + "Ruiz vowed to double the ferry service, rebuild the old pier and open a night route.",
+            "to double the ferry service, rebuild the old pier and open a night route",
+        ),
+        (  # "visited" has the cue's own form: her next act, not what she promised
+            INTRO + "Ruiz promised to cut the toll and visited the crews on the pier.",
+            "to cut the toll",
+        ),
     ],
     ids=[
         "leading-but-is-not-content",
@@ -616,6 +624,8 @@ def test_statement_saying_names_its_source(nlp) -> None:
         "concessive-aside-is-not-content",
         "non-restrictive-which-is-not-content",
         "restrictive-relative-is-content",
+        "coordinated-infinitives-are-content",
+        "next-act-is-not-content",
     ],
 )
 def test_statement_boundaries(nlp, text: str, content: str) -> None:

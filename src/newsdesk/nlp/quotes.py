@@ -1819,7 +1819,9 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             toks = _expectation(tok, quoted)
         if toks is None:
             continue
-        fragments = _runs(_without_trailing_aside(_without_leading_conjunction(toks)))
+        fragments = _runs(
+            _without_trailing_aside(_without_leading_conjunction(_with_stray_conjuncts(tok, toks)))
+        )
         if not fragments:
             continue
         cue = _Cue(tok, _subject(tok))
@@ -1853,6 +1855,30 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             )
             quote = replace(quote, text=rest.strip())
         out.append(quote)
+    return out
+
+
+def _with_stray_conjuncts(cue: Token, toks: list[Token]) -> list[Token]:
+    """ "wants to triple X, grow Y and create Z": verbs of the content's own form (base form after
+    "to", a participle after a participle) that the parser coordinated with the cue instead; the
+    cue's own next act has the cue's form ("said X and added Y") and stays out."""
+    inside = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i not in inside]
+    if len(roots) != 1 or roots[0].head.i != cue.i or roots[0].pos_ not in ("VERB", "AUX"):
+        return toks
+    form = roots[0].tag_
+    if form == cue.tag_:
+        return toks
+    out = list(toks)
+    end = max(inside)
+    for k in cue.children:
+        if k.dep_ != "conj" or k.i <= end or k.tag_ != form or _has_subject(k) or _is_cue(k, _INDIRECT_VERBS):
+            continue
+        gap = cue.doc[end + 1 : k.left_edge.i]
+        if any(not (t.is_punct or t.dep_ == "cc") for t in gap):
+            break
+        out += [*gap, *k.subtree]
+        end = k.right_edge.i
     return out
 
 
