@@ -959,3 +959,27 @@ def test_report_parsed_as_adverbial_clause_behind_a_time_phrase(nlp) -> None:
     text = INTRO + "Ruiz said after the vote she would not accept the council's offer if it were made."
     (q,) = [q for q in _quotes(nlp, text) if q.cue == "said"]
     assert q.text == "she would not accept the council's offer if it were made"
+
+
+@pytest.mark.parametrize(
+    ("intro", "description", "speaker"),
+    [
+        ("Indiana Gov. Mike Pence spoke in Tampa on Monday.", "The Indiana governor", "Mike Pence"),
+        ("Sen. Tim Kaine of Virginia spoke in Tampa on Monday.", "The senator", "Tim Kaine"),
+        ("Rep. Adam Schiff spoke to reporters on Monday.", "The congressman", "Adam Schiff"),
+        ("Gen. Mark Milley spoke to reporters on Monday.", "The general", "Mark Milley"),
+    ],
+    ids=["gov", "sen", "rep", "gen"],
+)
+def test_abbreviated_title_gives_the_role(nlp, intro: str, description: str, speaker: str) -> None:
+    """ "Gov. Mike Pence" is the person a later "the governor" describes."""
+    text = f"{intro} {description} said the campaign would win Ohio."
+    q = _one(_quotes(nlp, text), "the campaign would win Ohio")
+    assert q.speaker == speaker
+    assert _span(text, q.speaker_span) == description
+
+
+def test_abbreviated_title_of_another_person_is_not_a_match(nlp) -> None:
+    text = "Gov. Mike Pence spoke in Tampa on Monday. The senator said the campaign would win Ohio."
+    q = _one(_quotes(nlp, text), "the campaign would win Ohio")
+    assert q.speaker is None and q.reason and q.reason.startswith("unresolved_speaker")

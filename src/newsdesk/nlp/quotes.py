@@ -97,6 +97,29 @@ _SYNONYMS = {
     "united": "us",
     "states": "us",
     "presidential": "president",
+    # Abbreviated titles before a name ("Gov. Mike Pence") stand for the role a description names.
+    **{
+        abbr + dot: role
+        for abbr, role in (
+            ("gov", "governor"),
+            ("sen", "senator"),
+            ("rep", "congressman"),
+            ("gen", "general"),
+            ("adm", "admiral"),
+            ("col", "colonel"),
+            ("capt", "captain"),
+            ("lt", "lieutenant"),
+            ("sgt", "sergeant"),
+            ("atty", "attorney"),
+            ("supt", "superintendent"),
+            ("det", "detective"),
+            ("prof", "professor"),
+            ("amb", "ambassador"),
+            ("cmdr", "commander"),
+        )
+        for dot in ("", ".")
+    },
+    "representative": "congressman",
 }
 # Non-person sources that a proper-noun modifier names ("the Clinton campaign", "a CNN poll").
 _SOURCE_TEXT = """
