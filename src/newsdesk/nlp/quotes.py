@@ -1667,7 +1667,8 @@ _PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "we", "i", "you", "it"})
 
 _SIZES = ((2, "1"), (3, "2"), (6, "3-5"), (11, "6-10"), (21, "11-20"))
 # Lemmas the reading model weighs below this ("have", "win", "lose", "work") are skipped before
-# their readings are built: frequent, and on dev none of their readings is accepted anyway.
+# their readings are built: frequent, the count table accepts none of their readings, and on dev
+# the model accepted none either.
 _NEVER_A_CUE = -1.0
 
 
@@ -1736,12 +1737,12 @@ def _reading_model() -> tuple[dict[str, float], float, float]:
 
 
 def _learned_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
-    """The content of `tok` read as a cue, if the reading model accepts one of its readings."""
+    """The content of `tok` read as a cue, if the reading model or the count table accepts one of
+    its readings."""
     pos = _reading_pos(tok)
     if pos is None:
         return None
-    weights, intercept, cut = _reading_model()
-    if weights.get(f"lp={tok.lemma_.lower()}|{pos}", 0.0) < _NEVER_A_CUE:
+    if _reading_model()[0].get(f"lp={tok.lemma_.lower()}|{pos}", 0.0) < _NEVER_A_CUE:
         return None  # "have", "win", "lose", "work": the cheap test first
     candidates = learned_candidates(tok, quoted)
     if not candidates:
@@ -1751,20 +1752,15 @@ def _learned_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None
     for key, toks in candidates:
         if best is not None and len(toks) <= len(best):
             continue
-        if _table_accepts(key) or _model_accepts(key, toks, quoted, token, weights, intercept, cut):
+        if _table_accepts(key) or _model_accepts(key, toks, quoted, token):
             best = toks
     return best
 
 
 def _model_accepts(
-    key: str,
-    toks: Sequence[Token],
-    quoted: Sequence[bool],
-    token: tuple[list[str], str],
-    weights: dict[str, float],
-    intercept: float,
-    cut: float,
+    key: str, toks: Sequence[Token], quoted: Sequence[bool], token: tuple[list[str], str]
 ) -> bool:
+    weights, intercept, cut = _reading_model()
     if "~neg" in key and "k=" + key not in weights:
         return False  # a negated act ("did not call for X") only where train saw that very reading
     return intercept + sum([weights.get(f, 0.0) for f in reading_features(key, toks, quoted, token)]) >= cut
