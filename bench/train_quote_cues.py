@@ -78,7 +78,7 @@ def count(split: str = "train") -> tuple[dict[str, list[int]], list[list[str]], 
         for tok in doc:
             if quoted[tok.i] or quotes._rule_statement(tok, quoted) is not None:
                 continue
-            candidates = quotes.learned_candidates(tok, quoted)
+            candidates = quotes.learned_candidates(tok, quoted, under_cues=False)
             token = quotes.cue_token_features(tok) if candidates else []
             for key, toks in candidates:
                 pw = _word_set(text, quotes._runs(toks))

@@ -983,3 +983,46 @@ def test_abbreviated_title_of_another_person_is_not_a_match(nlp) -> None:
     text = "Gov. Mike Pence spoke in Tampa on Monday. The senator said the campaign would win Ohio."
     q = _one(_quotes(nlp, text), "the campaign would win Ohio")
     assert q.speaker is None and q.reason and q.reason.startswith("unresolved_speaker")
+
+
+def test_statement_stops_at_its_paragraph(nlp) -> None:
+    # The parser may run a sentence on past a paragraph break after a closing quote mark.
+    text = (
+        "Ruiz said she thinks the town is strongest when people work together. She said the opposition "
+        "leader favors a “strongman approach.”\n\nUnder the new plan, volunteers would enroll, receive "
+        "training and then local leaders could call on their help during floods or other emergencies."
+    )
+    statement = _one(_quotes(nlp, text), "opposition leader")
+    assert "\n" not in text[statement.start : statement.end]
+    assert statement.text.endswith("strongman approach")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A finished quote, then a frame that introduces the next one.
+        "Ruiz says the council is the “same tired group that promised a bridge for a decade.” "
+        "She adds, “Who would trust them with the harbour as well?”",
+    ],
+)
+def test_quotes_with_their_own_frames_are_not_one_split_quote(nlp, text: str) -> None:
+    quotes = _quotes(nlp, text)
+    assert not any(len(q.fragments) > 1 for q in quotes if q.direct), [q.fragments for q in quotes]
+
+
+def test_split_quote_around_its_frame_still_joins(nlp) -> None:
+    text = INTRO + '"The toll will stay at two dollars," Ruiz said, "for at least five more years."'
+    quote = _one(_quotes(nlp, text), "two dollars")
+    assert len(quote.fragments) == 2 and "five more years" in quote.text
+
+
+def test_act_in_a_relative_clause_on_the_speaker_is_a_statement(nlp) -> None:
+    # Under "said", but not in its reported clause: the subject's own earlier act.
+    text = (
+        "Sen. Ann Fox, who has long called for tougher rules on lobbying, said on Tuesday that the "
+        "bill was a start."
+    )
+    quotes = _quotes(nlp, text)
+    call = _one(quotes, "tougher rules")
+    assert (call.speaker, call.cue) == ("Ann Fox", "called")
+    assert _one(quotes, "the bill was a start").speaker == "Ann Fox"
