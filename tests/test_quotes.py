@@ -1026,3 +1026,26 @@ def test_act_in_a_relative_clause_on_the_speaker_is_a_statement(nlp) -> None:
     call = _one(quotes, "tougher rules")
     assert (call.speaker, call.cue) == ("Ann Fox", "called")
     assert _one(quotes, "the bill was a start").speaker == "Ann Fox"
+
+
+@pytest.mark.parametrize(
+    ("line", "content"),
+    [
+        (
+            "Asked whether he would back the ferry plan, Brandt declined to answer.",
+            "he would back the ferry plan",
+        ),
+        ("Asked if she had ever been offered the job, Ruiz laughed.", "she had ever been offered the job"),
+        ("Ruiz was asked about the toll increase on Tuesday.", "the toll increase"),
+    ],
+)
+def test_asked_without_a_questioner_has_no_speaker(nlp, line: str, content: str) -> None:
+    # The one asked is not the source of the question; nobody in the text asked it.
+    quote = _one(_quotes(nlp, INTRO + line), content)
+    assert quote.speaker is None and quote.speaker_span is None
+    assert "names no questioner" in (quote.reason or "")
+
+
+def test_asked_by_a_named_questioner_keeps_the_speaker(nlp) -> None:
+    quote = _one(_quotes(nlp, "Sen. Ann Fox asked whether the toll would rise."), "toll would rise")
+    assert quote.speaker == "Ann Fox"

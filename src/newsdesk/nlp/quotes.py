@@ -1796,6 +1796,36 @@ def _expectation(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
     return toks if _enough_words(toks, quoted) else None
 
 
+def _passive_question(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
+    """ "Asked whether he would back the nominee, ...", "She was asked about the emails": what an
+    unnamed questioner asked (its "if"/"whether"/wh-clause, "about" object, "to" request or object)
+    is reported content whose source the text does not give."""
+    if tok.lemma_.lower() != "ask" or tok.tag_ not in ("VBN", "VBD") or quoted[tok.i]:
+        return None
+    children = list(tok.children)
+    if any(c.dep_ in ("agent", "neg") for c in children):
+        return None  # "asked by a caller why ...": the rules read a named questioner
+    passive = any(c.dep_ == "auxpass" for c in children)
+    # A participle opening the sentence is often tagged VBD ("Asked whether ..., Brandt declined").
+    participle = tok.dep_ in ("advcl", "acl") and not _has_subject(tok)
+    if not (passive or participle) or (tok.tag_ == "VBD" and not participle):
+        return None
+    for c in tok.rights:
+        if c.dep_ in ("ccomp", "xcomp", "dobj") or (
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
+        ):
+            toks = list(c.subtree)
+        elif c.dep_ == "prep" and c.lower_ == "about":
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if obj is None:
+                continue
+            toks = list(obj.subtree)
+        else:
+            continue
+        return toks if _word_count(toks, quoted)[0] >= 1 and not _word_count(toks, quoted)[1] else None
+    return None
+
+
 def _without_leading_conjunction(toks: Sequence[Token]) -> list[Token]:
     """ "But prices will rise, he added": the content starts after the sentence's linking "But"."""
     out = sorted(toks, key=lambda t: t.i)
@@ -1849,7 +1879,10 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             if q is not None:
                 out.append(q)
             continue
-        toks = _rule_statement(tok, quoted)
+        toks = _passive_question(tok, quoted)
+        question = toks is not None
+        if toks is None:
+            toks = _rule_statement(tok, quoted)
         if toks is None:
             toks = _learned_statement(tok, quoted)
         if toks is None:
@@ -1882,6 +1915,10 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
         if cue.speaker is None and tok.tag_ in ("VBG", "VB"):
             continue  # "without knowing how ...", "too early to tell whether ...": nobody states anything
         quote = _resolved_quote(doc, resolver, fragments, False, cue, ctok)
+        if question:
+            # The one asked is not the source of the question.
+            reason = f"unresolved_speaker: {tok.text!r} names no questioner"
+            quote = replace(quote, speaker=None, speaker_span=None, antecedent_span=None, reason=reason)
         if quote.speaker is None and any(
             _is_cue(a, _INDIRECT_VERBS) and tok in (_reported_tokens(a) or ()) for a in _enclosing(tok)
         ):
