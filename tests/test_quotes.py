@@ -1049,3 +1049,12 @@ def test_asked_without_a_questioner_has_no_speaker(nlp, line: str, content: str)
 def test_asked_by_a_named_questioner_keeps_the_speaker(nlp) -> None:
     quote = _one(_quotes(nlp, "Sen. Ann Fox asked whether the toll would rise."), "toll would rise")
     assert quote.speaker == "Ann Fox"
+
+
+def test_second_that_clause_coordinated_with_the_cue_is_content(nlp) -> None:
+    text = (
+        "Brandt said the town needs to repair the pier and build a new ferry ramp, but that he would "
+        "not support a higher toll."
+    )
+    quote = _one(_quotes(nlp, text), "repair the pier")
+    assert quote.text.endswith("he would not support a higher toll")

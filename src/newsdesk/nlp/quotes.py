@@ -1952,6 +1952,9 @@ def _with_stray_conjuncts(cue: Token, toks: list[Token]) -> list[Token]:
     "to", a participle after a participle) that the parser coordinated with the cue instead; the
     cue's own next act has the cue's form ("said X and added Y") and stays out."""
     inside = {t.i for t in toks}
+    joined = _with_second_that_clause(cue, toks, inside)
+    if joined is not toks:
+        return joined
     roots = [t for t in toks if t.head.i not in inside]
     if len(roots) != 1 or roots[0].head.i != cue.i or roots[0].pos_ not in ("VERB", "AUX"):
         return toks
@@ -1969,6 +1972,26 @@ def _with_stray_conjuncts(cue: Token, toks: list[Token]) -> list[Token]:
         out += [*gap, *k.subtree]
         end = k.right_edge.i
     return out
+
+
+def _with_second_that_clause(cue: Token, toks: list[Token], inside: set[int]) -> list[Token]:
+    """ "said the U.S. needs X, but that he would not support Y": a "that" clause the parser
+    coordinated with the cue itself is a second complement of the same report."""
+    if not inside:
+        return toks
+    end = max(inside)
+    for k in cue.children:
+        if (
+            k.dep_ != "conj"
+            or k.i <= end
+            or not any(c.dep_ == "mark" and c.lower_ in ("that", "whether") and c.i < k.i for c in k.children)
+        ):
+            continue
+        gap = cue.doc[end + 1 : k.left_edge.i]
+        if any(not (t.is_punct or t.dep_ == "cc") for t in gap):
+            return toks
+        return [*toks, *gap, *k.subtree]
+    return toks
 
 
 def _enclosing(tok: Token) -> list[Token]:
