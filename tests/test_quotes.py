@@ -1058,3 +1058,34 @@ def test_second_that_clause_coordinated_with_the_cue_is_content(nlp) -> None:
     )
     quote = _one(_quotes(nlp, text), "repair the pier")
     assert quote.text.endswith("he would not support a higher toll")
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        ' Ruiz said, going on to contrast the bridge with the old ferry. "We will review the ferry budget."',
+        ' Ruiz told reporters, suggesting a few questions, including, "Who will pay for the ferry budget?"',
+    ],
+)
+def test_second_speech_act_in_the_frame_opens_its_own_statement(nlp, rest: str) -> None:
+    # '"X," she said, going on to ... "Y"': two statements of one speaker, not one split quote.
+    text = INTRO + '"The toll will stay at two dollars for now,"' + rest
+    quotes = _quotes(nlp, text)
+    first = _one(quotes, "two dollars")
+    second = _one(quotes, "ferry budget")
+    assert first is not second and len(first.fragments) <= 1
+    assert second.speaker == "Elena Ruiz"
+
+
+@pytest.mark.parametrize(
+    ("headline", "speaker"),
+    [
+        ("Ben Carson Defends Trump on Trade.", "Ben Carson"),
+        ("Maria Ruiz Says the Toll Will Stay.", "Maria Ruiz"),
+    ],
+)
+def test_headline_verb_is_not_part_of_the_name(nlp, headline: str, speaker: str) -> None:
+    # NER runs a title-case headline's name on into its verb ("Ben Carson Defends").
+    last = speaker.split()[-1]
+    text = f'{headline}\n\n"We have to look at the numbers again," {last} said on Tuesday.'
+    assert _one(_quotes(nlp, text), "numbers again").speaker == speaker

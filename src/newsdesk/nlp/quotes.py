@@ -564,11 +564,29 @@ def _name_spans(doc: Doc) -> list[tuple[Span, bool]]:
     return out
 
 
+_HEADLINE_VERBS_TEXT = """says tells defends sees warns calls slams vows urges asks claims blasts wants admits denies
+    rips praises explains reveals responds accuses attacks mocks thinks knocks backs endorses predicts insists
+    argues suggests announces rejects dismisses questions demands touts pledges promises threatens hails seeks
+    offers"""
+_HEADLINE_VERBS = frozenset(_HEADLINE_VERBS_TEXT.split())
+
+
+def _name_breaking_verb(tok: Token) -> bool:
+    if tok.text[:1].isupper():
+        return tok.lower_ in _HEADLINE_VERBS
+    return tok.pos_ == "VERB"
+
+
 def _people(doc: Doc, quoted: Sequence[bool]) -> list[_Person]:
     """Named people: PERSON entities, plus names that a title introduces or that shorten a PERSON name."""
     spans = []
     for span, is_person in _name_spans(doc):
         toks = [t for t in span if not t.is_punct and t.tag_ != "POS"]
+        # "Trump assured Jones", "Ben Carson Defends Trump": NER ran a name on over the verb after it
+        # (a headline's verb is capitalized and often tagged a proper noun).
+        verb = next((k for k, t in enumerate(toks) if k and _name_breaking_verb(t)), None)
+        if verb is not None:
+            toks = toks[:verb]
         if not toks:
             continue
         key = name_key(doc[toks[0].i : toks[-1].i + 1].text)
@@ -1287,6 +1305,15 @@ def _continues(doc: Doc, text: str, ctok: list[int], prev_close: int, nxt: _RawQ
     return prev_close < cue.verb.idx < nxt.open_at
 
 
+def _second_act(doc: Doc, ctok: list[int], prev_close: int, nxt: _RawQuote, cue: _Cue) -> Token | None:
+    """'"X," he said, going on to say "Y."': a second speech act of the same speaker in the frame
+    between two quotes opens a statement of its own."""
+    for t in doc[ctok[prev_close] + 1 : ctok[nxt.open_at]]:
+        if t.i > cue.verb.i and t.pos_ == "VERB" and _is_cue(t, _INDIRECT_VERBS):
+            return t
+    return None
+
+
 def _direct_quotes(
     doc: Doc,
     resolver: _Resolver,
@@ -1348,6 +1375,11 @@ def _direct_quotes(
                 if _words(_quote_text(text, nxt.fragments)) < _MIN_QUOTE_WORDS:
                     continue  # a nickname or title inside the cue frame ('Robert "Bobby" Lane said')
                 if own is not None and own.verb.i != cue.verb.i:
+                    break
+                act = _second_act(doc, ctok, last.close_at, nxt, cue)
+                if act is not None:
+                    if own is None:
+                        cues[j] = _Cue(act, cue.speaker)
                     break
                 if not _continues(doc, text, ctok, last.close_at, nxt, cue):
                     break
