@@ -1742,6 +1742,8 @@ def cue_token_features(tok: Token) -> tuple[list[str], str]:
         kind = "other:" + s.pos_
     out = ["bias", "t=" + tok.tag_, "d=" + tok.dep_, f"hd={tok.head.pos_}|{tok.dep_}", "s=" + kind]
     out.append(f"root={int(tok.dep_ == 'ROOT')}")
+    # "would call for", "has long supported", "could call on": tense, aspect and modality of the act.
+    out += ["aux=" + c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
     if s is not None and s.pos_ == "NOUN":
         out.append("sn=" + s.lemma_.lower())  # "officials", "report", "poll"
     return out, kind
@@ -1752,8 +1754,8 @@ def reading_features(
 ) -> list[str]:
     """The reading model's features of one cue reading (`learned_candidates`): the reading itself,
     its lemma and construction, how long its content is, whether the content is a clause with its
-    own subject and how it opens, each crossed with the cue token's subject kind where that tells.
-    Shared by the runtime and `bench/train_quote_cues.py`."""
+    own subject, how it opens and its head word, each crossed with the cue token's subject kind
+    where that tells. Shared by the runtime and `bench/train_quote_cues.py`."""
     lemma, pos, construction = key.split("|", 2)
     dep = construction.split("~", 1)[0]
     shared, subject = token
@@ -1762,6 +1764,7 @@ def reading_features(
     size = _size(_word_count(toks, quoted)[0])
     inside = {t.i for t in toks}
     clause = int(any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i in inside for t in toks))
+    head = next((t for t in toks if t.head.i not in inside), first)
     return [
         *shared,
         "k=" + key,
@@ -1774,6 +1777,9 @@ def reading_features(
         f"cn={dep}|{size}",
         f"fin={clause}",
         f"cfin={dep}|{clause}",
+        "ht="
+        + head.tag_,  # what the content is: "hl=plan" and "hl=meeting" tell apart two readings of "call for"
+        "hl=" + head.lemma_.lower(),
     ]
 
 
