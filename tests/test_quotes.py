@@ -705,11 +705,11 @@ def test_put_without_it_is_no_cue(nlp) -> None:
             "said",
         ),
         (  # a cue noun inside a prepositional phrase of its holder's verb
-            INTRO + "Ruiz persisted in arguments that the toll would be lifted within five years.",
+            INTRO + "Ruiz remained firm in the belief that the toll would be lifted within five years.",
             "the toll would be lifted",
             "Elena Ruiz",
             "Ruiz",
-            "arguments",
+            "belief",
         ),
         (  # the speaker mention covers a description and the name in apposition to it
             "The city's chief engineer, Nadia Korvel, said the bridge is safe for heavy trucks.",

@@ -1742,8 +1742,12 @@ def cue_token_features(tok: Token) -> tuple[list[str], str]:
         kind = "other:" + s.pos_
     out = ["bias", "t=" + tok.tag_, "d=" + tok.dep_, f"hd={tok.head.pos_}|{tok.dep_}", "s=" + kind]
     out.append(f"root={int(tok.dep_ == 'ROOT')}")
-    # "would call for", "has long supported", "could call on": tense, aspect and modality of the act.
+    # "would call for", "has long supported", "could call on": tense, aspect and modality of the act;
+    # what else hangs on it, and what it hangs on ("hdl=refuse|xcomp").
     out += ["aux=" + c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    out += ["cd=" + c.dep_ for c in tok.children if c.dep_ != "punct"]
+    out += ["adv=" + c.lower_ for c in tok.children if c.dep_ == "advmod"]
+    out.append(f"hdl={tok.head.lemma_.lower()}|{tok.dep_}")
     if s is not None and s.pos_ == "NOUN":
         out.append("sn=" + s.lemma_.lower())  # "officials", "report", "poll"
     return out, kind
@@ -1765,6 +1769,8 @@ def reading_features(
     inside = {t.i for t in toks}
     clause = int(any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i in inside for t in toks))
     head = next((t for t in toks if t.head.i not in inside), first)
+    last = max(toks, key=lambda t: t.i)
+    after = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
     return [
         *shared,
         "k=" + key,
@@ -1780,6 +1786,8 @@ def reading_features(
         "ht="
         + head.tag_,  # what the content is: "hl=plan" and "hl=meeting" tell apart two readings of "call for"
         "hl=" + head.lemma_.lower(),
+        *["hk=" + c.dep_ for c in head.children],
+        "after=" + (after.text if after is not None and after.is_punct else "w"),  # where the content stops
     ]
 
 
