@@ -1089,3 +1089,13 @@ def test_headline_verb_is_not_part_of_the_name(nlp, headline: str, speaker: str)
     last = speaker.split()[-1]
     text = f'{headline}\n\n"We have to look at the numbers again," {last} said on Tuesday.'
     assert _one(_quotes(nlp, text), "numbers again").speaker == speaker
+
+
+def test_pronoun_picks_the_namesake_of_its_gender(nlp) -> None:
+    # "Ruiz" could be either; "she" and "her part" say which, whoever was named last.
+    text = (
+        "Mayor Elena Ruiz opened the new bridge over the Tamsin River on Monday. She was joined by her "
+        "husband, former mayor Tomas Ruiz, who built the old ferry pier in 1998.\n\n"
+        'For her part, Ruiz was upbeat. "The toll will stay at two dollars for five years," she said.'
+    )
+    assert _one(_quotes(nlp, text), "two dollars").speaker == "Elena Ruiz"

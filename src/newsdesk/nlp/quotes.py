@@ -713,14 +713,21 @@ class _Resolver:
         short = key.split()
         return bool(short) and any(p.key == key or _contains(p.key.split(), short) for p in self.people)
 
-    def _named(self, key: str, text: str, before: int) -> tuple[str, _Person | None]:
-        """Fullest form of a name; an ambiguous short form takes the nearest preceding full name."""
+    def _named(
+        self, key: str, text: str, before: int, gender: str | None = None
+    ) -> tuple[str, _Person | None]:
+        """Fullest form of a name; an ambiguous short form takes the nearest preceding full name of the
+        right gender ("For her part, Clinton ..." is Hillary, not the Bill named last)."""
         display = self.display.get(key)
         short = key.split()
         owners = [p for p in self.people if _contains(p.key.split(), short)]
         if display is None or (name_key(display) == key and len({self.display[p.key] for p in owners}) > 1):
             if not owners:
                 return canonical_name(text), None
+            if gender is not None:  # the pronoun's gender; the short form's own guess misleads ("Trump")
+                known = [p for p in owners if self.gender.get(self.display[p.key]) == gender]
+                fits = [p for p in owners if self.gender.get(self.display[p.key], gender) == gender]
+                owners = known or fits or owners
             preceding = [p for p in owners if p.start < before]
             pick = max(preceding, key=lambda p: p.start) if preceding else min(owners, key=lambda p: p.start)
             display = self.display[pick.key]
@@ -807,7 +814,7 @@ class _Resolver:
             ]
             if cands:
                 best = max(cands, key=lambda p: (p.subject, p.start))
-                display, _ = self._named(best.key, self.text[best.start : best.end], best.start + 1)
+                display, _ = self._named(best.key, self.text[best.start : best.end], best.start + 1, gender)
                 return _Resolution(display, span, (best.start, best.end), None)
         return _Resolution(
             None, span, None, f"unresolved_speaker: pronoun {tok.text!r} with no named antecedent"
