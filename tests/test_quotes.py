@@ -1099,3 +1099,14 @@ def test_pronoun_picks_the_namesake_of_its_gender(nlp) -> None:
         'For her part, Ruiz was upbeat. "The toll will stay at two dollars for five years," she said.'
     )
     assert _one(_quotes(nlp, text), "two dollars").speaker == "Elena Ruiz"
+
+
+def test_cue_of_the_next_paragraph_is_not_this_quotes(nlp) -> None:
+    # The parser runs the all-quote paragraph on into the next one's "said Ana Costa".
+    text = (
+        INTRO + '"I like it," said one driver.\n\n'
+        '"Even though it is late, it is a fine bridge, and that is what our town needs."\n\n'
+        '"The ferry is the most important thing," said Ana Costa, a nurse.'
+    )
+    quote = _one(_quotes(nlp, text), "fine bridge")
+    assert quote.speaker is None and quote.reason == "speaker_from_previous_quote"

@@ -1024,12 +1024,16 @@ def _cue_syntax(doc: Doc, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool
     speech or belief verb, or a verb the learned table reads as a cue ('described her as "..."')."""
     a, b = ctok[raw.fragments[0][0]], ctok[raw.fragments[-1][1] - 1]
     lemmas = _quote_governing_verbs()
+    text = doc_text(doc)
+    line = (text.rfind("\n", 0, raw.open_at) + 1, text.find("\n", raw.close_at) % (len(text) + 1))
     for t in doc[a : b + 1]:
         head = t
         for _ in range(4):
             if head.head is head:
                 break
             head = head.head
+            if not quoted[head.i] and not line[0] <= head.idx < line[1]:
+                break  # the parser ran on into the next paragraph ('"..." / "...," said Self'): not this quote's cue
             if not quoted[head.i]:
                 if _is_cue(head, REPORT_VERBS) or (
                     head.pos_ == "VERB"
