@@ -1110,3 +1110,15 @@ def test_cue_of_the_next_paragraph_is_not_this_quotes(nlp) -> None:
     )
     quote = _one(_quotes(nlp, text), "fine bridge")
     assert quote.speaker is None and quote.reason == "speaker_from_previous_quote"
+
+
+def test_statement_in_the_frame_of_a_split_quote_is_kept(nlp) -> None:
+    # The frame between a split quote's pieces is not quoted text: its own act stays.
+    text = INTRO + (
+        '"The toll will stay at two dollars for years," Ruiz said, referring to the new bridge over '
+        'the river. "We will review the ferry budget in May."'
+    )
+    quotes = _quotes(nlp, text)
+    assert len(_one(quotes, "two dollars").fragments) == 2
+    frame = _one(quotes, "the new bridge over the river")
+    assert (frame.speaker, frame.cue, frame.direct) == ("Elena Ruiz", "referring", False)

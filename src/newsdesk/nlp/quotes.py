@@ -1969,6 +1969,8 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             cue = _Cue(tok, _left_subject(tok))
         if cue.speaker is None and tok.tag_ == "VBG" and tok.dep_ == "pcomp":
             cue = _Cue(tok, _governing_subject(tok))  # "refuses to discuss it, aside from saying ..."
+        if cue.speaker is None and tok.tag_ == "VBG" and tok.dep_ == "advcl" and tok.head.pos_ == "VERB":
+            cue = _Cue(tok, _subject(tok.head))  # '"...," Hedge said, referring to the two resorts
         if cue.speaker is None and tok.tag_ in ("VBG", "VB"):
             continue  # "without knowing how ...", "too early to tell whether ...": nobody states anything
         quote = _resolved_quote(doc, resolver, fragments, False, cue, ctok)
@@ -2178,6 +2180,13 @@ def _inside(inner: Quote, outer: Quote, share: float) -> bool:
     return overlap > 0 and overlap >= share * size and (outer.end - outer.start) > size
 
 
+def _in_fragments(inner: Quote, outer: Quote) -> bool:
+    """`inner` lies inside one of `outer`'s pieces: the frame between a split quote's pieces
+    ('"X," Hedge said, referring to the resorts. "Y."') is not quoted."""
+    pieces = outer.fragments or ((outer.start, outer.end),)
+    return any(a <= inner.start and inner.end <= b for a, b in pieces) and _inside(inner, outer, 1.0)
+
+
 def quoted_tokens(doc: Doc, raws: Sequence[_RawQuote], ctok: list[int]) -> tuple[list[bool], list[bool]]:
     """Per token: inside quote marks, and inside quotes long enough to be speech."""
     text = doc_text(doc)
@@ -2241,7 +2250,7 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
         i
         for i in indirect
         if not any(
-            _inside(q, i, 0.5) or _inside(i, q, 1.0) or (_same_cue(i, q) and _covered(i, q, 0.5))
+            _inside(q, i, 0.5) or _in_fragments(i, q) or (_same_cue(i, q) and _covered(i, q, 0.5))
             for q in rest
         )
     ]
