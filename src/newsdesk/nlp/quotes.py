@@ -572,6 +572,7 @@ _HEADLINE_VERBS = frozenset(_HEADLINE_VERBS_TEXT.split())
 
 
 def _name_breaking_verb(tok: Token) -> bool:
+    """A verb inside an NER name span: lower-case and tagged a verb, or a headline's capitalized one."""
     if tok.text[:1].isupper():
         return tok.lower_ in _HEADLINE_VERBS
     return tok.pos_ == "VERB"
@@ -1024,8 +1025,7 @@ def _cue_syntax(doc: Doc, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool
     speech or belief verb, or a verb the learned table reads as a cue ('described her as "..."')."""
     a, b = ctok[raw.fragments[0][0]], ctok[raw.fragments[-1][1] - 1]
     lemmas = _quote_governing_verbs()
-    text = doc_text(doc)
-    line = (text.rfind("\n", 0, raw.open_at) + 1, text.find("\n", raw.close_at) % (len(text) + 1))
+    line = _line_bounds(doc_text(doc), raw.open_at, raw.close_at)
     for t in doc[a : b + 1]:
         head = t
         for _ in range(4):
@@ -1794,11 +1794,12 @@ def reading_features(
         f"cn={dep}|{size}",
         f"fin={clause}",
         f"cfin={dep}|{clause}",
-        "ht="
-        + head.tag_,  # what the content is: "hl=plan" and "hl=meeting" tell apart two readings of "call for"
+        # What the content is ("hl=plan" and "hl=meeting" tell two readings of "call for" apart),
+        # and where it stops.
+        "ht=" + head.tag_,
         "hl=" + head.lemma_.lower(),
         *["hk=" + c.dep_ for c in head.children],
-        "after=" + (after.text if after is not None and after.is_punct else "w"),  # where the content stops
+        "after=" + (after.text if after is not None and after.is_punct else "w"),
     ]
 
 
@@ -1999,11 +2000,14 @@ def _within_line(cue: Token, toks: list[Token]) -> list[Token]:
     """The content on the cue's own line: where the parser ran a sentence on past a paragraph break
     ('... favors a "strongman approach."' / 'Under the new program, ...'), the next paragraph is not
     part of what was said."""
-    text = doc_text(cue.doc)
-    start = text.rfind("\n", 0, cue.idx) + 1
-    end = text.find("\n", cue.idx)
-    end = len(text) if end < 0 else end
+    start, end = _line_bounds(doc_text(cue.doc), cue.idx, cue.idx)
     return [t for t in toks if start <= t.idx < end]
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The characters of the line (paragraph) that holds `start` .. `end`."""
+    stop = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if stop < 0 else stop
 
 
 def _with_stray_conjuncts(cue: Token, toks: list[Token]) -> list[Token]:
