@@ -1880,7 +1880,8 @@ def _passive_question(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
             toks = list(obj.subtree)
         else:
             continue
-        return toks if _word_count(toks, quoted)[0] >= 1 and not _word_count(toks, quoted)[1] else None
+        n_words, mostly_quoted = _word_count(toks, quoted)
+        return toks if n_words >= 1 and not mostly_quoted else None
     return None
 
 
@@ -2029,8 +2030,8 @@ def _with_stray_conjuncts(cue: Token, toks: list[Token]) -> list[Token]:
     for k in cue.children:
         if k.dep_ != "conj" or k.i <= end or k.tag_ != form or _has_subject(k) or _is_cue(k, _INDIRECT_VERBS):
             continue
-        gap = cue.doc[end + 1 : k.left_edge.i]
-        if any(not (t.is_punct or t.dep_ == "cc") for t in gap):
+        gap = _bare_gap(cue.doc, end, k)
+        if gap is None:
             break
         out += [*gap, *k.subtree]
         end = k.right_edge.i
@@ -2050,11 +2051,16 @@ def _with_second_that_clause(cue: Token, toks: list[Token], inside: set[int]) ->
             or not any(c.dep_ == "mark" and c.lower_ in ("that", "whether") and c.i < k.i for c in k.children)
         ):
             continue
-        gap = cue.doc[end + 1 : k.left_edge.i]
-        if any(not (t.is_punct or t.dep_ == "cc") for t in gap):
-            return toks
-        return [*toks, *gap, *k.subtree]
+        gap = _bare_gap(cue.doc, end, k)
+        return toks if gap is None else [*toks, *gap, *k.subtree]
     return toks
+
+
+def _bare_gap(doc: Doc, end: int, clause: Token) -> list[Token] | None:
+    """The tokens between a content's last token and a clause coordinated after it, when they are only
+    punctuation and conjunctions (", and", ", but"); else None."""
+    gap = list(doc[end + 1 : clause.left_edge.i])
+    return None if any(not (t.is_punct or t.dep_ == "cc") for t in gap) else gap
 
 
 def _enclosing(tok: Token) -> list[Token]:
