@@ -150,6 +150,8 @@ def test_dossier_layout() -> None:
     speakers = [e.speaker for e in s.quotes]
     assert speakers == ["Tomas Brevik", None]
     assert s.quotes[0].article_ids == ("a1", "a2")
+    # The board shows the words without the comma the span keeps inside the marks.
+    assert s.quotes[0].text == WORDS.rstrip(",")
 
 
 def test_summary_is_cited_real_sentences_without_boilerplate() -> None:
