@@ -110,9 +110,7 @@ def _quote_board(facts: Sequence[Fact]) -> tuple[QuoteBoardEntry, ...]:
     for speaker in sorted(groups, key=lambda s: (s is None, s or "")):
         for f in sorted(groups[speaker], key=lambda f: (-f.independent_sources, f.mentions[0].article_id)):
             ids = tuple(sorted({m.article_id for m in f.mentions}))
-            # The span keeps the comma inside the marks ('"..., " she said'); the board shows the words.
-            text = " ".join(f.text.split()).rstrip(",;:").rstrip()
-            entries.append(QuoteBoardEntry(speaker, text, ids, f.mentions))
+            entries.append(QuoteBoardEntry(speaker, " ".join(f.text.split()), ids, f.mentions))
     return tuple(entries)
 
 

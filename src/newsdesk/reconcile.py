@@ -1089,7 +1089,8 @@ def _quote_draft(kind: str, group: list[_Qt]) -> _Draft:
         speaker = sorted(names, key=lambda s: (-len(s), s))[0]
     return _Draft(
         kind=kind,
-        text=group[0].claim.text,
+        # The span keeps the comma inside the marks ('"...," she said'); the fact states the words.
+        text=group[0].claim.text.rstrip().rstrip(",;:"),
         mentions=_mentions((q.claim, q.speaker) for q in group),
         speaker=speaker,
         order=_order(q.claim for q in group),
