@@ -1957,9 +1957,13 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             continue
         cue = _Cue(tok, _subject(tok))
         if tok.dep_ == "conj" and not _has_subject(tok):
-            # "Ginsburg said that she ... and predicted that ...": a second act the parser coordinated
-            # into the reported clause is the outer speaker's.
-            cue = _Cue(tok, _outer_cue(cue, quoted).speaker)
+            # "Ginsburg said that she ... and predicted that ...", "said the city would build X and
+            # warned against Y": a second act the parser coordinated into the reported clause is the
+            # outer speaker's.
+            outer = _cut_from_report(tok)
+            cue = _Cue(tok, _subject(outer) if outer is not None else _outer_cue(cue, quoted).speaker)
+        if cue.speaker is not None and _nobody(cue.speaker):
+            continue  # "Nobody said the bridge would be free": no one holds the statement
         if (
             cue.speaker is None
             and tok.dep_ == "acl"
@@ -1995,6 +1999,25 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             quote = replace(quote, text=rest.strip())
         out.append(quote)
     return out
+
+
+def _cut_from_report(tok: Token) -> Token | None:
+    """The speech verb whose reported clause `tok` was coordinated into and cut from
+    (`_without_coordinated_cues`), if any."""
+    for a in tok.ancestors:
+        if _is_cue(a, REPORT_VERBS):
+            reported = _reported_tokens(a)
+            inside = any(c.dep_ == "ccomp" and tok in c.subtree for c in a.children)
+            return a if inside and reported is not None and tok not in reported else None
+    return None
+
+
+def _nobody(tok: Token) -> bool:
+    """ "nobody", "no one", "none of them": a source that says no one holds the statement."""
+    low = tok.lower_
+    return low in ("nobody", "none", "noone") or (
+        low == "one" and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "no"
+    )
 
 
 def _within_line(cue: Token, toks: list[Token]) -> list[Token]:
