@@ -1138,3 +1138,13 @@ def test_second_act_is_its_own_statement_of_the_same_speaker(nlp) -> None:
 )
 def test_a_statement_nobody_holds_is_not_reported(nlp, line: str) -> None:
     assert not [q for q in _quotes(nlp, INTRO + line) if not q.direct]
+
+
+def test_coordinated_act_inside_the_reported_clause_is_not_the_speakers(nlp) -> None:
+    # "would ask" goes on with what the town would do: Ruiz reports it, she does not ask.
+    text = (
+        INTRO
+        + "Ruiz said the town would rebuild the pier and would ask the province to pay for a wider ramp."
+    )
+    asked = [q for q in _quotes(nlp, text) if q.cue == "ask"]
+    assert all(q.speaker != "Elena Ruiz" for q in asked), [(q.text, q.speaker) for q in asked]

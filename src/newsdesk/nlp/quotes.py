@@ -2003,9 +2003,14 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
 
 def _cut_from_report(tok: Token) -> Token | None:
     """The speech verb whose reported clause `tok` was coordinated into and cut from
-    (`_without_coordinated_cues`), if any."""
+    (`_without_coordinated_cues`), when `tok` has that verb's own form ("said ... and warned"); "said
+    the town would rebuild X and would ask Y" stays the town's act, inside what was said."""
+    if any(c.dep_ == "aux" for c in tok.children):
+        return None
     for a in tok.ancestors:
         if _is_cue(a, REPORT_VERBS):
+            if a.tag_ != tok.tag_:
+                return None
             reported = _reported_tokens(a)
             inside = any(c.dep_ == "ccomp" and tok in c.subtree for c in a.children)
             return a if inside and reported is not None and tok not in reported else None
