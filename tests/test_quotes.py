@@ -1148,3 +1148,16 @@ def test_coordinated_act_inside_the_reported_clause_is_not_the_speakers(nlp) -> 
     )
     asked = [q for q in _quotes(nlp, text) if q.cue == "ask"]
     assert all(q.speaker != "Elena Ruiz" for q in asked), [(q.text, q.speaker) for q in asked]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Tolls are set by the province. "No driver pays more than two dollars a day," according to Elena Ruiz.',
+        'According to Elena Ruiz, "no driver pays more than two dollars a day."',
+    ],
+)
+def test_according_to_attributes_a_direct_quote(nlp, text: str) -> None:
+    quote = _one(_quotes(nlp, INTRO + text), "two dollars a day")
+    assert (quote.direct, quote.speaker, quote.cue) == (True, "Elena Ruiz", "according to")
+    assert "Tolls are set" not in quote.text

@@ -969,6 +969,11 @@ def _cue_after(
 ) -> tuple[_Cue, list[Token]] | None:
     close_tok = ctok[raw.close_at]
     frame = _frame_tokens(doc, close_tok + 1, 1, quoted, para)
+    first = next((t for t in frame if not t.is_punct), None)
+    if first is not None and first.lower_ == "according":
+        # '"...," according to the commission.'
+        cue = _according_cue(first)
+        return (cue, frame) if cue is not None else None
     words = 0
     for k, t in enumerate(frame):
         # Near the quote (in words: "Mr. Holtz-Eakin" is four tokens), or after a long apposition
@@ -977,6 +982,13 @@ def _cue_after(
             return _Cue(t, _speaker_near(t, frame, True, quoted)), frame
         words += not t.is_punct
     return None
+
+
+def _according_cue(according: Token) -> _Cue | None:
+    """ "according to X": the cue, with X as the speaker."""
+    to = next((c for c in according.children if c.lower_ == "to"), None)
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    return _Cue(according, pobj) if pobj is not None else None
 
 
 def _subject_opens(verb: Token, frame: Sequence[Token]) -> bool:
@@ -995,9 +1007,8 @@ def _cue_before(
     for t in reversed(frame):
         if t.lower_ == "according":
             # 'According to Limbaugh, "..."'
-            to = next((c for c in t.children if c.lower_ == "to"), None)
-            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-            return (_Cue(t, pobj), frame) if pobj is not None else None
+            cue = _according_cue(t)
+            return (cue, frame) if cue is not None else None
         if _is_cue(t):
             between = [x for x in frame if x.i > t.i and not x.is_punct]
             # Only the cue's own complements may stand between it and the quote ("told reporters on
@@ -1113,6 +1124,8 @@ def _resolved_quote(
     else:
         res = resolver.resolve(cue.speaker)
     verb = cue.verb if cue is not None else None
+    if cue_text is None and verb is not None and verb.lower_ == "according":
+        cue_text = "according to"  # the direct readings ('According to X, "..."', '"...," according to X')
     return Quote(
         start=start,
         end=end,
@@ -2169,7 +2182,7 @@ def _according(
         return None
     sent = tok.sent
     phrase = set(range(tok.i, max(t.i for t in tok.subtree) + 1))
-    toks = [t for t in sent if t.i not in phrase and not t.is_space]
+    toks = [t for t in _within_line(tok, list(sent)) if t.i not in phrase and not t.is_space]
     while toks and (toks[0].is_punct and toks[0].text not in ('"', "“")):
         toks = toks[1:]
     while toks and toks[-1].is_punct and toks[-1].text not in ('"', "”"):
@@ -2180,6 +2193,12 @@ def _according(
     left = [t for t in toks if t.i < tok.i]
     right = [t for t in toks if t.i > tok.i]
     side = left if len(left) >= len(right) else right
+    opening = next(
+        (k for k in range(len(side) - 1, 0, -1) if side[k].is_quote and side[k - 1].text[-1:] in _SENT_END),
+        None,
+    )
+    if side is left and opening is not None and quoted[side[opening].i]:
+        side = side[opening:]  # 'X is against the law in the U.S. "It is illegal ...," according to Y'
     while side and side[-1].is_punct:
         side = side[:-1]
     while side and (side[0].is_punct or side[0].pos_ == "CCONJ"):
