@@ -1043,9 +1043,9 @@ def _cue_syntax(doc: Doc, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool
             if head.head is head:
                 break
             head = head.head
-            if not quoted[head.i] and not line[0] <= head.idx < line[1]:
-                break  # the parser ran on into the next paragraph ('"..." / "...," said Self'): not this quote's cue
             if not quoted[head.i]:
+                if not line[0] <= head.idx < line[1]:
+                    break  # the parse ran on into the next paragraph ('"..." / "...," said Self')
                 if _is_cue(head, REPORT_VERBS) or (
                     head.pos_ == "VERB"
                     and f"{head.lemma_.lower()}|V" in lemmas
