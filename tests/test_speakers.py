@@ -20,6 +20,14 @@ from newsdesk.nlp.speakers import canonical_name, canonicalize, name_key
         ("South Korean presidential spokesperson Kang Yoo-jung", "Kang Yoo-jung"),
         ("  Kim   Jong Un ", "Kim Jong Un"),
         ("J.D. Vance", "J.D. Vance"),
+        ("Republican Sen. Maria Okafor", "Maria Okafor"),
+        ("U.S. Republican Sen. Maria Okafor", "Maria Okafor"),
+        ("The Associated Press", "Associated Press"),
+        # A place adjective that is part of a name stays: no title follows it.
+        ("Korean Air", "Korean Air"),
+        ("Chinese Foreign Ministry", "Chinese Foreign Ministry"),
+        ("American Red Cross", "American Red Cross"),
+        ("Russian Foreign Minister Sergei Lavrov", "Sergei Lavrov"),
     ],
 )
 def test_canonical_name_strips_titles(raw: str, expected: str) -> None:

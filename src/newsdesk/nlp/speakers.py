@@ -35,7 +35,8 @@ alderman|delegate|del.|former|then|then-|acting|late|presidential|deputy
 _TITLES = tuple(
     sorted({t.strip() for t in _TITLE_TEXT.replace("\n", "").split("|") if t.strip()}, key=lambda t: -len(t))
 )
-# Leading place and party adjectives that precede titles ("U.S. President Donald Trump").
+# Leading place and party adjectives, stripped where a title follows ("U.S. President Donald
+# Trump") and kept where they are part of a name ("Korean Air", "Chinese Foreign Ministry").
 _PLACE = tuple(
     """u.s.|us|u.s|american|north korean|south korean|korean|chinese|japanese|russian|british|french|german|
 ukrainian|israeli|iranian|indian|white house|republican|democratic|gop|state|federal|the""".replace(
@@ -70,6 +71,9 @@ def canonical_name(name: str) -> str:
         low = text.lower()
         for prefix in (*_PLACE, *_TITLES):
             if low.startswith(prefix + " ") and len(text) > len(prefix) + 1:
+                rest = low[len(prefix) + 1 :].lstrip(" ,")
+                if prefix in _PLACE and prefix != "the" and not _titled(rest):
+                    continue  # "Korean Air", "Federal Reserve", "Chinese Foreign Ministry": part of the name
                 text = text[len(prefix) + 1 :].lstrip(" ,")
                 changed = True
                 break
@@ -80,6 +84,13 @@ def canonical_name(name: str) -> str:
     tokens = [t.strip(",") for t in tokens]
     out = " ".join(t for t in tokens if t)
     return out or _fold(name)
+
+
+def _titled(low: str) -> bool:
+    """`low` opens with a title, after any further place or party adjectives ("republican sen. ...")."""
+    if any(low.startswith(t + " ") for t in _TITLES):
+        return True
+    return any(low.startswith(p + " ") and _titled(low[len(p) + 1 :].lstrip(" ,")) for p in _PLACE)
 
 
 def name_key(name: str) -> str:
