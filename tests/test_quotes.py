@@ -1161,3 +1161,31 @@ def test_according_to_attributes_a_direct_quote(nlp, text: str) -> None:
     quote = _one(_quotes(nlp, INTRO + text), "two dollars a day")
     assert (quote.direct, quote.speaker, quote.cue) == (True, "Elena Ruiz", "according to")
     assert "Tolls are set" not in quote.text
+
+
+def test_relative_clause_verb_is_the_cue_of_the_next_quote(nlp) -> None:
+    text = '"We will rebuild the levee," said Mayor Ilse Brandt, who added: "It will be higher this time."'
+    quotes = _quotes(nlp, text)
+    first, second = _one(quotes, "rebuild"), _one(quotes, "higher")
+    assert (first.cue, first.speaker) == ("said", "Ilse Brandt")
+    assert (second.cue, second.speaker) == ("added", "Ilse Brandt")
+    assert _span(text, second.cue_span) == "added"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # The tagger reads "minister" as a proper noun here: a description all the same.
+        ('"It is a start," said the minister, who added that talks would go on.', None),
+        (
+            'Trade Minister Nadia Korvel spoke in Port Aldane. "It is a start," said the minister, '
+            "who added that talks would go on.",
+            "Nadia Korvel",
+        ),
+    ],
+)
+def test_lower_case_proper_noun_is_a_description(nlp, text: str, speaker: str | None) -> None:
+    quote = _one(_quotes(nlp, text), "It is a start")
+    assert quote.speaker == speaker
+    if speaker is None:
+        assert quote.reason and "description 'the minister'" in quote.reason

@@ -767,7 +767,12 @@ class _Resolver:
             return self._pronoun(tok, _PERSON_PRONOUNS[low], span)
         person = self.at_token.get(tok.i)
         ent = _entity(tok)
-        tok_is_name = tok.pos_ == "PROPN"
+        # A lower-case "proper noun" is the tagger's slip ("said the minister, who added"): a description.
+        # A handle ("@nycsouthpaw") names its speaker in any case.
+        tok_is_name = tok.pos_ == "PROPN" and (
+            tok.text.startswith("@") or next((c for c in tok.text if c.isalpha()), "").isupper()
+        )
+        common = tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and not tok_is_name)
         if person is None and tok.text[:1].isupper() and self._knows(name_key(mention.text)):
             ent, tok_is_name = None, True  # a known person's name the tagger or NER got wrong
         if person is not None or (ent is None and tok_is_name):
@@ -790,7 +795,7 @@ class _Resolver:
             named = _named_source(mention, tok)
             if named is not None:
                 return _Resolution(named, span, None, None)
-        elif tok.pos_ == "NOUN" and not tok.tag_.endswith("S"):
+        elif common and not tok.tag_.endswith("S"):
             return self._description(tok, mention, span)
         return _Resolution(None, span, None, f"unresolved_speaker: unnamed source {mention.text!r}")
 
@@ -1062,6 +1067,10 @@ def _outer_cue(cue: _Cue, quoted: Sequence[bool]) -> _Cue:
     cue whose subject is a pronoun inside another speaker's reported clause reports that speaker."""
     verb, subj = cue.verb, cue.speaker
     if subj is not None and subj.pos_ != "PRON":
+        return cue
+    if subj is not None and subj.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and not quoted[verb.head.i]:
+        # '"...," said Ruiz, who added: "..."': the relative clause's own verb is the cue, and its
+        # pronoun stands for the noun it modifies (`_Resolver.resolve`); the outer "said" is not.
         return cue
     outer = verb
     for _ in range(4):
