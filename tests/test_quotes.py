@@ -1189,3 +1189,21 @@ def test_lower_case_proper_noun_is_a_description(nlp, text: str, speaker: str | 
     assert quote.speaker == speaker
     if speaker is None:
         assert quote.reason and "description 'the minister'" in quote.reason
+
+
+@pytest.mark.parametrize(
+    "occasion", ["speaking at the town hall on Friday", "writing in the Kestrel Courier"]
+)
+def test_split_quote_around_where_it_was_said_stays_one_quote(nlp, occasion: str) -> None:
+    text = (
+        f'"We will rebuild the levee," Mayor Ilse Brandt said, {occasion}, "and it will be higher this time."'
+    )
+    quote = _one(_quotes(nlp, text), "rebuild")
+    assert (quote.speaker, quote.cue, len(quote.fragments)) == ("Ilse Brandt", "said", 2)
+    assert quote.text == "We will rebuild the levee and it will be higher this time."
+
+
+def test_adding_in_the_frame_is_still_a_second_act(nlp) -> None:
+    text = '"We will rebuild the levee," Mayor Ilse Brandt said, adding, "It will be higher this time."'
+    second = _one(_quotes(nlp, text), "higher")
+    assert (second.speaker, second.cue) == ("Ilse Brandt", "adding")

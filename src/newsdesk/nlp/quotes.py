@@ -1342,9 +1342,21 @@ def _second_act(doc: Doc, ctok: list[int], prev_close: int, nxt: _RawQuote, cue:
     """'"X," he said, going on to say "Y."': a second speech act of the same speaker in the frame
     between two quotes opens a statement of its own."""
     for t in doc[ctok[prev_close] + 1 : ctok[nxt.open_at]]:
-        if t.i > cue.verb.i and t.pos_ == "VERB" and _is_cue(t, _INDIRECT_VERBS):
+        if t.i > cue.verb.i and t.pos_ == "VERB" and _is_cue(t, _INDIRECT_VERBS) and not _occasion(t):
             return t
     return None
+
+
+_OCCASION_VERBS = frozenset({"speak", "talk", "write", "testify"})
+
+
+def _occasion(tok: Token) -> bool:
+    """ "speaking at the town hall", "writing in the Post": where the speaker said it, not a second act."""
+    return (
+        tok.tag_ == "VBG"
+        and tok.lemma_.lower() in _OCCASION_VERBS
+        and not any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children)
+    )
 
 
 def _direct_quotes(
@@ -1407,8 +1419,12 @@ def _direct_quotes(
                 own = cues[j]
                 if _words(_quote_text(text, nxt.fragments)) < _MIN_QUOTE_WORDS:
                     continue  # a nickname or title inside the cue frame ('Robert "Bobby" Lane said')
-                if own is not None and own.verb.i != cue.verb.i:
-                    break
+                if (
+                    own is not None
+                    and own.verb.i != cue.verb.i
+                    and not (_occasion(own.verb) and own.verb.head.i == cue.verb.i)
+                ):
+                    break  # the next piece has a cue of its own ('"X," he said, speaking at ...' has not)
                 act = _second_act(doc, ctok, last.close_at, nxt, cue)
                 if act is not None:
                     if own is None:
