@@ -1207,3 +1207,41 @@ def test_adding_in_the_frame_is_still_a_second_act(nlp) -> None:
     text = '"We will rebuild the levee," Mayor Ilse Brandt said, adding, "It will be higher this time."'
     second = _one(_quotes(nlp, text), "higher")
     assert (second.speaker, second.cue) == ("Ilse Brandt", "adding")
+
+
+@pytest.mark.parametrize(
+    ("intro", "described"),
+    [
+        (
+            '"My father is not a racist," Donald Trump\'s son told The Morning Show on Monday. ',
+            "Donald Trump's son",
+        ),
+        ("The spokesman for Mayor Ilse Brandt spoke to reporters on Friday. ", "The spokesman"),
+        (
+            "A representative for Mr. Pinchuk said the inquiry had nothing to do with the ministry. ",
+            "A representative",
+        ),
+    ],
+)
+def test_pronoun_after_a_described_speaker_is_not_the_name_in_the_description(
+    nlp, intro: str, described: str
+) -> None:
+    quote = _one(_quotes(nlp, intro + '"The levee held," he said.'), "levee held")
+    assert quote.speaker is None
+    assert quote.reason == f"unresolved_speaker: pronoun 'he' stands for {described!r}"
+
+
+def test_description_with_a_name_in_apposition_is_that_person(nlp) -> None:
+    text = (
+        "The director of the European Centre, Ina Kirsch, told reporters her group never worked with "
+        'Manafort. "We hired them on our own," she said.'
+    )
+    quotes = _quotes(nlp, text)
+    assert _one(quotes, "never worked").speaker == "Ina Kirsch"
+    assert _one(quotes, "on our own").speaker == "Ina Kirsch"
+
+
+def test_a_name_given_by_known_as_is_not_a_statement(nlp) -> None:
+    text = '"There never was a stand-down order," said the base chief known as Bob.'
+    quotes = _quotes(nlp, text)
+    assert [q.text for q in quotes] == ["There never was a stand-down order"]

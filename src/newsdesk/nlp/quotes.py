@@ -611,7 +611,7 @@ def _people(doc: Doc, quoted: Sequence[bool]) -> list[_Person]:
                 continue
         root = span.root
         subject = root.dep_ in ("nsubj", "nsubjpass") or (
-            root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass")
+            root.dep_ == "appos" and _described_subject(root.head) is not None
         )
         roles, titles = _title_words(span)
         prev = doc[span.start - 1].text.lower() if span.start else ""
@@ -698,6 +698,7 @@ class _Resolver:
         mapping = canonicalize(forms)
         self.display = {p.key: mapping[f] for p, f in zip(self.people, forms, strict=True)}
         self.gender = _genders(doc, self.people, self.display)
+        self.quoted = quoted
 
     def _antecedent(self, display: str, before: int) -> _Person | None:
         """The mention that gives a person's fullest name: the nearest full mention before, else the first after."""
@@ -748,7 +749,7 @@ class _Resolver:
         named_appos = next(
             (c for c in tok.children if c.dep_ == "appos" and (c.i in self.at_token or c.pos_ == "PROPN")),
             None,
-        )
+        ) or next((c for c in _of_appositions(tok) if c.i in self.at_token), None)
         if named_appos is not None and tok.pos_ == "NOUN":
             # "The state's campaign chairman, Phil Lovas, said": the apposition names the speaker.
             res = self.resolve(named_appos)
@@ -818,6 +819,18 @@ class _Resolver:
                 and not p.in_quote
                 and self.gender.get(self.display[p.key], gender) == gender
             ]
+            described = self._described_speaker(sent, tok, gender)
+            if described is not None and not any(p.subject for p in cands):
+                # "The spokesman for Mayor Brandt spoke to reporters. '...,' he said": the pronoun is
+                # the described speaker, not the person the description names.
+                subject, inside = described
+                mention = _mention(subject)
+                res = self._description(subject, mention, span)
+                if res.speaker is not None and res.speaker not in inside:
+                    return res
+                return _Resolution(
+                    None, span, None, f"unresolved_speaker: pronoun {tok.text!r} stands for {mention.text!r}"
+                )
             if cands:
                 best = max(cands, key=lambda p: (p.subject, p.start))
                 display, _ = self._named(best.key, self.text[best.start : best.end], best.start + 1, gender)
@@ -825,6 +838,36 @@ class _Resolver:
         return _Resolution(
             None, span, None, f"unresolved_speaker: pronoun {tok.text!r} with no named antecedent"
         )
+
+    def _described_speaker(self, sent: Span, tok: Token, gender: str) -> tuple[Token, set[str]] | None:
+        """The last subject of a speech verb in `sent` before `tok` that describes someone by another
+        named person ("Donald Trump's son told the show", "The spokesman for Mayor Brandt spoke"), with
+        the display names of the people its phrase names; None unless its noun can have `gender`.
+        A description without a name in it ("The Republican nominee") is usually the person the
+        article names, and is left to the named candidates."""
+        found = None
+        for t in sent:
+            if t.i >= tok.i:
+                break
+            if not (
+                t.dep_ == "nsubj"
+                and t.tag_ == "NN"
+                and not self.quoted[t.i]
+                and t.i not in self.at_token
+                and t.lemma_.lower() not in _SOURCE_NOUNS
+                and t.head.pos_ == "VERB"
+                and t.head.lemma_.lower() in SPEECH_VERBS
+                and _noun_gender(t.lower_) in (None, gender)
+            ):
+                continue
+            inside = {
+                self.display[self.at_token[d.i].key]
+                for d in t.subtree
+                if d.i in self.at_token and _owned_by(d, t)
+            }
+            if inside:
+                found = (t, inside)
+        return found
 
     def _description(self, tok: Token, mention: Span, span: tuple[int, int]) -> _Resolution:
         if mention[0].lower_ in ("a", "an", "one", "another", "some", "several"):
@@ -846,6 +889,54 @@ class _Resolver:
         best = max(cands, key=lambda p: (len(mods & p.titles), p.start))
         display, _ = self._named(best.key, self.text[best.start : best.end], best.start + 1)
         return _Resolution(display, span, (best.start, best.end), None)
+
+
+def _of_appositions(tok: Token) -> list[Token]:
+    """Appositions of the object of `tok`'s "of" phrase, where the parser attaches the name of the
+    noun itself: in "The director of the European Centre, Ina Kirsch, said" it hangs on "Centre"."""
+    out = []
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.pos_ != "PRON":
+                    out += [c for c in obj.children if c.dep_ == "appos" and c.i > obj.i]
+    return out
+
+
+def _described_subject(head: Token) -> Token | None:
+    """The subject `head` is, or the subject whose "of" phrase `head` is the object of."""
+    if head.dep_ in ("nsubj", "nsubjpass"):
+        return head
+    if head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.lower_ == "of":
+        noun = head.head.head
+        if noun.dep_ in ("nsubj", "nsubjpass") and noun.pos_ == "NOUN":
+            return noun
+    return None
+
+
+def _owned_by(name: Token, noun: Token) -> bool:
+    """`name` qualifies `noun` as someone else ("Trump's son", "the spokesman for Brandt"), not as
+    the noun's own name: no apposition or clause on the way ("The director of the centre, Ina
+    Kirsch,", "the base chief known as Bob", "One pastor supporting Mr. Cruz, Darran Whiting")."""
+    t = name
+    while t.i != noun.i:
+        if t.dep_ in ("appos", "acl", "relcl") or t.head is t:
+            return False
+        t = t.head
+    return True
+
+
+_FEMALE_NOUN_ENDS = ("woman", "wife", "mother", "daughter", "sister", "girl", "ess")
+_MALE_NOUN_ENDS = ("man", "husband", "father", "son", "brother", "boy")
+
+
+def _noun_gender(word: str) -> str | None:
+    """'spokeswoman' is "f", 'son' "m", 'official' None (either)."""
+    if word.endswith(_FEMALE_NOUN_ENDS):
+        return "f"
+    if word.endswith(_MALE_NOUN_ENDS) and not word.endswith(("person", "human")):
+        return "m"
+    return None
 
 
 def _named_source(mention: Span, head: Token) -> str | None:
@@ -1686,6 +1777,8 @@ def learned_candidates(
     lemma = tok.lemma_.lower()
     if not lemma[:1].isalpha():
         return []  # a dash or a number the tagger took for a verb
+    if tok.tag_ == "VBN" and tok.dep_ == "acl" and lemma in _NAMING_VERBS:
+        return []  # "the base chief known as Bob", "a pact called GSOMIA": a name, not a claim
     out: list[tuple[str, list[Token]]] = []
     dobj = None
     for c in tok.rights:
@@ -1732,6 +1825,7 @@ def _reading_pos(tok: Token) -> str | None:
     return None
 
 
+_NAMING_VERBS = frozenset({"know", "call", "dub", "nickname", "name", "title", "label"})
 _CONTENT_PREPS_TEXT = "for to of about on with against that in over into as"
 _CONTENT_PREPS = frozenset(_CONTENT_PREPS_TEXT.split())
 
