@@ -135,6 +135,15 @@ CASES = [
         None,
     ),
     ("Earnings rose 3% in the second quarter.", "2025-10-20", "the second quarter", "DATE", "2025-Q2", None),
+    (
+        # The quarter reported on is the third; "the current quarter" is the publication date's.
+        "Profit rose in the third quarter and should rise in the current quarter.",
+        "2025-10-20",
+        "the current quarter",
+        "DATE",
+        "2025-Q4",
+        None,
+    ),
     ("Wednesday's ruling was appealed.", DCT, "Wednesday", "DATE", "2025-08-27", None),
     ("The vote was postponed until Tuesday.", DCT, "Tuesday", "DATE", "2025-09-02", None),
     ("The fund returned 2 1/2 years of gains.", DCT, "2 1/2 years", "DURATION", "P2Y6M", None),

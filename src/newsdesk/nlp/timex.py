@@ -739,11 +739,13 @@ def _quarter_anaphor(m: re.Match[str], ctx: _Ctx) -> _Res | None:
         return _Res("DATE", g["qyear"], None, "explicit year")
     if ctx.dct is None:
         return _need_dct(ctx)
-    if ctx.last_quarter is not None:
+    current = (g.get("rel") or "").lower() in ("this", "current")
+    if ctx.last_quarter is not None and not current:
         y, q = ctx.last_quarter
     else:
+        # "the current quarter" is the DCT's, whichever quarter the article reported on before.
         y, q = ctx.dct.year, _quarter(ctx.dct)
-        if (g.get("rel") or "").lower() not in ("this", "current"):
+        if not current:
             q -= 1
             if q == 0:
                 y, q = y - 1, 4
