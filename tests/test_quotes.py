@@ -1245,3 +1245,31 @@ def test_a_name_given_by_known_as_is_not_a_statement(nlp) -> None:
     text = '"There never was a stand-down order," said the base chief known as Bob.'
     quotes = _quotes(nlp, text)
     assert [q.text for q in quotes] == ["There never was a stand-down order"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        ("Stated Stone:\n\n“I think the stakes are so high for the whole town.”", "Stone", "Stated"),
+        ("Continued Stone: “So I think it is a very real problem for the town.”", "Stone", "Continued"),
+        (
+            "LEVEE POLLS NOT WRONG, JUST EARLY - Maria Okafor and Jon Cohen: “The polls failed to predict "
+            "the vote, but it is too early to say.”",
+            "Jon Cohen",
+            ":",
+        ),
+    ],
+)
+def test_a_name_labelling_the_quote_before_a_colon_is_the_speaker(
+    nlp, text: str, speaker: str, cue: str
+) -> None:
+    quote = _one(_quotes(nlp, "The program was broadcast on Radio Kestrel.\n\n" + text), "the")
+    assert (quote.speaker, quote.cue) == (speaker, cue)
+
+
+def test_colon_after_a_coordinated_verb_takes_the_first_conjuncts_subject(nlp) -> None:
+    text = (
+        "Trump gestured as if to stop the ruckus, then leaned in and boomed: “Let’s defeat her in November.”"
+    )
+    quote = _one(_quotes(nlp, text), "defeat her")
+    assert (quote.speaker, quote.cue) == ("Trump", "boomed")

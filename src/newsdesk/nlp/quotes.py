@@ -471,8 +471,10 @@ def _mention(tok: Token) -> Span:
     for right in tok.rights:
         if right.dep_ in ("compound", "flat") and right.i == end:
             end = right.i + 1
-    while start < tok.i and doc[start].is_punct:
-        start += 1
+    while start < tok.i and (
+        doc[start].is_punct or (doc[start].lower_ in _INVERTED_VERBS and doc[start].pos_ == "VERB")
+    ):
+        start += 1  # "Continued Stone:": the inverted cue is not part of the name
     return doc[start:end]
 
 
@@ -578,6 +580,16 @@ def _name_breaking_verb(tok: Token) -> bool:
     return tok.pos_ == "VERB"
 
 
+_INVERTED_TEXT = """said says stated continued added wrote asked replied noted explained concluded countered
+    responded tweeted insisted warned"""
+_INVERTED_VERBS = frozenset(_INVERTED_TEXT.split())
+
+
+def _line_start(tok: Token) -> bool:
+    """`tok` opens a sentence or a line."""
+    return tok.is_sent_start or tok.i == 0 or "\n" in tok.doc[tok.i - 1].text_with_ws
+
+
 def _people(doc: Doc, quoted: Sequence[bool]) -> list[_Person]:
     """Named people: PERSON entities, plus names that a title introduces or that shorten a PERSON name."""
     spans = []
@@ -588,6 +600,8 @@ def _people(doc: Doc, quoted: Sequence[bool]) -> list[_Person]:
         verb = next((k for k, t in enumerate(toks) if k and _name_breaking_verb(t)), None)
         if verb is not None:
             toks = toks[:verb]
+        if len(toks) > 1 and toks[0].lower_ in _INVERTED_VERBS and _line_start(toks[0]):
+            toks = toks[1:]  # "Stated Stone:", "Continued Stone:": an inverted cue NER took for a first name
         if not toks:
             continue
         key = name_key(doc[toks[0].i : toks[-1].i + 1].text)
@@ -1385,6 +1399,9 @@ def _introducing_colon(
 def _colon_cue(doc: Doc, colon: int, quoted: Sequence[bool]) -> _Cue | None:
     """Who speaks in "X released the following statement:" / "As X observed, ...:": a speech verb
     of the introducing sentence, else its main verb when that has a subject."""
+    label = _colon_label(doc, colon)
+    if label is not None:
+        return label
     sent = doc[colon].sent
     toks = [t for t in doc[sent.start : colon] if not quoted[t.i]]
     cue = next((t for t in reversed(toks) if _is_cue(t)), None)
@@ -1397,9 +1414,47 @@ def _colon_cue(doc: Doc, colon: int, quoted: Sequence[bool]) -> _Cue | None:
             break
         verb = verb.head
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    first = verb
+    for _ in range(3):
+        if subj is not None or first.dep_ not in ("conj", "dep") or first.head is first:
+            break
+        # "Trump gestured ..., then leaned in and boomed:": the subject of the first conjunct.
+        first = first.head
+        subj = next((c for c in first.children if c.dep_ == "nsubj"), None)
     if verb.pos_ in ("VERB", "AUX") and subj is not None and not quoted[verb.i] and verb.i < colon:
         return _Cue(verb, subj)
     return None
+
+
+def _colon_label(doc: Doc, colon: int) -> _Cue | None:
+    """A name that labels the quote after it on its own line, or after a dash: "Stated Stone:",
+    "... TOO EARLY - Mark Blumenthal and Jon Cohen:", as digests and transcripts write them. The cue
+    is the inverted verb where there is one, else the colon itself."""
+    words: list[Token] = []
+    i = colon - 1
+    while i >= 0:
+        t = doc[i]
+        if t.is_space:
+            if "\n" in t.text:
+                break
+        elif t.text in ("-", "–", "—", "―"):
+            break
+        else:
+            words.insert(0, t)
+            if _line_start(t):
+                break
+        i -= 1
+    if not words or len(words) > 6:
+        return None
+    verb = words[0] if words[0].lower_ in _INVERTED_VERBS and len(words) > 1 else None
+    names = words[1:] if verb is not None else words
+    # A person's name; after an inverted cue ("Continued Stone:") any proper noun is one.
+    named = any(t.ent_type_ == "PERSON" for t in names) or (
+        verb is not None and all(t.pos_ == "PROPN" for t in names)
+    )
+    if not named or not all(t.text[:1].isupper() or t.lower_ in ("and", "&") for t in names):
+        return None
+    return _Cue(verb if verb is not None else doc[colon], names[-1])
 
 
 def _title_like(doc: Doc, fragments: Sequence[tuple[int, int]], ctok: list[int]) -> bool:
