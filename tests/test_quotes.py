@@ -1273,3 +1273,26 @@ def test_colon_after_a_coordinated_verb_takes_the_first_conjuncts_subject(nlp) -
     )
     quote = _one(_quotes(nlp, text), "defeat her")
     assert (quote.speaker, quote.cue) == ("Trump", "boomed")
+
+
+@pytest.mark.parametrize(
+    ("signature", "speaker"),
+    [("- Maria Okafor.", "Maria Okafor"), ("-Maria Okafor, Kestrel Ford.", "Maria Okafor")],
+)
+def test_signature_line_after_a_quote_names_its_speaker(nlp, signature: str, speaker: str) -> None:
+    text = (
+        "Letters to the editor.\n\n"
+        '"The levee should have been raised ten years ago, and everyone on the lane knew it."\n\n'
+        f"{signature}\n\nThe council will meet on Monday."
+    )
+    quote = _one(_quotes(nlp, text), "levee should")
+    assert (quote.speaker, quote.cue) == (speaker, "-")
+
+
+def test_colon_the_parser_hung_on_the_quote_takes_the_introducing_verb(nlp) -> None:
+    text = (
+        "The inquiry is closed.\n\nClinton has since apologized for what happened: "
+        '"Yes, I should have used two email addresses, one for personal matters and one for work."'
+    )
+    quote = _one(_quotes(nlp, text), "email addresses")
+    assert (quote.speaker, quote.cue) == ("Clinton", "apologized")

@@ -1240,6 +1240,8 @@ def _resolved_quote(
     verb = cue.verb if cue is not None else None
     if cue_text is None and verb is not None and verb.lower_ == "according":
         cue_text = "according to"  # the direct readings ('According to X, "..."', '"...," according to X')
+    elif cue_text is None and verb is not None and verb.text[:1] in "―—–-":
+        cue_text = verb.text[0]  # a signature dash ("-Michelle Marks"), whatever the tokenizer glued to it
     return Quote(
         start=start,
         end=end,
@@ -1257,20 +1259,34 @@ def _resolved_quote(
 
 
 def _cue_dash(
-    doc: Doc, text: str, raw: _RawQuote, ctok: list[int], quoted: Sequence[bool], para: tuple[int, int]
+    doc: Doc,
+    text: str,
+    raw: _RawQuote,
+    ctok: list[int],
+    quoted: Sequence[bool],
+    para: tuple[int, int],
+    paras: Sequence[tuple[int, int]] = (),
 ) -> _Cue | None:
-    """A dash and a name closing the quote ("..." ― Jane Doe), as reader-comment roundups write them."""
+    """A dash and a name closing the quote ("..." ― Jane Doe), as reader-comment roundups write them,
+    or opening the paragraph after a quote that ends its own ("- Bernie Sanders.", "-Michelle Marks,
+    Philadelphia.", as fact checks and letters pages sign them)."""
     pos = raw.close_at + 1
     while pos < para[1] and text[pos].isspace():
         pos += 1
-    if pos >= para[1] or text[pos] not in "―—–":
+    dashes = "―—–" if pos < para[1] else "―—–-"
+    if pos >= para[1]:
+        nxt = next((p for p in paras if p[0] >= para[1]), None)
+        if nxt is None or nxt[0] >= len(text):
+            return None
+        pos, para = nxt[0], nxt
+    if text[pos] not in dashes:
         return None
     dash = ctok[pos]
     names = []
     for t in doc[dash + 1 :]:
-        if t.idx >= para[1] or t.text in _SENT_END or "\n" in t.text:
-            break
-        if not t.is_space:
+        if t.idx >= para[1] or t.text in _SENT_END or t.text == "," or "\n" in t.text:
+            break  # "Michelle Marks, Philadelphia": the name, not the place
+        if not t.is_space and not (t.idx == pos + 1 and t.text in dashes):
             names.append(t)
     words = [t for t in names if not t.is_punct]
     if not words or len(words) > 5 or not all(t.text[:1].isupper() for t in words):
@@ -1378,7 +1394,7 @@ def _find_cue(
         cue = _colon_cue(doc, ctok[colon], quoted)
         if cue is not None:
             return cue
-    return _cue_dash(doc, text, raw, ctok, quoted, para)
+    return _cue_dash(doc, text, raw, ctok, quoted, para, paras)
 
 
 def _introducing_colon(
@@ -1413,6 +1429,12 @@ def _colon_cue(doc: Doc, colon: int, quoted: Sequence[bool]) -> _Cue | None:
         if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
             break
         verb = verb.head
+    if quoted[verb.i] or verb.i > colon:
+        # The parser hung the colon on the quote ("Clinton has since apologized for what happened:
+        # "Yes, ..."): the introducing sentence's first verb with a subject.
+        verb = next(
+            (t for t in toks if t.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in t.children)), verb
+        )
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     first = verb
     for _ in range(3):
