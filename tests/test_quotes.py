@@ -1296,3 +1296,28 @@ def test_colon_the_parser_hung_on_the_quote_takes_the_introducing_verb(nlp) -> N
     )
     quote = _one(_quotes(nlp, text), "email addresses")
     assert (quote.speaker, quote.cue) == ("Clinton", "apologized")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Clinton seemed ready to riff on the incident in Iowa, telling the crowd, "
+            "“Some people get a little carried away, have you noticed that?”",
+            "Clinton",
+        ),
+        (
+            "Mayor Ilse Brandt was joined on stage by Tobias Renn and joked, “The river is ours again, "
+            "for now at least.”",
+            "Ilse Brandt",
+        ),
+        (
+            "Ilse Brandt said the repair was ordered by Tobias Renn and said, “Who would you trust "
+            "with the levee?”",
+            "Ilse Brandt",
+        ),
+    ],
+)
+def test_participle_or_conjunct_cue_speaks_for_the_sentences_speaker(nlp, text: str, speaker: str) -> None:
+    quote = next(q for q in _quotes(nlp, text) if q.direct)
+    assert quote.speaker == speaker

@@ -402,6 +402,7 @@ def _subject(verb: Token) -> Token | None:
             return _subject(prep.head)  # "Ruiz persisted in arguments that ...", "closed with a warning"
         return None
     cur: Token | None = verb
+    prev_dep = ""
     for _ in range(3):
         if cur is None:
             return None
@@ -411,6 +412,9 @@ def _subject(verb: Token) -> Token | None:
             return max((c for c in subjects if c.i < cur.i), key=lambda c: c.i, default=subjects[0])
         for child in cur.children:
             if child.dep_ == "nsubjpass":
+                if cur is not verb and prev_dep == "conj":
+                    # "Silverman was joined on stage by Franken and joked": the conjuncts share the subject.
+                    return child
                 # "... was written by Springsteen": the agent speaks, not the passive subject.
                 agent = next((a for a in cur.children if a.dep_ == "agent"), None)
                 pobj = next((o for o in agent.children if o.dep_ == "pobj"), None) if agent else None
@@ -426,6 +430,7 @@ def _subject(verb: Token) -> Token | None:
         if misparsed is not None:
             return misparsed  # "Osterby, speaking at ..., promised": the parser made the name an adverb
         if cur.dep_ in ("conj", "advcl", "xcomp", "dep") and cur.head is not cur:
+            prev_dep = cur.dep_
             cur = cur.head
         elif cur.dep_ == "pcomp" and cur.head.head is not cur.head:
             cur = cur.head.head  # "pitched himself ... by telling them": the subject of the main verb
@@ -1029,7 +1034,21 @@ def _speaker_in_frame(
 
     ids = {t.i for t in frame}
     before = [t for t in frame if t.i < verb.i and nominal(t)]
-    subj = _subject(verb)
+    outer = _outer_act(verb)
+    if outer is None and verb.tag_ == "VBG" and quoted[verb.head.i] and not quoted[verb.sent.root.i]:
+        outer = verb.sent.root  # ", telling the crowd, '...'" hung on a verb inside the quote
+    subj = _subject(outer if outer is not None else verb)
+    if (
+        subj is not None
+        and subj not in frame
+        and not _has_subject(verb)
+        and subj.i < verb.i
+        and subj.sent.start == verb.sent.start
+        and not quoted[subj.i]
+    ):
+        # "Clinton seemed ready to riff on the incident in Iowa, telling the crowd, '...'": the
+        # subject the participle or conjunct takes over, even before the frame.
+        return subj
     if subj is not None and quote_first and subj.i > verb.i + 1 and before:
         # '"...," Flynn said on Fox's "Fox and Friends"': a subject the parser found past the cue's
         # complements, while a nominal stands between quote and cue, is a misparse.
@@ -2208,6 +2227,22 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             quote = replace(quote, text=rest.strip())
         out.append(quote)
     return out
+
+
+def _outer_act(verb: Token) -> Token | None:
+    """The speech verb whose act `verb` continues, when the parser hung `verb` inside that verb's
+    reported clause: a participle ("told Newsmax that Romney '...,' adding, '...'") or a
+    conjunct in its own form ("said the move was made by Bratton and said, '...'")."""
+    if _has_subject(verb) or not _is_cue(verb, SPEECH_VERBS):
+        return None
+    if verb.dep_ == "conj":
+        return _cut_from_report(verb)
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG":
+        for a in verb.ancestors:
+            if _is_cue(a, REPORT_VERBS):
+                inside = any(c.dep_ == "ccomp" and verb in c.subtree for c in a.children)
+                return a if inside else None
+    return None
 
 
 def _cut_from_report(tok: Token) -> Token | None:
