@@ -1321,3 +1321,24 @@ def test_colon_the_parser_hung_on_the_quote_takes_the_introducing_verb(nlp) -> N
 def test_participle_or_conjunct_cue_speaks_for_the_sentences_speaker(nlp, text: str, speaker: str) -> None:
     quote = next(q for q in _quotes(nlp, text) if q.direct)
     assert quote.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ('"Absolutely not. Absolutely not," Clinton responded.', "Clinton", "Absolutely not. Absolutely not"),
+        ("“Go back to Univision,” Trump barked.", "Trump", "Go back to Univision"),
+        ('Asked whether he would fire the writer, Priebus said, "Probably."', "Priebus", "Probably."),
+    ],
+)
+def test_short_capitalized_speech_next_to_its_cue_is_a_quote(
+    nlp, text: str, speaker: str, content: str
+) -> None:
+    quote = next(q for q in _quotes(nlp, text) if q.direct)
+    assert (quote.speaker, quote.text) == (speaker, content)
+
+
+def test_quoted_title_without_a_speech_frame_is_not_a_quote(nlp) -> None:
+    assert not [
+        q for q in _quotes(nlp, 'His favorite song is "Born to Run," and he plays it often.') if q.direct
+    ]

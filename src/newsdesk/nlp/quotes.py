@@ -60,7 +60,7 @@ joke quip concede boast allege estimate indicate caution counter retort reiterat
 shout scream yell whisper muse wonder recount proclaim affirm agree disagree charge demand exclaim hint
 plead protest question read speak lament brag concur threaten echo answer interject fume retaliate crack
 snap scoff rail gush chime sigh laugh mutter grumble marvel chant sing cry thunder chide scold tease implore
-beg cheer recommend
+beg cheer recommend bark beam boom growl snarl gasp holler bellow roar
 """
 _BELIEF_TEXT = """believe think show find fear hope hop know expect feel learn suspect worry understand point
 agree realize recognize assume discover disclose wish"""
@@ -72,7 +72,7 @@ _XCOMP_VERBS = frozenset(_XCOMP_TEXT.split())
 _NOT_REPORTING = (
     "demand disagree charge question read speak continue post repeat describe plead protest crack snap sigh laugh"
     " chant sing cry cheer answer interject fume retaliate scoff rail gush chime mutter grumble marvel thunder"
-    " chide scold tease implore beg recommend"
+    " chide scold tease implore beg recommend bark beam boom growl snarl gasp holler bellow roar"
 )
 REPORT_VERBS = (SPEECH_VERBS - frozenset(_NOT_REPORTING.split())) | frozenset(_BELIEF_TEXT.split())
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
@@ -1498,6 +1498,15 @@ def _colon_label(doc: Doc, colon: int) -> _Cue | None:
     return _Cue(verb if verb is not None else doc[colon], names[-1])
 
 
+def _spoken(text: str, raw: _RawQuote, cue: _Cue | None) -> bool:
+    """'"Absolutely not," Clinton responded', '"Go back to Univision," Trump barked', 'Priebus said,
+    "Probably."': a few capitalized words that end like speech and a speech verb with a speaker
+    next to them report what was said; a title has no such frame ("His song "Born to Run," ...")."""
+    if cue is None or cue.speaker is None or not _is_cue(cue.verb):
+        return False
+    return text[raw.open_at + 1 : raw.close_at].rstrip()[-1:] in (",", ".", "!", "?")
+
+
 def _title_like(doc: Doc, fragments: Sequence[tuple[int, int]], ctok: list[int]) -> bool:
     """Quoted titles of works and slogans: every content word capitalized, and short."""
     toks = [t for a, b in fragments for t in doc[ctok[a] : ctok[b - 1] + 1] if t.is_alpha and not t.is_stop]
@@ -1594,7 +1603,7 @@ def _direct_quotes(
         strong = cue is not None
         fragments = raw.fragments
         n_words = _words(_quote_text(text, fragments))
-        if n_words <= 5 and _title_like(doc, fragments, ctok):
+        if n_words <= 5 and _title_like(doc, fragments, ctok) and not _spoken(text, raw, cue):
             continue  # a quoted title ("American Skin"), whatever verb follows it
         if cue is not None:
             # Split quotes: "X," he said, "Y." / "X," he said. "Y." -- later pieces without a cue of their own.
