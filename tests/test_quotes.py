@@ -1342,3 +1342,39 @@ def test_quoted_title_without_a_speech_frame_is_not_a_quote(nlp) -> None:
     assert not [
         q for q in _quotes(nlp, 'His favorite song is "Born to Run," and he plays it often.') if q.direct
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        (
+            '"Gun owners should leave their weapons at home," opined Cleveland\'s Plain Dealer.',
+            "Plain Dealer",
+            "opined",
+        ),
+        (
+            '"It is about time that we had a woman running this country," exhorted the mayor\'s introducer, '
+            "actress Jamie Lee Curtis.",
+            "Jamie Lee Curtis",
+            "exhorted",
+        ),
+        (
+            'The hearing went on.\n\nRep. Trey Gowdy (R-S.C.): "I have not heard anyone other than you cite '
+            'that figure."',
+            "Trey Gowdy",
+            ":",
+        ),
+        (
+            '"I am not going to say it is a mistake, so forget about it," said retired neurosurgeon Ben Carson, '
+            "asked about his claims.",
+            "Ben Carson",
+            "said",
+        ),
+    ],
+)
+def test_inverted_and_labelled_speakers(nlp, text: str, speaker: str, cue: str) -> None:
+    quotes = _quotes(nlp, text)
+    quote = next(q for q in quotes if q.direct)
+    assert (quote.speaker, quote.cue) == (speaker, cue)
+    # the speaker is never the start of a statement its own cue reports
+    assert not [q for q in quotes if not q.direct and speaker in q.text]

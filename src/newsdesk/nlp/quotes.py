@@ -60,7 +60,7 @@ joke quip concede boast allege estimate indicate caution counter retort reiterat
 shout scream yell whisper muse wonder recount proclaim affirm agree disagree charge demand exclaim hint
 plead protest question read speak lament brag concur threaten echo answer interject fume retaliate crack
 snap scoff rail gush chime sigh laugh mutter grumble marvel chant sing cry thunder chide scold tease implore
-beg cheer recommend bark beam boom growl snarl gasp holler bellow roar
+beg cheer recommend bark beam boom growl snarl gasp holler bellow roar assure opine exhort
 """
 _BELIEF_TEXT = """believe think show find fear hope hop know expect feel learn suspect worry understand point
 agree realize recognize assume discover disclose wish"""
@@ -72,7 +72,7 @@ _XCOMP_VERBS = frozenset(_XCOMP_TEXT.split())
 _NOT_REPORTING = (
     "demand disagree charge question read speak continue post repeat describe plead protest crack snap sigh laugh"
     " chant sing cry cheer answer interject fume retaliate scoff rail gush chime mutter grumble marvel thunder"
-    " chide scold tease implore beg recommend bark beam boom growl snarl gasp holler bellow roar"
+    " chide scold tease implore beg recommend bark beam boom growl snarl gasp holler bellow roar exhort"
 )
 REPORT_VERBS = (SPEECH_VERBS - frozenset(_NOT_REPORTING.split())) | frozenset(_BELIEF_TEXT.split())
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
@@ -1018,6 +1018,13 @@ def _outside_parentheses(tok: Token) -> Token:
     return tok
 
 
+def _set_off(name: Token) -> bool:
+    """'said Ben Carson, asked about ...': a proper name the parser made the subject of the next
+    clause, set off from it by a comma (the subject of a reported clause is not: "said he was")."""
+    end = name.i + 1
+    return name.pos_ == "PROPN" and end < len(name.doc) and name.doc[end].text == ","
+
+
 def _speaker_near(
     verb: Token, frame: Sequence[Token], quote_first: bool, quoted: Sequence[bool]
 ) -> Token | None:
@@ -1061,23 +1068,25 @@ def _speaker_in_frame(
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     while (
         after is not None
-        and after.pos_ in ("DET", "ADJ", "NUM")
+        and (after.pos_ in ("DET", "ADJ", "NUM") or (after.tag_ == "VBN" and after.dep_ == "amod"))
         and after.head.i in ids
         and after.head.i > after.i
     ):
-        after = after.head  # '"...," added a New Hampshire Democrat': the phrase a determiner opens
+        # '"...," added a New Hampshire Democrat', 'said retired neurosurgeon Ben Carson': the phrase a
+        # determiner or modifier opens.
+        after = after.head
     listener = verb.lemma_.lower() in _LISTENER_VERBS  # "tells Breitbart News": the listener follows
     if (
         after is not None
         and after.i in ids
         and nominal(after)
         and not listener
-        and not (after.dep_ in ("nsubj", "nsubjpass") and after.head.i != verb.i)
+        and not (after.dep_ in ("nsubj", "nsubjpass") and after.head.i != verb.i and not _set_off(after))
     ):
         # "..., said Trump": the phrase head, following compounds ("... and said he was": the
         # subject of the reported clause is not the speaker).
-        while after.dep_ in ("compound", "flat") and after.head.i in ids:
-            after = after.head
+        while after.dep_ in ("compound", "flat", "poss") and after.head.i in ids and after.head.i > after.i:
+            after = after.head  # "opined Cleveland's Plain Dealer": the owner names the speaker's phrase
         return after
     # '"...," Flynn, a surrogate, said': the first nominal of a frame that follows the quote;
     # 'Trump boasted, "..."': the nominal nearest the cue in a frame that precedes it.
@@ -1261,6 +1270,8 @@ def _resolved_quote(
         cue_text = "according to"  # the direct readings ('According to X, "..."', '"...," according to X')
     elif cue_text is None and verb is not None and verb.text[:1] in "―—–-":
         cue_text = verb.text[0]  # a signature dash ("-Michelle Marks"), whatever the tokenizer glued to it
+    elif cue_text is None and verb is not None and verb.is_punct and ":" in verb.text:
+        cue_text = ":"  # a label's colon ("Rep. Trey Gowdy (R-S.C.):")
     return Quote(
         start=start,
         end=end,
@@ -1473,6 +1484,13 @@ def _colon_label(doc: Doc, colon: int) -> _Cue | None:
     is the inverted verb where there is one, else the colon itself."""
     words: list[Token] = []
     i = colon - 1
+    if doc[colon].text.startswith(")") or (i >= 0 and doc[i].text == ")"):
+        # "Rep. Trey Gowdy (R-S.C.):": the party and state after the name are not part of it.
+        j = i
+        while j >= 0 and doc[j].text != "(" and "\n" not in doc[j].text:
+            j -= 1
+        if j >= 0 and doc[j].text == "(":
+            i = j - 1
     while i >= 0:
         t = doc[i]
         if t.is_space:
@@ -2512,6 +2530,13 @@ _PARTIAL = 0.8
 _PHRASE_WORDS = 8  # a quoted phrase this short inside any statement is that statement's wording
 
 
+def _holds_speaker(statement: Quote, quote: Quote) -> bool:
+    """'"...," said Ben Carson, asked about ...': the parser read the quote's own speaker as the start
+    of what its cue reports; a statement never contains who made it."""
+    sp = quote.speaker_span
+    return sp is not None and statement.start <= sp[0] < statement.end
+
+
 def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
     """Direct and indirect quotes of an article, in text order, with resolved speakers."""
     text = doc_text(doc)
@@ -2547,7 +2572,9 @@ def extract_quotes(doc: Doc) -> tuple[Quote, ...]:
         i
         for i in indirect
         if not any(
-            _inside(q, i, 0.5) or _in_fragments(i, q) or (_same_cue(i, q) and _covered(i, q, 0.5))
+            _inside(q, i, 0.5)
+            or _in_fragments(i, q)
+            or (_same_cue(i, q) and (_covered(i, q, 0.5) or _holds_speaker(i, q)))
             for q in rest
         )
     ]
