@@ -1378,3 +1378,42 @@ def test_inverted_and_labelled_speakers(nlp, text: str, speaker: str, cue: str) 
     assert (quote.speaker, quote.cue) == (speaker, cue)
     # the speaker is never the start of a statement its own cue reports
     assert not [q for q in quotes if not q.direct and speaker in q.text]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "speaker"),
+    [
+        (
+            'A former contestant, who went on to work alongside Brandt, said his boss was "always kind." '
+            'But, said Solovey, "I do not want to drum up conflict over the levee."',
+            "drum up",
+            "Solovey",
+        ),
+        (
+            "Critics say the toll will hurt traders — as many economists believe, but the ministry denies — "
+            "“why would you not want to ask the traders first?” asked Dunn, a partner at a law firm.",
+            "ask the traders",
+            "Dunn",
+        ),
+        (
+            "Mayor Ilse Brandt writes to Renn with, “Why now? That was on my way to the levee?” "
+            "Renn then writes back, “You look tired.”",
+            "Why now",
+            "Ilse Brandt",
+        ),
+        (
+            '"Obama said in his speech that the levee is safe. What levee is he talking about?" reacted Trump.',
+            "What levee",
+            "Trump",
+        ),
+    ],
+)
+def test_inverted_cues_and_questions_find_their_own_speaker(
+    nlp, text: str, needle: str, speaker: str
+) -> None:
+    assert _one(_quotes(nlp, text), needle).speaker == speaker
+
+
+def test_quoted_title_before_a_relative_clause_is_not_a_quote(nlp) -> None:
+    text = 'A former contestant on "The Apprentice," who went on to work alongside Brandt, praised her.'
+    assert not [q for q in _quotes(nlp, text) if q.direct]

@@ -60,7 +60,7 @@ joke quip concede boast allege estimate indicate caution counter retort reiterat
 shout scream yell whisper muse wonder recount proclaim affirm agree disagree charge demand exclaim hint
 plead protest question read speak lament brag concur threaten echo answer interject fume retaliate crack
 snap scoff rail gush chime sigh laugh mutter grumble marvel chant sing cry thunder chide scold tease implore
-beg cheer recommend bark beam boom growl snarl gasp holler bellow roar assure opine exhort
+beg cheer recommend bark beam boom growl snarl gasp holler bellow roar assure opine exhort react
 """
 _BELIEF_TEXT = """believe think show find fear hope hop know expect feel learn suspect worry understand point
 agree realize recognize assume discover disclose wish"""
@@ -72,7 +72,7 @@ _XCOMP_VERBS = frozenset(_XCOMP_TEXT.split())
 _NOT_REPORTING = (
     "demand disagree charge question read speak continue post repeat describe plead protest crack snap sigh laugh"
     " chant sing cry cheer answer interject fume retaliate scoff rail gush chime mutter grumble marvel thunder"
-    " chide scold tease implore beg recommend bark beam boom growl snarl gasp holler bellow roar exhort"
+    " chide scold tease implore beg recommend bark beam boom growl snarl gasp holler bellow roar exhort react"
 )
 REPORT_VERBS = (SPEECH_VERBS - frozenset(_NOT_REPORTING.split())) | frozenset(_BELIEF_TEXT.split())
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
@@ -1045,8 +1045,23 @@ def _speaker_in_frame(
     if outer is None and verb.tag_ == "VBG" and quoted[verb.head.i] and not quoted[verb.sent.root.i]:
         outer = verb.sent.root  # ", telling the crowd, '...'" hung on a verb inside the quote
     subj = _subject(outer if outer is not None else verb)
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    # "But, said Solovey, '...'": a name right after the cue, not its object nor the subject of what
+    # it reports ("and said House Speaker Paul Ryan should resign"), is an inverted speaker.
+    head = nxt
+    while head is not None and head.dep_ in ("compound", "flat", "poss") and head.head.i in ids:
+        head = head.head
+    inverted = (
+        nxt is not None
+        and head is not None
+        and nxt.i in ids
+        and nxt.pos_ == "PROPN"
+        and head.dep_ not in ("dobj", "pobj")
+        and not (head.dep_ in ("nsubj", "nsubjpass") and head.head.i != verb.i and not _set_off(head))
+    )
     if (
         subj is not None
+        and not inverted
         and subj not in frame
         and not _has_subject(verb)
         and subj.i < verb.i
@@ -1416,6 +1431,8 @@ def _find_cue(
         ):
             after = None
     before = _cue_before(doc, text, raw, ctok, quoted, open_para)
+    if after is not None and content.rstrip()[-1:] in ("?", "!") and _frame_opens_with_cue(*after):
+        ends_open = True  # '"... for tampering?" asked Dunn': the cue right after a question
     found = (after or before) if ends_open else (before or after)
     if found is not None:
         return found[0]
@@ -1425,6 +1442,21 @@ def _find_cue(
         if cue is not None:
             return cue
     return _cue_dash(doc, text, raw, ctok, quoted, para, paras)
+
+
+def _frame_opens_with_cue(cue: _Cue, frame: Sequence[Token]) -> bool:
+    """The frame after a quote opens with its cue ('" asked Dunn'), or with its speaker and ends the
+    sentence ('" Dunn asked.'; '" Mills then writes back, "..."' introduces the next quote)."""
+    first = next((t for t in frame if not t.is_punct and not t.is_space), None)
+    if first is None:
+        return False
+    if first.i == cue.verb.i:
+        return True
+    spk = cue.speaker
+    last = frame[-1]
+    ends = last.text in _SENT_END or (last.i + 1 < len(last.doc) and last.doc[last.i + 1].text in _SENT_END)
+    opens_next = any(t.is_quote for t in frame)
+    return spk is not None and spk.left_edge.i <= first.i <= spk.i and ends and not opens_next
 
 
 def _introducing_colon(
@@ -1520,7 +1552,9 @@ def _spoken(text: str, raw: _RawQuote, cue: _Cue | None) -> bool:
     """'"Absolutely not," Clinton responded', '"Go back to Univision," Trump barked', 'Priebus said,
     "Probably."': a few capitalized words that end like speech and a speech verb with a speaker
     next to them report what was said; a title has no such frame ("His song "Born to Run," ...")."""
-    if cue is None or cue.speaker is None or not _is_cue(cue.verb):
+    if cue is None or cue.speaker is None or not _is_cue(cue.verb) or cue.verb.lemma_.lower() == "go":
+        return False  # '"The Apprentice," who went on to work ...' is a title still
+    if cue.speaker.tag_ in ("WP", "WDT"):
         return False
     return text[raw.open_at + 1 : raw.close_at].rstrip()[-1:] in (",", ".", "!", "?")
 
