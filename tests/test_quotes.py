@@ -1417,3 +1417,29 @@ def test_inverted_cues_and_questions_find_their_own_speaker(
 def test_quoted_title_before_a_relative_clause_is_not_a_quote(nlp) -> None:
     text = 'A former contestant on "The Apprentice," who went on to work alongside Brandt, praised her.'
     assert not [q for q in _quotes(nlp, text) if q.direct]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "speaker"),
+    [
+        (
+            "Mayor Ilse Brandt issued a statement saying that the levee would be rebuilt.",
+            "levee",
+            "Ilse Brandt",
+        ),
+        (
+            "The Aldmoor Water Authority released a report saying the breach had stopped widening.",
+            "breach",
+            "Aldmoor Water Authority",
+        ),
+        (
+            "The ad uses footage of Ilse Brandt asking, “Why is the levee still not finished?”",
+            "levee",
+            "Ilse Brandt",
+        ),
+    ],
+)
+def test_issuer_of_a_statement_and_subject_of_a_gerund_speak(
+    nlp, text: str, needle: str, speaker: str
+) -> None:
+    assert _one(_quotes(nlp, text), needle).speaker == speaker

@@ -401,6 +401,18 @@ def _subject(verb: Token) -> Token | None:
         if verb.dep_ == "pobj" and prep.lower_ in ("in", "with") and prep.head.pos_ in ("VERB", "AUX"):
             return _subject(prep.head)  # "Ruiz persisted in arguments that ...", "closed with a warning"
         return None
+    if verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.pos_ in ("PROPN", "NOUN"):
+        # "a statement saying that ...", "a man shouting ...": the noun it modifies.
+        return verb.head
+    prev = verb.doc[verb.i - 1] if verb.i else None
+    if (
+        verb.tag_ == "VBG"
+        and prev is not None
+        and prev.pos_ == "PROPN"
+        and prev.dep_ == "pobj"
+        and prev.head.lower_ == "of"
+    ):
+        return prev  # "footage of Hillary Clinton asking, '...'": the parser hangs the gerund elsewhere
     cur: Token | None = verb
     prev_dep = ""
     for _ in range(3):
@@ -815,6 +827,11 @@ class _Resolver:
             named = _named_source(mention, tok)
             if named is not None:
                 return _Resolution(named, span, None, None)
+            issuer = _subject(tok.head) if tok.dep_ == "dobj" and tok.head.pos_ == "VERB" else None
+            if issuer is not None and issuer.i != tok.i and not self.quoted[issuer.i]:
+                # "Brandt issued a statement saying ...": whoever issued, released or sent it.
+                res = self.resolve(issuer)
+                return _Resolution(res.speaker, span, res.antecedent_span or res.speaker_span, res.reason)
         elif common and not tok.tag_.endswith("S"):
             return self._description(tok, mention, span)
         return _Resolution(None, span, None, f"unresolved_speaker: unnamed source {mention.text!r}")
