@@ -1443,3 +1443,17 @@ def test_issuer_of_a_statement_and_subject_of_a_gerund_speak(
     nlp, text: str, needle: str, speaker: str
 ) -> None:
     assert _one(_quotes(nlp, text), needle).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "speaker"),
+    [
+        ("The levee will hold this spring, according to a post from Ilse Brandt.", "levee", "Ilse Brandt"),
+        ("A letter by Mayor Ilse Brandt said the levee would be rebuilt.", "levee", "Ilse Brandt"),
+        ("A statement from the ministry said the deal was signed.", "deal", None),
+    ],
+)
+def test_document_by_a_named_author_speaks_for_the_author(
+    nlp, text: str, needle: str, speaker: str | None
+) -> None:
+    assert _one(_quotes(nlp, text), needle).speaker == speaker

@@ -125,6 +125,7 @@ _SYNONYMS = {
 _SOURCE_TEXT = """
 poll survey study report campaign ad advertisement commercial spot complaint lawsuit statement
 release memo letter email transcript analysis document filing website editorial newspaper network
+post tweet blog column essay message video
 committee department agency office administration team government ministry council board court
 commission foundation association institute institution chamber union federation cooperative company
 firm bank authority service police organization organisation society club party coalition alliance
@@ -827,6 +828,20 @@ class _Resolver:
             named = _named_source(mention, tok)
             if named is not None:
                 return _Resolution(named, span, None, None)
+            author = next(
+                (
+                    o
+                    for c in tok.children
+                    if c.dep_ == "prep" and c.lower_ in ("from", "by") and c.i == tok.i + 1
+                    for o in c.children
+                    if o.dep_ == "pobj" and (o.pos_ == "PROPN" or o.i in self.at_token)
+                ),
+                None,
+            )
+            if author is not None:
+                # "according to a post from Arianna Huffington", "a letter by Mayor Brandt"
+                res = self.resolve(author)
+                return _Resolution(res.speaker, span, res.antecedent_span or res.speaker_span, res.reason)
             issuer = _subject(tok.head) if tok.dep_ == "dobj" and tok.head.pos_ == "VERB" else None
             if issuer is not None and issuer.i != tok.i and not self.quoted[issuer.i]:
                 # "Brandt issued a statement saying ...": whoever issued, released or sent it.
