@@ -6,12 +6,11 @@ change that loses detections, values, bounds or subjects fails here first.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from _bench import load_bench
 from newsdesk.nlp.quantities import extract_quantities
 from newsdesk.records import to_dict
 
@@ -32,18 +31,8 @@ MINIMUMS = {
 }
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "extract_quantities_bench", ROOT / "bench" / "extract_quantities.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_annotated_set_is_large_and_well_formed() -> None:
-    rows = _bench().load()
+    rows = load_bench(ROOT, "extract_quantities").load()
     assert len(rows) >= 150
     assert sum(not r["quantities"] for r in rows) >= 30  # negatives: years, labels, ordinals, dates
     for row in rows:
@@ -54,7 +43,7 @@ def test_annotated_set_is_large_and_well_formed() -> None:
 
 
 def test_quantity_scores_stay_above_minimums(nlp) -> None:
-    bench = _bench()
+    bench = load_bench(ROOT, "extract_quantities")
     rows = bench.load()
     preds = [[to_dict(q) for q in extract_quantities(doc)] for doc in nlp.pipe(r["text"] for r in rows)]
     result = bench.score(rows, preds, seconds=1.0)

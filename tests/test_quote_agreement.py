@@ -8,11 +8,11 @@ absent.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from _bench import load_bench
 
 TEXT = 'Mayor Ilse Brandt said the levee would be rebuilt. "We will not wait," she added.\n'
 
@@ -25,20 +25,10 @@ def _ann(content: tuple[int, int], source: tuple[int, int], cue: tuple[int, int]
     return "\n".join(lines) + "\n"
 
 
-def _script(root: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_quote_agreement", root / "bench" / "quote_agreement.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_second_annotator_is_scored_like_a_system(root: Path, bench_data: Path, tmp_path: Path) -> None:
     if not (bench_data / "tools" / "convert_polnear.py").exists():
         pytest.skip("../shared/bench/tools absent")
-    agreement = _script(root)
+    agreement = load_bench(root, "quote_agreement")
     folder = tmp_path / "data" / "test" / "attributions"
     folder.mkdir(parents=True)
     (tmp_path / "data" / "metadata.tsv").write_text("compartment\tfilename\tannotators\n", encoding="utf-8")

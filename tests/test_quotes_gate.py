@@ -8,13 +8,12 @@ first 10 test documents, scored with the benchmark's own anchor protocol
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from _bench import load_bench
 from newsdesk.nlp.quotes import extract_quotes
 
 GATE_DOCS = 10
@@ -24,16 +23,6 @@ MIN_OVERLAP_F1_ALL = 0.68  # measured 0.699
 MIN_SOURCE_SPAN_ACC = 0.88  # measured 0.917
 
 
-def _bench(root: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_extract_quotes", root / "bench" / "extract_quotes.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def scored(bench_data: Path, root: Path, nlp) -> dict:
     path = bench_data / "quotes" / "polnear_test.jsonl"
@@ -41,7 +30,7 @@ def scored(bench_data: Path, root: Path, nlp) -> dict:
         pytest.skip("PolNeAR test split is absent")
     lines = path.read_text(encoding="utf-8").splitlines()[:GATE_DOCS]
     docs = [json.loads(line) for line in lines]
-    bench = _bench(root)
+    bench = load_bench(root, "extract_quotes")
     preds = []
     for doc in nlp.pipe([d["text"] for d in docs]):
         preds.append(
