@@ -1446,3 +1446,12 @@ def test_a_document_or_gerund_speaks_for_its_issuer_author_or_subject(
     nlp, text: str, needle: str, speaker: str | None
 ) -> None:
     assert _one(_quotes(nlp, text), needle).speaker == speaker
+
+
+def test_a_platform_ner_calls_a_person_is_no_pronoun_antecedent(nlp) -> None:
+    text = (
+        "David Axelrod logged on to his Twitter account to correct the record as she doubled down on "
+        "her claim that the mayor had voted against the levee."
+    )
+    claim = _one(_quotes(nlp, text), "had voted")
+    assert claim.speaker != "Twitter"

@@ -559,6 +559,12 @@ def _conflicts(mods: set[str], words: frozenset[str]) -> bool:
 _NAMEISH = {"PERSON", "ORG", "PRODUCT", "GPE", "NORP", "FAC", "WORK_OF_ART", "LOC", "EVENT"}
 
 
+_PLATFORMS_TEXT = (
+    "twitter facebook instagram youtube tiktok reddit snapchat linkedin google whatsapp telegram"
+)
+_PLATFORMS = frozenset(_PLATFORMS_TEXT.split())
+
+
 def _name_spans(doc: Doc) -> list[tuple[Span, bool]]:
     """Entity spans and untagged proper-noun runs, with whether they name a person."""
     out: list[tuple[Span, bool]] = []
@@ -567,7 +573,8 @@ def _name_spans(doc: Doc) -> list[tuple[Span, bool]]:
         for i in range(ent.start, ent.end):
             in_ent[i] = True
         if ent.label_ in _NAMEISH:
-            out.append((ent, ent.label_ == "PERSON"))
+            # NER calls a platform a person now and then ("his Twitter account"): it never speaks as one.
+            out.append((ent, ent.label_ == "PERSON" and ent.text.lower() not in _PLATFORMS))
     i = 0
     while i < len(doc):
         if doc[i].pos_ == "PROPN" and not in_ent[i] and not is_title(doc[i].text):
