@@ -1440,6 +1440,11 @@ def test_quoted_title_before_a_relative_clause_is_not_a_quote(nlp) -> None:
         ("The levee will hold this spring, according to a post from Ilse Brandt.", "levee", "Ilse Brandt"),
         ("A letter by Mayor Ilse Brandt said the levee would be rebuilt.", "levee", "Ilse Brandt"),
         ("A statement from the ministry said the deal was signed.", "deal", None),
+        (
+            "Mayor Ilse Brandt sent a series of tweets criticizing the levee board for the delay.",
+            "levee board",
+            "Ilse Brandt",
+        ),
     ],
 )
 def test_a_document_or_gerund_speaks_for_its_issuer_author_or_subject(

@@ -28,6 +28,8 @@ from newsdesk.nlp.speakers import canonical_name, canonicalize, name_key
         ("Chinese Foreign Ministry", "Chinese Foreign Ministry"),
         ("American Red Cross", "American Red Cross"),
         ("Russian Foreign Minister Sergei Lavrov", "Sergei Lavrov"),
+        ("Miss Universe Alicia Machado", "Alicia Machado"),
+        ("Universe Alicia Machado", "Alicia Machado"),
     ],
 )
 def test_canonical_name_strips_titles(raw: str, expected: str) -> None:

@@ -849,7 +849,10 @@ class _Resolver:
                 # "according to a post from Arianna Huffington", "a letter by Mayor Brandt"
                 res = self.resolve(author)
                 return _Resolution(res.speaker, span, res.antecedent_span or res.speaker_span, res.reason)
-            issuer = _subject(tok.head) if tok.dep_ == "dobj" and tok.head.pos_ == "VERB" else None
+            held = tok
+            if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ == "dobj":
+                held = tok.head.head  # "sent a series of tweets criticizing ...": the series is the object
+            issuer = _subject(held.head) if held.dep_ == "dobj" and held.head.pos_ == "VERB" else None
             if issuer is not None and issuer.i != tok.i and not self.quoted[issuer.i]:
                 # "Brandt issued a statement saying ...": whoever issued, released or sent it.
                 res = self.resolve(issuer)

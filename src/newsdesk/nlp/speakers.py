@@ -29,7 +29,8 @@ reverend|father|sister|gen.|gen|general|lt.|lt|lieutenant|col.|col|colonel|maj.|
 captain|sgt.|sgt|sergeant|adm.|adm|admiral|spokesperson|spokesman|spokeswoman|press secretary|adviser|
 advisor|national security adviser|national security advisor|director|commissioner|speaker|house speaker|
 majority leader|minority leader|first lady|councillor|councilor|councilman|councilwoman|councilmember|
-alderman|delegate|del.|former|then|then-|acting|late|presidential|deputy
+alderman|delegate|del.|former|then|then-|acting|late|presidential|deputy|miss universe|miss usa|universe|
+miss america|miss world
 """
 # Longest first, so "defense secretary" is stripped before "secretary".
 _TITLES = tuple(
