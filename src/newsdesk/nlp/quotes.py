@@ -835,27 +835,9 @@ class _Resolver:
             named = _named_source(mention, tok)
             if named is not None:
                 return _Resolution(named, span, None, None)
-            author = next(
-                (
-                    o
-                    for c in tok.children
-                    if c.dep_ == "prep" and c.lower_ in ("from", "by") and c.i == tok.i + 1
-                    for o in c.children
-                    if o.dep_ == "pobj" and (o.pos_ == "PROPN" or o.i in self.at_token)
-                ),
-                None,
-            )
-            if author is not None:
-                # "according to a post from Arianna Huffington", "a letter by Mayor Brandt"
-                res = self.resolve(author)
-                return _Resolution(res.speaker, span, res.antecedent_span or res.speaker_span, res.reason)
-            held = tok
-            if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ == "dobj":
-                held = tok.head.head  # "sent a series of tweets criticizing ...": the series is the object
-            issuer = _subject(held.head) if held.dep_ == "dobj" and held.head.pos_ == "VERB" else None
-            if issuer is not None and issuer.i != tok.i and not self.quoted[issuer.i]:
-                # "Brandt issued a statement saying ...": whoever issued, released or sent it.
-                res = self.resolve(issuer)
+            behind = self._document_source(tok)
+            if behind is not None:
+                res = self.resolve(behind)
                 return _Resolution(res.speaker, span, res.antecedent_span or res.speaker_span, res.reason)
         elif common and not tok.tag_.endswith("S"):
             return self._description(tok, mention, span)
@@ -899,6 +881,23 @@ class _Resolver:
         return _Resolution(
             None, span, None, f"unresolved_speaker: pronoun {tok.text!r} with no named antecedent"
         )
+
+    def _document_source(self, doc_noun: Token) -> Token | None:
+        """Who stands behind a document the text names without a name in it: its named author ("a post
+        from Arianna Huffington", "a letter by Mayor Brandt"), else whoever issued or sent it ("Brandt
+        issued a statement saying ...", "sent a series of tweets criticizing ...")."""
+        for c in doc_noun.children:
+            if c.dep_ == "prep" and c.lower_ in ("from", "by") and c.i == doc_noun.i + 1:
+                for o in c.children:
+                    if o.dep_ == "pobj" and (o.pos_ == "PROPN" or o.i in self.at_token):
+                        return o
+        held = doc_noun
+        if doc_noun.dep_ == "pobj" and doc_noun.head.lower_ == "of" and doc_noun.head.head.dep_ == "dobj":
+            held = doc_noun.head.head  # "a series of tweets": the series is the object
+        issuer = _subject(held.head) if held.dep_ == "dobj" and held.head.pos_ == "VERB" else None
+        if issuer is None or issuer.i == doc_noun.i or self.quoted[issuer.i]:
+            return None
+        return issuer
 
     def _described_speaker(self, sent: Span, tok: Token, gender: str) -> tuple[Token, set[str]] | None:
         """The last subject of a speech verb in `sent` before `tok` that describes someone by another
@@ -1060,6 +1059,19 @@ def _outside_parentheses(tok: Token) -> Token:
     return tok
 
 
+def _phrase_head(tok: Token, ids: set[int]) -> Token:
+    """The head of the name phrase `tok` opens inside the frame: past compounds and owners
+    ("Cleveland's Plain Dealer")."""
+    while tok.dep_ in ("compound", "flat", "poss") and tok.head.i in ids and tok.head.i > tok.i:
+        tok = tok.head
+    return tok
+
+
+def _reported_subject(tok: Token, verb: Token) -> bool:
+    """`tok` is the subject of another verb (what `verb` reports), unless a comma sets it off."""
+    return tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i != verb.i and not _set_off(tok)
+
+
 def _set_off(name: Token) -> bool:
     """'said Ben Carson, asked about ...': a proper name the parser made the subject of the next
     clause, set off from it by a comma (the subject of a reported clause is not: "said he was")."""
@@ -1090,16 +1102,13 @@ def _speaker_in_frame(
     nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     # "But, said Solovey, '...'": a name right after the cue, not its object nor the subject of what
     # it reports ("and said House Speaker Paul Ryan should resign"), is an inverted speaker.
-    head = nxt
-    while head is not None and head.dep_ in ("compound", "flat", "poss") and head.head.i in ids:
-        head = head.head
+    head = _phrase_head(nxt, ids) if nxt is not None and nxt.i in ids else None
     inverted = (
-        nxt is not None
-        and head is not None
-        and nxt.i in ids
+        head is not None
+        and nxt is not None
         and nxt.pos_ == "PROPN"
         and head.dep_ not in ("dobj", "pobj")
-        and not (head.dep_ in ("nsubj", "nsubjpass") and head.head.i != verb.i and not _set_off(head))
+        and not _reported_subject(head, verb)
     )
     if (
         subj is not None
@@ -1138,13 +1147,11 @@ def _speaker_in_frame(
         and after.i in ids
         and nominal(after)
         and not listener
-        and not (after.dep_ in ("nsubj", "nsubjpass") and after.head.i != verb.i and not _set_off(after))
+        and not _reported_subject(after, verb)
     ):
-        # "..., said Trump": the phrase head, following compounds ("... and said he was": the
-        # subject of the reported clause is not the speaker).
-        while after.dep_ in ("compound", "flat", "poss") and after.head.i in ids and after.head.i > after.i:
-            after = after.head  # "opined Cleveland's Plain Dealer": the owner names the speaker's phrase
-        return after
+        # "..., said Trump", "opined Cleveland's Plain Dealer": the phrase head ("... and said he was":
+        # the subject of the reported clause is not the speaker).
+        return _phrase_head(after, ids)
     # '"...," Flynn, a surrogate, said': the first nominal of a frame that follows the quote;
     # 'Trump boasted, "..."': the nominal nearest the cue in a frame that precedes it.
     if before:
