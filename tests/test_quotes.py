@@ -1460,3 +1460,14 @@ def test_a_platform_ner_calls_a_person_is_no_pronoun_antecedent(nlp) -> None:
     )
     claim = _one(_quotes(nlp, text), "had voted")
     assert claim.speaker != "Twitter"
+
+
+def test_subject_across_a_line_break_is_the_name_on_the_verbs_line(nlp) -> None:
+    text = (
+        "The Latest on the flood (all times local):\n\n7 p.m.\n\nMayor Ilse Brandt is again questioning "
+        "the levee board, urging residents to check the embankment every morning before work."
+    )
+    statements = [q for q in _quotes(nlp, text) if not q.direct]
+    assert statements and all(q.speaker == "Ilse Brandt" for q in statements), [
+        (q.text, q.speaker) for q in statements
+    ]

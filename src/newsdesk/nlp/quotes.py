@@ -422,7 +422,14 @@ def _subject(verb: Token) -> Token | None:
         subjects = [c for c in cur.children if c.dep_ == "nsubj"]
         if subjects:
             # "The Latest: Trump urges ...": of two subjects the one next to the verb speaks.
-            return max((c for c in subjects if c.i < cur.i), key=lambda c: c.i, default=subjects[0])
+            best = max((c for c in subjects if c.i < cur.i), key=lambda c: c.i, default=subjects[0])
+            if _across_lines(best, cur):
+                # "The Latest on the race: / 7 p.m. / Donald Trump is questioning ...": the parser ran
+                # a heading into the sentence; the name in apposition on the verb's own line speaks.
+                return next(
+                    (c for c in best.children if c.dep_ == "appos" and not _across_lines(c, cur)), best
+                )
+            return best
         for child in cur.children:
             if child.dep_ == "nsubjpass":
                 if cur is not verb and prev_dep == "conj":
@@ -1070,6 +1077,12 @@ def _phrase_head(tok: Token, ids: set[int]) -> Token:
 def _reported_subject(tok: Token, verb: Token) -> bool:
     """`tok` is the subject of another verb (what `verb` reports), unless a comma sets it off."""
     return tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i != verb.i and not _set_off(tok)
+
+
+def _across_lines(a: Token, b: Token) -> bool:
+    """A line (paragraph) break lies between tokens `a` and `b`."""
+    lo, hi = sorted((a.i, b.i))
+    return any("\n" in t.text_with_ws for t in a.doc[lo:hi])
 
 
 def _set_off(name: Token) -> bool:
