@@ -1231,6 +1231,17 @@ def test_pronoun_after_a_described_speaker_is_not_the_name_in_the_description(
     assert quote.reason == f"unresolved_speaker: pronoun 'he' stands for {described!r}"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The chief engineer at the Aldmoor Water Authority, Soren Achterberg, said the breach had stopped.",
+        '"The breach had stopped," said a spokesman for the water authority, Soren Achterberg.',
+    ],
+)
+def test_name_in_apposition_after_the_subjects_phrase_speaks(nlp, text: str) -> None:
+    assert _one(_quotes(nlp, text), "breach").speaker == "Soren Achterberg"
+
+
 def test_description_with_a_name_in_apposition_is_that_person(nlp) -> None:
     text = (
         "The director of the European Centre, Ina Kirsch, told reporters her group never worked with "

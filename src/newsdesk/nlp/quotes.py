@@ -125,7 +125,7 @@ _SYNONYMS = {
 _SOURCE_TEXT = """
 poll survey study report campaign ad advertisement commercial spot complaint lawsuit statement
 release memo letter email transcript analysis document filing website editorial newspaper network
-post tweet blog column essay message video
+post tweet blog column essay message video magazine
 committee department agency office administration team government ministry council board court
 commission foundation association institute institution chamber union federation cooperative company
 firm bank authority service police organization organisation society club party coalition alliance
@@ -959,11 +959,12 @@ class _Resolver:
 
 
 def _of_appositions(tok: Token) -> list[Token]:
-    """Appositions of the object of `tok`'s "of" phrase, where the parser attaches the name of the
-    noun itself: in "The director of the European Centre, Ina Kirsch, said" it hangs on "Centre"."""
+    """Appositions of the object of `tok`'s "of" ("at", "for") phrase, where the parser attaches the
+    name of the noun itself: in "The director of the European Centre, Ina Kirsch, said" it hangs on
+    "Centre", in "his best friend at Lehigh, Bruce Turry" on "Lehigh"."""
     out = []
     for prep in tok.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "at", "for"):
             for obj in prep.children:
                 if obj.dep_ == "pobj" and obj.pos_ != "PRON":
                     out += [c for c in obj.children if c.dep_ == "appos" and c.i > obj.i]
