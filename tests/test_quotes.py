@@ -1482,3 +1482,14 @@ def test_subject_across_a_line_break_is_the_name_on_the_verbs_line(nlp) -> None:
     assert statements and all(q.speaker == "Ilse Brandt" for q in statements), [
         (q.text, q.speaker) for q in statements
     ]
+
+
+def test_when_asked_opening_the_sentence_is_not_the_cue_of_the_answer(nlp) -> None:
+    text = (
+        "Brandt agreed to chair the levee fund.\n\n"
+        'When asked why, Brandt responded in a text message: "The town cannot wait another year."'
+    )
+    quotes = _quotes(nlp, text)
+    answer = _one(quotes, "cannot wait")
+    assert (answer.direct, answer.speaker, answer.cue) == (True, "Brandt", "responded")
+    assert not [q for q in quotes if q.cue == "asked"]

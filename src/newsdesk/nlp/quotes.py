@@ -1936,7 +1936,7 @@ def _reported_tokens(tok: Token) -> list[Token] | None:
 
 def _rule_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
     """The reported clause of a speech or belief verb by the hand-written rules, or None."""
-    if not _is_cue(tok, _INDIRECT_VERBS) or not _speaks(tok):
+    if not _is_cue(tok, _INDIRECT_VERBS) or not _speaks(tok) or _bare_participle(tok):
         return None
     toks = _reported_tokens(tok)
     if not toks or (tok.dep_ in ("ccomp", "xcomp") and any(t.i == tok.head.i for t in toks)):
@@ -1944,6 +1944,19 @@ def _rule_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
         # an inverted attribution; the outer verb already reports this clause.
         return None
     return toks if _enough_words(toks, quoted) else None
+
+
+def _bare_participle(tok: Token) -> bool:
+    """ "When asked why, Sembler responded: ...": a past participle with no subject, auxiliary or
+    agent opens the sentence; what the parser hung on it as its clause is the main clause, not
+    content ("When asked by a reporter whether ..." keeps its question)."""
+    return (
+        tok.tag_ == "VBN"
+        and not _has_subject(tok)
+        and not any(c.dep_ in ("aux", "auxpass", "agent") for c in tok.children)
+        and any(c.dep_ == "ccomp" and _has_subject(c) and c.i > tok.i + 1 for c in tok.children)
+        and any(c.lower_ in ("when", "if", "as", "once") and c.i < tok.i for c in tok.children)
+    )
 
 
 def _speaks(tok: Token) -> bool:
