@@ -1,9 +1,10 @@
-"""All extraction benchmarks in one run: time expressions, quotes, quantities, and speed.
+"""All extraction benchmarks in one run: time expressions, quotes (and PolNeAR's own annotator
+agreement, where a copy of its repository is at hand), quantities, and speed.
 
     .venv/bin/python bench/extract.py          # full
     .venv/bin/python bench/extract.py --quick  # small subsets
 
-Each part lives in its own script (extract_timex.py, extract_quotes.py,
+Each part lives in its own script (extract_timex.py, extract_quotes.py, quote_agreement.py,
 extract_quantities.py, extract_speed.py) with a `run(quick) -> dict` function
 that prints its own table (ours vs. the published anchors); this script runs
 them in turn and writes the combined results to bench/results/extract.json.
@@ -19,7 +20,7 @@ import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PARTS = ("extract_timex", "extract_quotes", "extract_quantities", "extract_speed")
+PARTS = ("extract_timex", "extract_quotes", "quote_agreement", "extract_quantities", "extract_speed")
 
 
 def main() -> None:

@@ -123,7 +123,9 @@ def _row(scores: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run(repo: Path) -> dict[str, Any]:
+def run(quick: bool = False, repo: Path | None = None) -> dict[str, Any]:
+    """The agreement tables (`quick` changes nothing: 20 articles take seconds); bench/extract.py runs it."""
+    repo = repo or Path(os.environ.get("POLNEAR_REPO", DEFAULT_REPO))
     if not bench.DATA.is_dir() or not (repo.is_dir() and _read(repo, "data/metadata.tsv")):
         print(f"PolNeAR data or repository absent (bench data {bench.DATA}, repository {repo})")
         return {"skipped": "data absent"}
@@ -198,8 +200,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--repo", type=Path, default=Path(os.environ.get("POLNEAR_REPO", DEFAULT_REPO)))
-    run(parser.parse_args().repo)
+    parser.add_argument("--repo", type=Path, default=None, help=f"default: $POLNEAR_REPO or {DEFAULT_REPO}")
+    run(repo=parser.parse_args().repo)
 
 
 if __name__ == "__main__":
