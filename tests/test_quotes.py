@@ -1493,3 +1493,23 @@ def test_when_asked_opening_the_sentence_is_not_the_cue_of_the_answer(nlp) -> No
     answer = _one(quotes, "cannot wait")
     assert (answer.direct, answer.speaker, answer.cue) == (True, "Brandt", "responded")
     assert not [q for q in quotes if q.cue == "asked"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "The Aldmoor Water Authority said the breach had stopped widening. It added that pumps would "
+            "start on Friday.",
+            "Aldmoor Water Authority",
+        ),
+        # "it" inside what someone said is not a speaker: the museum does not speak.
+        ("Mayor Ilse Brandt said the new museum would tell the story of the flood, she added.", None),
+    ],
+)
+def test_it_after_an_organization_spoke_is_that_organization(nlp, text: str, speaker: str | None) -> None:
+    quotes = _quotes(nlp, text)
+    if speaker is not None:
+        assert _one(quotes, "pumps would start").speaker == speaker
+    else:
+        assert all(q.speaker != "museum" for q in quotes)

@@ -809,6 +809,17 @@ class _Resolver:
                 return _Resolution(
                     None, span, None, f"unresolved_speaker: unnamed source: plural {tok.text!r}"
                 )
+            if (
+                low == "it"
+                and tok.dep_ == "nsubj"
+                and not any(_is_cue(a, REPORT_VERBS) for a in tok.head.ancestors)
+            ):
+                # (not "Obama said it would tell a story": that "it" is inside what he said)
+                body = self._speaking_body(tok)
+                if body is not None:
+                    res = self.resolve(body)
+                    if res.speaker is not None:
+                        return _Resolution(res.speaker, span, res.speaker_span, None)
             if low not in _PERSON_PRONOUNS:
                 return _Resolution(None, span, None, f"unresolved_speaker: pronoun {tok.text!r} not resolved")
             return self._pronoun(tok, _PERSON_PRONOUNS[low], span)
@@ -888,6 +899,28 @@ class _Resolver:
         return _Resolution(
             None, span, None, f"unresolved_speaker: pronoun {tok.text!r} with no named antecedent"
         )
+
+    def _speaking_body(self, it: Token) -> Token | None:
+        """ "The Water Authority said ... It added that ...": the organization that was the subject of
+        a speech verb in this sentence or the two before, nearest first; no person, since "it" is none."""
+        doc = self.doc
+        start = it.sent.start
+        for _ in range(2):
+            if start == 0:
+                break
+            start = doc[start - 1].sent.start
+        for t in reversed(doc[start : it.i]):
+            if (
+                t.dep_ == "nsubj"
+                and t.tag_ in ("NNP", "NN")  # one body: "it" is no plural ("Armenians")
+                and t.head.lemma_.lower() in SPEECH_VERBS
+                and not self.quoted[t.i]
+                and t.i not in self.at_token
+                and not (t.text.isupper() and len(t.text) > 3)  # a dateline ("WASHINGTON —"), not a speaker
+                and (t.ent_type_ in ("ORG", "GPE", "NORP") or t.lemma_.lower() in _SOURCE_NOUNS)
+            ):
+                return t
+        return None
 
     def _document_source(self, doc_noun: Token) -> Token | None:
         """Who stands behind a document the text names without a name in it: its named author ("a post
