@@ -1178,7 +1178,7 @@ def _speaker_in_frame(
     for t in frame:
         if t.dep_ in ("nsubj", "nsubjpass") and t.head.i == verb.i and (t.i <= verb.i + 1 or not before):
             return t
-    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    after = nxt
     while (
         after is not None
         and (after.pos_ in ("DET", "ADJ", "NUM") or (after.tag_ == "VBN" and after.dep_ == "amod"))
@@ -1379,7 +1379,7 @@ def _resolved_quote(
     verb = cue.verb if cue is not None else None
     if cue_text is None and verb is not None and verb.lower_ == "according":
         cue_text = "according to"  # the direct readings ('According to X, "..."', '"...," according to X')
-    elif cue_text is None and verb is not None and verb.text[:1] in "―—–-":
+    elif cue_text is None and verb is not None and verb.text[:1] in _DASHES:
         cue_text = verb.text[0]  # a signature dash ("-Michelle Marks"), whatever the tokenizer glued to it
     elif cue_text is None and verb is not None and verb.is_punct and ":" in verb.text:
         cue_text = ":"  # a label's colon ("Rep. Trey Gowdy (R-S.C.):")
@@ -1399,6 +1399,9 @@ def _resolved_quote(
     )
 
 
+_DASHES = "―—–-"  # the long dashes first, the hyphen last
+
+
 def _cue_dash(
     doc: Doc,
     text: str,
@@ -1414,7 +1417,8 @@ def _cue_dash(
     pos = raw.close_at + 1
     while pos < para[1] and text[pos].isspace():
         pos += 1
-    dashes = "―—–" if pos < para[1] else "―—–-"
+    # A hyphen signs a line of its own ("- Bernie Sanders."); inside a paragraph it joins words.
+    dashes = _DASHES[:-1] if pos < para[1] else _DASHES
     if pos >= para[1]:
         nxt = next((p for p in paras if p[0] >= para[1]), None)
         if nxt is None or nxt[0] >= len(text):
@@ -1624,7 +1628,7 @@ def _colon_label(doc: Doc, colon: int) -> _Cue | None:
         if t.is_space:
             if "\n" in t.text:
                 break
-        elif t.text in ("-", "–", "—", "―"):
+        elif len(t.text) == 1 and t.text in _DASHES:
             break
         else:
             words.insert(0, t)
@@ -2408,10 +2412,16 @@ def _outer_act(verb: Token) -> Token | None:
     if verb.dep_ == "conj":
         return _cut_from_report(verb)
     if verb.dep_ == "advcl" and verb.tag_ == "VBG":
-        for a in verb.ancestors:
-            if _is_cue(a, REPORT_VERBS):
-                inside = any(c.dep_ == "ccomp" and verb in c.subtree for c in a.children)
-                return a if inside else None
+        found = _reporting_ancestor(verb)
+        return found[0] if found is not None and found[1] else None
+    return None
+
+
+def _reporting_ancestor(tok: Token) -> tuple[Token, bool] | None:
+    """The nearest reporting verb above `tok`, and whether `tok` lies in its clausal complement."""
+    for a in tok.ancestors:
+        if _is_cue(a, REPORT_VERBS):
+            return a, any(c.dep_ == "ccomp" and tok in c.subtree for c in a.children)
     return None
 
 
@@ -2421,14 +2431,11 @@ def _cut_from_report(tok: Token) -> Token | None:
     the town would rebuild X and would ask Y" stays the town's act, inside what was said."""
     if any(c.dep_ == "aux" for c in tok.children):
         return None
-    for a in tok.ancestors:
-        if _is_cue(a, REPORT_VERBS):
-            if a.tag_ != tok.tag_:
-                return None
-            reported = _reported_tokens(a)
-            inside = any(c.dep_ == "ccomp" and tok in c.subtree for c in a.children)
-            return a if inside and reported is not None and tok not in reported else None
-    return None
+    found = _reporting_ancestor(tok)
+    if found is None or found[0].tag_ != tok.tag_ or not found[1]:
+        return None
+    reported = _reported_tokens(found[0])
+    return found[0] if reported is not None and tok not in reported else None
 
 
 def _nobody(tok: Token) -> bool:
