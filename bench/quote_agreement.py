@@ -23,6 +23,7 @@ says so and writes nothing. Writes bench/results/quote_agreement.json.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import itertools
 import json
@@ -44,6 +45,7 @@ TOOLS = HERE.parent.parent / "shared" / "bench" / "tools" / "convert_polnear.py"
 DEFAULT_REPO = Path("/work/.mirror/networkdynamics+PolNeAR/repo")
 
 
+@functools.cache
 def _converter() -> Any:
     """The bench data's own brat reader (stdlib only), so both sides parse annotations alike."""
     spec = importlib.util.spec_from_file_location("convert_polnear", TOOLS)
