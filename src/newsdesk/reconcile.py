@@ -36,6 +36,7 @@ from .records import (
     Event,
     Extraction,
     Fact,
+    Frame,
     Mention,
     Quantity,
     Quote,
@@ -324,6 +325,7 @@ class _Num:
     owner: str | None = None  # the person the figure belongs to ("Iguodala 14.9 points", "Brand's 15.9")
     increment: bool = False  # "two more times", "two extra life sentences": a part, not the total
     parallel: bool = False  # its sentence gives other values of the same unit (a list of figures)
+    frame: Frame | None = None  # what it measures, of whom, in which act (`nlp.frames`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -619,6 +621,7 @@ def _num(article: Article, claim: _Claim, q: Quantity) -> _Num:
         tokens=frozenset(tokens),
         context=_context(article, claim),
         conversion=q.equivalent_of is not None,
+        frame=q.frame,
         sentence_words=frozenset(
             w.lower() for w in _WORD.findall(article.text[claim.sentence[0] : claim.sentence[1]])
         )
@@ -677,6 +680,156 @@ def _can_join(seed: _Num, x: _Num, options: ReconcileOptions) -> bool:
     return _same_subject(seed, x, options) or _distinctive_equal(seed, x, options)
 
 
+# Attributes that say nothing about what is measured: a figure framed only by them aligns with nothing.
+_VAGUE_ATTRIBUTES = frozenset(
+    [
+        "be",
+        "have",
+        "get",
+        "say",
+        "do",
+        "make",
+        "take",
+        "go",
+        "come",
+        "thousand",
+        "hundred",
+        "dozen",
+        "million",
+        "billion",
+        "amount",
+        "share",
+        "time",
+        "other",
+        "one",
+        "number",
+        "figure",
+        "total",
+    ]
+)
+# Counted nouns for people: "six men" and "seven of us" count people; a miner is a person too.
+_PEOPLE_NOUNS = frozenset(
+    ["person", "people", "man", "men", "woman", "women", "us", "them", "member", "individual"]
+)
+_LIGHT_PREDICATES = frozenset({"be", "have", "include", "say"})
+_PRONOUN_HOLDERS = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "they",
+        "them",
+        "their",
+        "it",
+        "its",
+    ]
+)
+
+
+def _attribute(n: _Num) -> str | None:
+    f = n.frame
+    if f is None or not f.attribute:
+        return None
+    attr = _lemma(f.attribute)
+    return "person" if attr in _PEOPLE_NOUNS else attr
+
+
+def _holder(n: _Num) -> frozenset[str]:
+    """The holder's words; a first-person holder inside a quote is its speaker."""
+    f = n.frame
+    if f is None:
+        return frozenset()
+    words = {w for w in f.holder if w not in _PRONOUN_HOLDERS}
+    if n.speaker and f.holder and f.holder[0] in {"i", "me", "my", "we", "us", "our"}:
+        words |= {w.lower() for w in _WORD.findall(n.speaker)}
+    return frozenset(_lemma(w) for w in words)
+
+
+def _predicate(n: _Num) -> str | None:
+    f = n.frame
+    if f is None or not f.predicate:
+        return None
+    return _lemma(f.predicate.split()[0])
+
+
+def _holders_match(ha: frozenset[str], hb: frozenset[str]) -> bool:
+    """One holder names the other ('Strand' / 'Emil Strand'), or they share most words."""
+    return bool(ha and hb) and (ha <= hb or hb <= ha or _jaccard(ha, hb) >= 0.5)
+
+
+def _figures_aligned(a: _Num, b: _Num, loose: bool = False) -> str | None:
+    """Why two figures state the same thing (same attribute, compatible holder and act), or None.
+
+    `loose` is for a quoted figure against the narrative: the speaker words the act and the
+    holder his own way ("we have 1,500 soldiers" / "800 soldiers were deployed"), so only named
+    holders and the attribute are compared.
+    """
+    attr_a, attr_b = _attribute(a), _attribute(b)
+    if not attr_a or attr_a != attr_b or attr_a in _VAGUE_ATTRIBUTES:
+        return None
+    fa, fb = a.frame, b.frame
+    assert fa is not None and fb is not None
+    if fa.ordinal != fb.ordinal:
+        return None
+    ha, hb = _holder(a), _holder(b)
+    shared = _holders_match(ha, hb)
+    if ha and hb and not shared and (not loose or (fa.named and fb.named)):
+        return None  # the age of two people, the seats of two parties, two storms' tolls
+    pa, pb = _predicate(a), _predicate(b)
+    same_act = pa is not None and pa == pb
+    specific = attr_a in _specific_attributes(a, b)
+    if attr_a == "age" or fa.ordinal:
+        if not shared:
+            return None  # an age or the minute of a goal belongs to someone named on both sides
+    elif not loose:
+        acts_differ = pa and pb and pa != pb and not {pa, pb} & _LIGHT_PREDICATES
+        if acts_differ and not (specific and shared):
+            return None  # killed vs rescued miners; offered vs demanded percent
+        if attr_a == "person" and not (same_act and shared):
+            return None  # people counts differ by role: only the same act of the same group aligns
+        if not shared and not same_act and not specific:
+            return None
+    elif not (same_act or shared or specific):
+        return None  # a bare count of the same noun ("30 million krells") says nothing of what it measures
+    elif attr_a == "person" and not (a.context - a.tokens) & (b.context - b.tokens):
+        return None  # "seven of us" and "six men" must share where they were
+    whose = " ".join(sorted(ha & hb or ha or hb)) if shared else ""
+    act = f", {pa}" if same_act and pa not in _LIGHT_PREDICATES else ""
+    return f"both: {attr_a}" + (f" of {whose}" if whose else "") + act
+
+
+def _specific_attributes(a: _Num, b: _Num) -> frozenset[str]:
+    """A measured property named as such ('depth', 'crowd', 'deficit'), not only a counted noun."""
+    out = set()
+    for n in (a, b):
+        f = n.frame
+        if f is not None and f.attribute and (not n.unit or _lemma(f.attribute) != _lemma(n.unit)):
+            out.add(_lemma(f.attribute))
+    return frozenset(out)
+
+
+# Counts that run while a story unfolds: a different figure on a later day is an update.
+_RUNNING = frozenset(_OUTCOME_OF) | frozenset({"body", "victim", "toll", "casualty"})
+
+
+def _running(n: _Num) -> bool:
+    attr = _attribute(n) or ""
+    return attr in _RUNNING or bool(_outcomes(n.context | n.tokens))
+
+
+def _listed(n: _Num) -> bool:
+    """One of several same-unit figures in a sentence with nothing to say whose it is."""
+    return n.parallel and not (n.frame and n.frame.holder)
+
+
 def _can_conflict(a: _Num, b: _Num, options: ReconcileOptions) -> bool:
     """Strict: same unit and subject, similar sentence context, disjoint bounds, no conversions."""
     if a.claim.article_id == b.claim.article_id or a.conversion or b.conversion:
@@ -701,7 +854,52 @@ def _can_conflict(a: _Num, b: _Num, options: ReconcileOptions) -> bool:
     return _jaccard(ca, cb) >= options.context_similarity
 
 
+def _figure_verdict(a: _Num, b: _Num, options: ReconcileOptions) -> tuple[str, str] | None:
+    """('conflict' | 'update', why aligned) for two disjoint figures of one frame, else None."""
+    if a.claim.article_id == b.claim.article_id or a.conversion or b.conversion:
+        return None
+    if _listed(a) or _listed(b) or _SCORE.match(a.claim.text) or _SCORE.match(b.claim.text):
+        return None  # a list of figures ("Miller 15.5 points, Iguodala 14.9") or a 9-14 record
+    if a.unit != b.unit or numbers_agree(_capped(a), _capped(b), options):
+        return None
+    if (a.owner and b.owner and a.owner != b.owner) or a.increment != b.increment:
+        return None
+    if (
+        a.frame is None or b.frame is None
+    ):  # hand-made extractions, or a parse the frame reader could not walk
+        if not _can_conflict(a, b, options):
+            return None
+        published_apart = a.claim.published and b.claim.published and a.claim.published != b.claim.published
+        return ("update" if published_apart else "conflict"), a.subject or a.unit or "figure"
+    why = _figures_aligned(a, b)
+    if why is None:
+        return None
+    pa, pb = a.claim.published, b.claim.published
+    later = b if (pb or "") > (pa or "") else a
+    if pa and pb and pa != pb and ((later.frame and later.frame.change) or _running(a) or _running(b)):
+        return "update", why
+    return "conflict", why
+
+
 def _quote_narrative_aligned(qn: _Num, nn: _Num, options: ReconcileOptions) -> bool:
+    """A figure inside a quote against the narrative's figure for the same thing ("we had two
+    summits", said Trump / "Trump met Kim three times"; "seven of us in that chamber" / "six men
+    sheltered in the chamber")."""
+    if (
+        qn.unit != nn.unit
+        or numbers_agree(_capped(qn), _capped(nn), options)
+        or qn.conversion
+        or nn.conversion
+    ):
+        return False
+    if qn.parallel or nn.parallel or qn.increment != nn.increment:
+        return False
+    if qn.frame is not None and nn.frame is not None:
+        return _figures_aligned(qn, nn, loose=True) is not None
+    return _quote_narrative_by_subject(qn, nn, options)
+
+
+def _quote_narrative_by_subject(qn: _Num, nn: _Num, options: ReconcileOptions) -> bool:
     """A quoted figure against a narrative one about the same thing and, when the quote's
     speaker is known, a narrative sentence that names the speaker ("we had two summits",
     said Trump / "Trump met Kim three times")."""
@@ -1101,6 +1299,7 @@ def _number_conflicts(groups, drafts, by_id, options, conflicts) -> None:
     """Disjoint figures on one subject: a conflict on the same day, an update across days."""
     articles_in = [{n.claim.article_id for n in g} for g in groups]
     edges: dict[tuple[int, int], str] = {}
+    reasons: dict[tuple[int, int], str] = {}
     for i in range(len(groups)):
         for j in range(i + 1, len(groups)):
             if groups[i][0].unit != groups[j][0].unit:
@@ -1110,10 +1309,13 @@ def _number_conflicts(groups, drafts, by_id, options, conflicts) -> None:
                 for b in groups[j]:
                     if b.claim.article_id in articles_in[i] or a.claim.article_id in articles_in[j]:
                         continue
-                    if not _can_conflict(a, b, options):
+                    verdict = _figure_verdict(a, b, options)
+                    if verdict is None:
                         continue
-                    pa, pb = a.claim.published, b.claim.published
-                    kind = (kind or "update") if pa and pb and pa != pb else "number"
+                    if verdict[0] == "conflict":
+                        kind, reasons[(i, j)] = "number", verdict[1]
+                    elif kind is None:
+                        kind, reasons[(i, j)] = "update", verdict[1]
             if kind:
                 edges[(i, j)] = kind
     for (i, j), kind in sorted(edges.items()):
@@ -1134,11 +1336,10 @@ def _number_conflicts(groups, drafts, by_id, options, conflicts) -> None:
                 d_first.note = f"{d_first.note}; {old_note}"
             continue
         drafts[i].conflicting = drafts[j].conflicting = True
-        subject = gi[0].subject or gi[0].unit or "figure"
         conflicts.append(
             (
                 "number",
-                f"{subject}: {_amount(gi[0])} vs {_amount(gj[0])}",
+                f"{reasons[(i, j)]}: {_amount(gi[0])} vs {_amount(gj[0])}",
                 [
                     (_plain_value(g[0].value), [n.claim for n in g], _evidence((n.claim for n in g), by_id))
                     for g in (gi, gj)

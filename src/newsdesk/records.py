@@ -159,6 +159,18 @@ class TimeRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Frame:
+    """What a figure measures, of whom, in which act (`nlp.frames`): the key for aligning figures."""
+
+    attribute: str | None  # "depth", "age", "rise", "minute"; for a plain count the counted noun
+    holder: tuple[str, ...] = ()  # whose, as lower-case content words ("mikael", "sandberg")
+    predicate: str | None = None  # lemma of the act ("kill", "vote", "score")
+    change: bool = False  # stated as a change or a latest value ("rose to", "now", "revised")
+    ordinal: bool = False  # "the 88th minute", "his third final"
+    named: bool = False  # the holder is (or holds) a named entity, not only a common noun
+
+
+@dataclass(frozen=True, slots=True)
 class Quantity:
     """A number with what it counts. `low`/`high` carry qualifier bounds."""
 
@@ -177,6 +189,7 @@ class Quantity:
         None  # index of the quantity this one converts (61.2 trillion won ($44 billion))
     )
     sentence: tuple[int, int] | None = None
+    frame: Frame | None = None
 
 
 @dataclass(frozen=True, slots=True)

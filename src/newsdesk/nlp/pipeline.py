@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 # Bump when any extractor's output changes for the same text (invalidates stored extractions).
-ANNOTATOR_VERSION = "26"
+ANNOTATOR_VERSION = "27"
 PARALLEL_MIN_ARTICLES = (
     48  # below this many articles per worker, a worker's start-up costs more than it saves
 )
@@ -130,7 +130,7 @@ def analysis_text(article: Article) -> str:
 
 def doc_extraction(doc: Doc, article: Article) -> Extraction:
     """Run every extractor on one parsed article."""
-    from . import events, quantities, quotes, timex
+    from . import events, frames, quantities, quotes, timex
 
     ents = doc.ents  # rebuilt by spaCy on every access: read once
     entities = tuple(Entity(e.start_char, e.end_char, e.text, e.label_) for e in ents if e.text.strip())
@@ -145,7 +145,7 @@ def doc_extraction(doc: Doc, article: Article) -> Extraction:
         sentences=sentences,
         entities=entities,
         timexes=timexes,
-        quantities=quantities.extract_quantities(doc),
+        quantities=frames.add_frames(doc, quantities.extract_quantities(doc)),
         quotes=quotes.extract_quotes(doc),
         events=events.extract_events(doc, timexes),
         keyterms=keyterms(doc, ents),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..records import Article, Extraction
+from ..records import Article, Extraction, Frame
 
 
 def _span(start: int, end: int) -> list[int]:
@@ -49,6 +49,7 @@ def extraction_to_dict(article: Article, extraction: Extraction) -> dict[str, An
                 "subject": q.subject,
                 "subject_span": list(q.subject_span) if q.subject_span else None,
                 "equivalent_of": q.equivalent_of,
+                "frame": _frame(q.frame),
             }
             for q in extraction.quantities
         ],
@@ -79,4 +80,17 @@ def extraction_to_dict(article: Article, extraction: Extraction) -> dict[str, An
         "entities": [
             {"span": _span(e.start, e.end), "text": e.text, "label": e.label} for e in extraction.entities
         ],
+    }
+
+
+def _frame(frame: Frame | None) -> dict[str, Any] | None:
+    """What the figure measures, of whom, in which act (see `nlp.frames`)."""
+    if frame is None:
+        return None
+    return {
+        "attribute": frame.attribute,
+        "holder": " ".join(frame.holder) or None,
+        "predicate": frame.predicate,
+        "change": frame.change,
+        "ordinal": frame.ordinal,
     }

@@ -1,0 +1,614 @@
+"""Claim frames: what a figure measures, of whom, in which act.
+
+Two outlets' figures can only contradict each other when they state the same
+thing: the depth of the collapse, the age of one named person, the votes cast
+against one bill. The quantity extractor finds a figure and its unit noun; this
+module reads the dependency parse around it for the rest of the frame:
+
+- `attribute`: the measured property ("depth", "age", "rise", "sentence", "minute") or,
+  for a plain count, the counted noun ("miner", "vote");
+- `holder`: whose it is (a possessor, the subject of the act, an "of"/"in"/"for" object,
+  a name in apposition), as lower-case content words;
+- `predicate`: the act the figure belongs to (the lemma of the governing verb, or of the
+  event noun it modifies);
+- `change`: the figure is stated as a change or the latest value ("rose to", "now", "revised").
+
+It also finds two kinds of figures the quantity scan leaves alone on purpose: ages
+("Name, 34,", "aged 34", "a 34-year-old") and ordinal counts ("the 88th minute", "his
+third final"), each with its own frame. Everything is read from the parse, entities and
+a few closed-class word tables (dimension words, change words), not from any corpus's
+vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..records import Frame, Quantity
+from .doctext import doc_text
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = ["add_frames", "frame_of"]
+
+# A measure word that says which dimension a length is: "640 metres below the surface" is a depth.
+_DIMENSION_WORDS = {
+    "below": "depth", "beneath": "depth", "under": "depth", "underground": "depth", "deep": "depth",
+    "down": "depth", "depth": "depth", "long": "length", "length": "length", "high": "height",
+    "tall": "height", "above": "height", "height": "height", "wide": "width", "width": "width",
+    "across": "width", "thick": "thickness", "away": "distance", "from": "distance", "distance": "distance",
+}  # fmt: skip
+_UNIT_DIMENSIONS = {
+    "m": "length", "km": "length", "ft": "length", "mi": "length", "cm": "length", "mm": "length",
+    "in": "length", "nmi": "length", "km/h": "speed", "mph": "speed", "kn": "speed", "t": "mass",
+    "kg": "mass", "lb": "mass", "ha": "area", "km2": "area", "acre": "area", "mi2": "area",
+}  # fmt: skip
+# Nouns that only carve out a part of what is measured: "a 40-metre section of the sea wall".
+_CONTAINER_NOUNS = frozenset(
+    [
+        "section",
+        "stretch",
+        "part",
+        "piece",
+        "portion",
+        "length",
+        "area",
+        "segment",
+        "chunk",
+        "strip",
+        "total",
+        "sum",
+        "figure",
+        "number",
+        "amount",
+        "level",
+        "rate",
+        "share",
+        "proportion",
+    ]
+)
+# Deverbal pairs, so "lost 310 million" and "losses of 310 million" state one attribute.
+_NOMINAL = {"lose": "loss", "grow": "growth", "die": "death", "pay": "payment", "sentence": "sentence",
+            "jail": "sentence", "imprison": "sentence", "injure": "injury", "claim": "claim",
+            "demand": "claim", "want": "claim", "seek": "claim", "ask": "claim", "increase": "rise",
+            "raise": "rise", "rise": "rise", "climb": "rise", "jump": "rise", "boost": "rise",
+            "fall": "fall", "drop": "fall", "decline": "fall", "cut": "fall", "spend": "spending",
+            "cost": "cost", "produce": "output", "production": "output", "build": "output",
+            "make": "output"}  # fmt: skip
+# Words that state a figure as a change or as the latest of a running count.
+_CHANGE_LEMMAS = frozenset(
+    [
+        "rise",
+        "climb",
+        "increase",
+        "grow",
+        "jump",
+        "soar",
+        "swell",
+        "mount",
+        "fall",
+        "drop",
+        "decline",
+        "shrink",
+        "revise",
+        "update",
+        "raise",
+        "lower",
+        "bring",
+        "reach",
+        "now",
+        "so",
+        "far",
+        "latest",
+        "earlier",
+        "previous",
+        "revised",
+        "previously",
+        "risen",
+        "toll",
+    ]
+)
+_CHANGE_PHRASES = re.compile(
+    r"\b(?:up|down) from\b|\bso far\b|\bnow\b|\bstill\b|\bat (?:the|its) (?:peak|height)\b|\brevis\w+|\bearlier (?:estimate|figure|count)\b|"
+    r"\bbringing\b[^.;]{0,40}\bto\b|\bhas (?:risen|climbed|grown|fallen)\b",
+    re.IGNORECASE,
+)
+_ISO_CODE = re.compile(r"[A-Z]{3}")  # a currency code: the quantity extractor's money unit
+_HOLDER_PREPS = frozenset({"of", "in", "by", "from", "at", "on"})  # not "for": a purpose
+_HOLDER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT"})
+_SKIP_HOLDER = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"})
+_PERSONAL = frozenset(
+    {"i", "me", "my", "we", "us", "our", "he", "him", "his", "she", "her", "they", "them", "their"}
+)
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "it",
+        "their",
+        "his",
+        "her",
+        "our",
+        "my",
+        "your",
+        "some",
+        "any",
+        "all",
+        "each",
+        "every",
+        "other",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "one",
+        "ones",
+    ]
+)
+_TIME_NOUNS = frozenset(
+    ["second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "night", "season"]
+)
+_AGE = re.compile(
+    r"(?P<ap>\b(?P<name>[A-Z][\w'’.-]+),\s(?P<a1>\d{1,3}),\s)"
+    r"|(?P<aged>\baged\s(?P<a2>\d{1,3})\b)"
+    r"|(?P<yo>\b(?P<a3>\d{1,3})[-\s]year[-\s]old\b)"
+)
+_ORDINAL = re.compile(
+    r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\b[-\s](?P<noun>[a-z]+)"
+    r"|\b(?P<w>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)"
+    r"\s(?:(?:[A-Z][\w-]*|major|straight|consecutive|successive|career)\s){0,2}(?P<wnoun>[a-z]+)\b",
+)
+_ORDINAL_WORDS = {
+    w: i + 1
+    for i, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+        ]
+    )
+}
+# Ordinals of time and rank that are never a count of events of their own.
+_ORDINAL_SKIP = frozenset(
+    [
+        "time",
+        "place",
+        "half",
+        "quarter",
+        "day",
+        "week",
+        "month",
+        "year",
+        "century",
+        "floor",
+        "round",
+        "row",
+        "person",
+        "one",
+        "anniversary",
+        "edition",
+        "term",
+        "consecutive",
+        "straight",
+    ]
+)
+
+
+def _tokens(doc: Doc, start: int, end: int) -> Span | None:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def _lemma(tok: Token) -> str:
+    return (tok.lemma_ or tok.lower_).lower()
+
+
+def _words(tokens: Iterable[Token]) -> tuple[str, ...]:
+    out = []
+    for t in tokens:
+        w = _lemma(t)
+        if t.is_alpha and w not in _STOP and t.ent_type_ not in _SKIP_HOLDER:
+            out.append(w)
+    return tuple(dict.fromkeys(out))
+
+
+def _compound_words(head: Token) -> tuple[str, ...]:
+    """A noun with its compounds and names: 'defence spending', 'Rural League'."""
+    parts = [t for t in head.lefts if t.dep_ in ("compound", "amod") and t.i >= head.i - 3]
+    return _words([*parts, head])
+
+
+def _name_of(tok: Token) -> tuple[str, ...]:
+    """A named entity covering `tok` ('Mikael Sandberg'), else the noun and its compounds."""
+    if tok.ent_type_ in _HOLDER_LABELS:
+        ents = [e for e in tok.doc.ents if e.start <= tok.i < e.end]
+        if ents:
+            return _words(ents[0])
+    return _compound_words(tok)
+
+
+def _appositions(tok: Token) -> list[Token]:
+    """Names and descriptions in apposition: 'Lund, the 44-year-old consultant'."""
+    out = [c for c in tok.children if c.dep_ == "appos"]
+    if tok.dep_ == "appos":
+        out.append(tok.head)
+    return out
+
+
+def _relative_antecedent(verb: Token) -> Token | None:
+    """'Nyberg, 21, who stole the show': the noun a relative clause hangs on."""
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    for _ in range(3):
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                if child.lower_ in ("who", "which", "that"):
+                    return _relative_antecedent(verb)
+                return child
+        if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+            verb = verb.head
+            continue
+        return _relative_antecedent(verb)
+    return None
+
+
+def _holder_of_noun(noun: Token, exclude: set[int]) -> tuple[str, ...]:
+    """Whose a measured noun is: its possessor, a name among its compounds, its of/in/for object."""
+    for child in noun.children:
+        if child.dep_ == "poss" and child.i not in exclude:
+            return _person_words(child)
+    for child in noun.lefts:
+        if child.dep_ == "compound" and child.ent_type_ in _HOLDER_LABELS and child.i not in exclude:
+            return _name_of(child)
+    for child in noun.rights:
+        if child.dep_ == "prep" and child.lower_ in _HOLDER_PREPS:
+            for pobj in child.children:
+                if (
+                    pobj.dep_ == "pobj"
+                    and pobj.i not in exclude
+                    and pobj.ent_type_ not in _SKIP_HOLDER
+                    and pobj.pos_ in ("NOUN", "PROPN")
+                    and _lemma(pobj) not in _TIME_NOUNS
+                ):
+                    return _name_of(pobj)
+    return ()
+
+
+def _person_words(tok: Token) -> tuple[str, ...]:
+    if tok.lower_ in _PERSONAL:
+        return (tok.lower_,)  # a pronoun: the reconciler resolves it (a quote's speaker) or drops it
+    return _name_of(tok)
+
+
+def _governing(tok: Token) -> Token | None:
+    """The nearest verb above `tok` (through prepositions, nouns and clauses)."""
+    cur = tok
+    for _ in range(6):
+        if cur.head.i == cur.i:
+            return cur if cur.pos_ in ("VERB", "AUX") else None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+def _verb_lemma(verb: Token | None) -> str | None:
+    if verb is None:
+        return None
+    lemma = _lemma(verb)
+    prt = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    return f"{lemma} {prt}" if prt else lemma
+
+
+def _change(sent_text: str, verb: Token | None) -> bool:
+    if verb is not None and _lemma(verb) in _CHANGE_LEMMAS:
+        return True
+    return bool(_CHANGE_PHRASES.search(sent_text))
+
+
+def _unit_token(span: Span) -> Token:
+    root = span.root
+    if (
+        root.pos_ in ("NUM", "X", "SYM")
+        and root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod")
+        and root.head.pos_ in ("NOUN", "PROPN")
+        and root.head.i - span.end < 4
+    ):
+        return root.head
+    return root
+
+
+def frame_of(doc: Doc, q: Quantity) -> Frame | None:
+    """Read the frame of one extracted quantity from the parse."""
+    span = _tokens(doc, q.start, q.end)
+    if span is None or len(span) == 0:
+        return None
+    own = {t.i for t in span}
+    own_span = frozenset(own)
+    anchor = _unit_token(span)
+    own.add(anchor.i)
+    unit = (q.unit or "").lower()
+    measure = unit in _UNIT_DIMENSIONS or unit == "%" or (q.unit is not None and _ISO_CODE.fullmatch(q.unit))
+    attribute: str | None = None
+    holder: tuple[str, ...] = ()
+    noun: Token | None = None
+    verb: Token | None = None
+    # "crowd of 41,200", "depth of 480 metres", "gusts of up to 176 km/h" (a counted noun stays
+    # what is counted: "the savings of 26,000 customers" counts customers)
+    bare = anchor.pos_ in ("NUM", "X", "SYM")
+    if (
+        (measure or bare)
+        and anchor.dep_ == "pobj"
+        and anchor.head.lower_ == "of"
+        and anchor.head.head.pos_ in ("NOUN", "PROPN")
+    ):
+        noun = anchor.head.head
+    # "four of the Rural League's 14 deputies", "seven of us"
+    elif bare:
+        of = next((c for c in anchor.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+            noun = pobj
+        elif pobj is not None and pobj.lower_ in _PERSONAL:
+            verb = _governing(anchor)
+            return Frame(
+                attribute="person",
+                holder=(pobj.lower_,),
+                predicate=_verb_lemma(verb),
+                change=False,
+            )
+    # "a 40-metre section", "a 9 percent pay rise", "a seven-year sentence"
+    if (
+        noun is None
+        and anchor.dep_ in ("compound", "amod", "nmod", "npadvmod", "nummod")
+        and (anchor.head.pos_ == "NOUN" and anchor.head.i > anchor.i)
+    ):
+        noun = anchor.head
+    if noun is None and anchor.pos_ in ("NOUN", "PROPN") and (not measure or anchor.i not in own_span):
+        noun = anchor  # a plain count ("Thirty-seven miners") or what a sum measures ("a $2 billion fund")
+    dimension = None
+    if anchor.head.pos_ in ("ADV", "ADJ", "ADP") and _lemma(anchor.head) in _DIMENSION_WORDS:
+        dimension = _DIMENSION_WORDS[_lemma(anchor.head)]
+    if noun is not None:
+        head_lemma = _lemma(noun)
+        if head_lemma in _CONTAINER_NOUNS and measure:
+            attribute = dimension or _UNIT_DIMENSIONS.get(unit, head_lemma)
+            holder = _holder_of_noun(noun, own) or holder
+        else:
+            attribute = _DIMENSION_WORDS.get(head_lemma, _NOMINAL.get(head_lemma, head_lemma))
+            holder = _holder_of_noun(noun, own)
+        verb = _governing(noun)
+        if head_lemma == "time" and verb is not None:
+            attribute = _lemma(verb)  # "met three times": how often they met
+        elif noun is anchor and verb is not None and noun.dep_ == "dobj" and _lemma(verb) in _NOMINAL:
+            attribute = _NOMINAL[_lemma(verb)]  # "costs 20 million krells": a cost, whatever the currency
+    else:
+        verb = _governing(anchor)
+        attribute = dimension or (_NOMINAL.get(_lemma(verb), _lemma(verb)) if verb is not None else None)
+        target = _changed_object(anchor, verb)
+        if target is not None:  # "brings the deficit down to 2.4 percent": a level of the deficit
+            attribute, holder = _lemma(target), _holder_of_noun(target, own)
+        if unit in ("time", "times") and verb is not None:
+            attribute = _lemma(verb)  # "met three times": how often they met
+        if attribute in (None, "be", "have") and measure:
+            attribute = _UNIT_DIMENSIONS.get(unit, "amount" if unit != "%" else "share")
+    if verb is not None:
+        # the subject of the act owns the figure too: "National Concord holds 62 of the 151 seats"
+        subj = _subject(verb)
+        if subj is not None and subj.i not in own and (noun is None or subj.i != noun.i):
+            if subj.pos_ == "PRON":
+                holder = holder or _person_words(subj)
+            else:
+                holder = tuple(dict.fromkeys(_holder_words(subj, own) + holder))
+    sent = anchor.sent
+    return Frame(
+        attribute=attribute,
+        holder=holder,
+        predicate=_verb_lemma(verb),
+        change=_change(doc_text(doc)[sent.start_char : q.end + 40], verb),
+        named=_named(sent, holder),
+    )
+
+
+def _changed_object(anchor: Token, verb: Token | None) -> Token | None:
+    """The object a verb sets to the figure: "cut the deficit to 2.4%", "raised its estimate to 2 bn"."""
+    if verb is None or not (anchor.dep_ == "pobj" and anchor.head.lower_ in ("to", "at")):
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
+    if obj is None and anchor.head.head.pos_ in ("NOUN",):
+        return anchor.head.head  # "an increase to 25 percent"
+    return obj
+
+
+def _named(sent: Span, holder: Sequence[str]) -> bool:
+    """Whether the holder is (or holds) a named entity, not only a common noun."""
+    words = set(holder)
+    return bool(words) and any(t.ent_type_ in _HOLDER_LABELS and _lemma(t) in words for t in sent)
+
+
+def _holder_words(tok: Token, exclude: set[int]) -> tuple[str, ...]:
+    """A subject as its name, or its owner when it is a container ('Greyfell shares' -> greyfell, share)."""
+    return _holder_of_noun(tok, exclude) + _name_of(tok) if tok.pos_ == "NOUN" else _name_of(tok)
+
+
+# --------------------------------------------------------------------------- ages and ordinals
+
+
+def _ages(doc: Doc, text: str, taken: Sequence[tuple[int, int]]) -> list[Quantity]:
+    """'Lund, 41,', 'aged 57', 'a 44-year-old consultant': ages with the person they belong to."""
+    out = []
+    for m in _AGE.finditer(text):
+        group = "a1" if m.group("ap") else "a2" if m.group("aged") else "a3"
+        start, end = m.span(group)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        value = int(m.group(group))
+        if not 1 <= value <= 120:
+            continue
+        span = _tokens(doc, m.start(), m.end())
+        if span is None:
+            continue
+        holder = _age_holder(doc, span, group, m)
+        if not holder:
+            continue
+        sent = span[0].sent
+        out.append(
+            Quantity(
+                start=start,
+                end=m.end() if group == "a3" else end,
+                text=text[start : m.end() if group == "a3" else end],
+                value=float(value),
+                low=None,
+                high=None,
+                unit="year",
+                subject="age",
+                sentence=(sent.start_char, sent.end_char),
+                frame=Frame(attribute="age", holder=holder, predicate=None, change=False, named=True),
+            )
+        )
+    return out
+
+
+def _age_holder(doc: Doc, span: Span, group: str, m: re.Match[str]) -> tuple[str, ...]:
+    if group == "a1":  # "Mikael Sandberg, 31,": the name before the comma, with its descriptions
+        name_end = m.end("name")
+        tok = next((t for t in span if t.idx + len(t.text) == name_end), None)
+        if tok is None or tok.ent_type_ != "PERSON":
+            return ()
+        words = list(_name_of(tok))
+        for ap in _appositions(tok):
+            if ap.pos_ == "NOUN":
+                words += _compound_words(ap)
+        return tuple(dict.fromkeys(words))
+    if group == "a2":  # "Johan Ek, aged 57,"
+        prev = [t for t in doc[max(0, span.start - 5) : span.start] if t.ent_type_ == "PERSON"]
+        return _name_of(prev[-1]) if prev else ()
+    # "a 27-year-old electrician", "Lund, the 44-year-old former consultant", "21-year-old Filip Nyberg"
+    noun = span.root
+    for _ in range(4):
+        if noun.pos_ in ("NOUN", "PROPN") and noun.lower_ not in ("year", "old"):
+            break
+        noun = noun.head
+    else:
+        return ()
+    if noun.lower_ in ("year", "old") or noun.pos_ not in ("NOUN", "PROPN"):
+        return ()
+    words = list(_name_of(noun) if noun.ent_type_ == "PERSON" else _compound_words(noun))
+    for ap in _appositions(noun):
+        if ap.ent_type_ == "PERSON" or ap.pos_ == "PROPN":
+            words = list(_name_of(ap)) + words
+    following = doc[noun.i + 1 : noun.i + 4]
+    name = next((t for t in following if t.ent_type_ == "PERSON"), None)
+    if (
+        name is not None
+        and noun.pos_ == "NOUN"
+        and all(t.ent_type_ == "PERSON" or t.is_punct for t in following[: name.i - noun.i])
+    ):
+        words = list(_name_of(name)) + words  # "the Tornby captain Emil Strand"
+    return tuple(dict.fromkeys(w for w in words if w not in ("year", "old")))
+
+
+def _nearest_person(sent: Span, at: int) -> tuple[str, ...]:
+    people = [e for e in sent.ents if e.label_ == "PERSON"]
+    if not people:
+        return ()
+    best = min(people, key=lambda e: min(abs(e.start_char - at), abs(e.end_char - at)))
+    return _words(best)
+
+
+def _ordinals(doc: Doc, text: str, taken: Sequence[tuple[int, int]]) -> list[Quantity]:
+    """'in the 88th minute', 'an 88th-minute winner', 'his third Cup final'."""
+    out = []
+    for m in _ORDINAL.finditer(text):
+        noun_word = (m.group("noun") or m.group("wnoun") or "").lower()
+        if not noun_word or noun_word in _ORDINAL_SKIP:
+            continue
+        start, end = m.span("n") if m.group("n") else m.span("w")
+        if any(s < end and start < e for s, e in taken):
+            continue
+        value = int(m.group("n")) if m.group("n") else _ORDINAL_WORDS[m.group("w").lower()]
+        span = _tokens(doc, m.start(), m.end())
+        if span is None:
+            continue
+        noun = next((t for t in reversed(span) if t.lower_ == noun_word), span.root)
+        if noun.pos_ not in ("NOUN", "PROPN", "ADJ"):  # the small model reads "Cup final" as ADJ
+            continue
+        holder: tuple[str, ...] = ()
+        # the act at that point: "scored in the 88th minute", "an 88th-minute winner"
+        event = noun.head if noun.dep_ == "compound" and noun.head.pos_ == "NOUN" else None
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("NOUN", "VERB"):
+            event = noun.head.head
+        attribute = _lemma(noun) if noun_word not in _TIME_NOUNS else noun_word
+        if event is not None:
+            holder = _holder_of_noun(event, {noun.i}) if event.pos_ == "NOUN" else ()
+            if not holder:
+                verb = event if event.pos_ == "VERB" else _governing(event)
+                subj = _subject(verb) if verb is not None else None
+                if subj is not None:
+                    holder = _person_words(subj) if subj.pos_ == "PRON" else _name_of(subj)
+        else:
+            holder = _holder_of_noun(noun, set())
+        sent = span[0].sent
+        if not _named(sent, holder):  # the minute of a goal belongs to the player named beside it
+            holder = _nearest_person(sent, start) or holder
+        out.append(
+            Quantity(
+                start=start,
+                end=m.end(),
+                text=text[start : m.end()],
+                value=float(value),
+                low=None,
+                high=None,
+                unit=attribute,
+                subject=attribute,
+                sentence=(sent.start_char, sent.end_char),
+                frame=Frame(
+                    attribute=attribute,
+                    holder=holder,
+                    predicate=_lemma(event) if event is not None else None,
+                    change=False,
+                    ordinal=True,
+                    named=_named(sent, holder),
+                ),
+            )
+        )
+    return out
+
+
+def add_frames(doc: Doc, quantities: Sequence[Quantity]) -> tuple[Quantity, ...]:
+    """The quantities with their frames, plus the ages and ordinal counts of the text."""
+    text = doc_text(doc)
+    out = []
+    for q in quantities:
+        try:
+            frame = frame_of(doc, q)
+        except (IndexError, ValueError):  # a parse the walk did not expect: keep the figure, frameless
+            frame = None
+        out.append(replace(q, frame=frame))
+    taken = [(q.start, q.end) for q in quantities]
+    extra = _ages(doc, text, taken)
+    taken += [(q.start, q.end) for q in extra]
+    extra += _ordinals(doc, text, taken)
+    return tuple(out + extra)  # appended: `equivalent_of` indexes the original order
