@@ -793,7 +793,7 @@ def _figures_aligned(a: _Num, b: _Num, loose: bool = False) -> str | None:
         acts_differ = pa and pb and pa != pb and not {pa, pb} & _LIGHT_PREDICATES
         if acts_differ and not (specific and shared):
             return None  # killed vs rescued miners; offered vs demanded percent
-        if attr_a == "person" and not (same_act and shared):
+        if attr_a == "person" and not (same_act and (shared or not (ha or hb))):
             return None  # people counts differ by role: only the same act of the same group aligns
         if not shared and not same_act and not specific:
             return None

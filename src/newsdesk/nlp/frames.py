@@ -39,8 +39,8 @@ __all__ = ["add_frames", "frame_of"]
 _DIMENSION_WORDS = {
     "below": "depth", "beneath": "depth", "under": "depth", "underground": "depth", "deep": "depth",
     "down": "depth", "depth": "depth", "long": "length", "length": "length", "high": "height",
-    "tall": "height", "above": "height", "height": "height", "wide": "width", "width": "width",
-    "across": "width", "thick": "thickness", "away": "distance", "from": "distance", "distance": "distance",
+    "tall": "height", "above": "height", "height": "height", "wide": "length", "width": "length",
+    "across": "length", "thick": "thickness", "away": "distance", "from": "distance", "distance": "distance",
 }  # fmt: skip
 _UNIT_DIMENSIONS = {
     "m": "length", "km": "length", "ft": "length", "mi": "length", "cm": "length", "mm": "length",
@@ -389,13 +389,17 @@ def frame_of(doc: Doc, q: Quantity) -> Frame | None:
     if noun is None and anchor.pos_ in ("NOUN", "PROPN") and (not measure or anchor.i not in own_span):
         noun = anchor  # a plain count ("Thirty-seven miners") or what a sum measures ("a $2 billion fund")
     dimension = None
-    if anchor.head.pos_ in ("ADV", "ADJ", "ADP") and _lemma(anchor.head) in _DIMENSION_WORDS:
+    lengthy = _UNIT_DIMENSIONS.get(unit) == "length"
+    if lengthy and anchor.head.pos_ in ("ADV", "ADJ", "ADP") and _lemma(anchor.head) in _DIMENSION_WORDS:
         dimension = _DIMENSION_WORDS[_lemma(anchor.head)]
     if noun is not None:
         head_lemma = _lemma(noun)
         if head_lemma in _CONTAINER_NOUNS and measure:
             attribute = dimension or _UNIT_DIMENSIONS.get(unit, head_lemma)
             holder = _holder_of_noun(noun, own) or holder
+        elif lengthy and head_lemma not in _DIMENSION_WORDS and anchor.i < noun.i:
+            # "a 65-metre breach" is the breach's length, as "the breach was 40 metres wide"
+            attribute, holder = "length", _compound_words(noun) + _holder_of_noun(noun, own)
         else:
             attribute = _DIMENSION_WORDS.get(head_lemma, _NOMINAL.get(head_lemma, head_lemma))
             holder = _holder_of_noun(noun, own)
