@@ -16,6 +16,7 @@ input does not change the output.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import re
 from bisect import bisect_right
@@ -23,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from importlib import resources
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
@@ -337,6 +339,8 @@ class _Ev:
     timex: tuple[int, int]
     names: tuple[str, ...] = ()  # participants as the article names them (canonical forms), for display
     actors: frozenset[str] = frozenset()  # participants that are not places or nationalities
+    classes: frozenset[str] = frozenset()  # event classes of the trigger (`data/event_classes.json`)
+    published: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,6 +491,8 @@ def _collect(
                     trigger=_TRIGGER_CLASSES.get(trig, _lemma(trig)),
                     participants=frozenset(keys),
                     actors=frozenset(k for k in keys if k not in places),
+                    classes=event_classes(trig),
+                    published=article.published,
                     date=ev.date,
                     timex=ev.timex_span,
                     names=tuple(dict.fromkeys(canon.get(p, p) for p in _split_names(ev.participants))),
@@ -989,6 +995,68 @@ def _participant_key(name: str) -> str:
     return " ".join(key.replace(".", "").lower().split())
 
 
+@functools.cache
+def _class_table() -> dict[str, frozenset[str]]:
+    data = json.loads(resources.files("newsdesk").joinpath("data/event_classes.json").read_text("utf-8"))
+    table: dict[str, set[str]] = defaultdict(set)
+    for name, words in data.items():
+        if not name.startswith("_"):
+            for word in words:
+                table[word].add(name)
+    return {w: frozenset(c) for w, c in table.items()}
+
+
+def event_classes(trigger: str) -> frozenset[str]:
+    """The kinds of happening a trigger reports ('jail' and 'sentence' are one), or the lemma itself."""
+    word = trigger.lower().strip()
+    return _class_table().get(word) or _class_table().get(_lemma(word)) or frozenset({_lemma(word)})
+
+
+def _same_event(a: _Ev, b: _Ev) -> bool:
+    """One happening told twice: the same class of event, and no side names other actors.
+
+    A side that names nobody ("The tunnel collapsed on Wednesday") leaves the class, the story and
+    publication time to decide.
+    """
+    if not a.classes & b.classes or a.classes & _REPORT_CLASSES:
+        return False
+    pa, pb = (a.actors, b.actors) if a.actors and b.actors else (a.participants, b.participants)
+    if not pa or not pb:
+        return True
+    shared = pa & pb
+    return bool(shared) and (len(shared) >= 2 or pa <= pb or pb <= pa or _jaccard(pa, pb) >= 0.5)
+
+
+_REPORT_CLASSES = frozenset({"say", "tell", "add", "note", "write", "report", "state"})
+
+
+def _could_know(a: _Ev, b: _Ev) -> bool:
+    """Both dates lie before both articles were published: each outlet could have told the other's.
+
+    An article of Wednesday cannot contradict a Thursday date: the Thursday report may be of a
+    second happening (bodies recovered on both days), so only dates both outlets could have seen count.
+    """
+    dates = [d for d in (_day(a.date), _day(b.date)) if d is not None]
+    pubs = [p for p in (_day(a.published), _day(b.published)) if p is not None]
+    return len(dates) == 2 and len(pubs) == 2 and max(dates) <= min(pubs)
+
+
+def _day(value: str | None) -> date | None:
+    if not value or not _DAY.match(value[:10]) or "X" in value[:10]:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _window(a: _Ev, b: _Ev, days: int) -> float:
+    """Two dates this far apart may still be one event: a week, or more for events long past."""
+    da, pa = _day(a.date), _day(a.published)
+    age = (pa - da).days if da and pa else 0
+    return max(days, 0.02 * age)
+
+
 def _events_aligned(a: _Ev, b: _Ev) -> bool:
     """Same kind of event with the same people: two shared participants, or one side inside the other.
 
@@ -1368,12 +1436,25 @@ def _who(event: _Ev, limit: int = 3) -> str:
     return ", ".join(shown) + (", …" if len(names) > limit else "") if shown else "event"
 
 
+def _event_evidence(group: list[_Ev], by_id: Mapping[str, Article]) -> list[Span]:
+    """The date expression and the sentence that states the event."""
+    evidence = []
+    for e in group:
+        art = by_id[e.claim.article_id]
+        ts, te = e.timex
+        if 0 <= ts < te <= len(art.text):
+            evidence.append(_article_span(art, ts, te))
+        evidence.append(_span(e.claim))
+    return evidence
+
+
 def _date_conflicts(groups, drafts, by_id, options, conflicts) -> None:
     """One event, two incompatible day-precision dates, close enough to be the same event."""
     articles_in = [{e.claim.article_id for e in g} for g in groups]
+    told: dict[tuple[str, frozenset], int] = {}
     for i in range(len(groups)):
         for j in range(i + 1, len(groups)):
-            if groups[i][0].trigger != groups[j][0].trigger:
+            if not groups[i][0].classes & groups[j][0].classes:
                 continue
             hit = False
             for a in groups[i]:
@@ -1382,24 +1463,28 @@ def _date_conflicts(groups, drafts, by_id, options, conflicts) -> None:
                         continue
                     if b.claim.article_id in articles_in[i] or a.claim.article_id in articles_in[j]:
                         continue
-                    if not _events_aligned(a, b) or date_compatible(a.date, b.date):
+                    if not _same_event(a, b) or date_compatible(a.date, b.date) or not _could_know(a, b):
                         continue
                     dist = _day_distance(a.date, b.date)
-                    if dist is not None and 0 < dist <= options.date_window_days:
+                    if dist is not None and 0 < dist <= _window(a, b, options.date_window_days):
                         hit = True
             if not hit:
                 continue
             drafts[i].conflicting = drafts[j].conflicting = True
+            shared_class = min(groups[i][0].classes & groups[j][0].classes)
+            key = (shared_class, frozenset({drafts[i].date, drafts[j].date}))
+            if key in told:  # the same disagreement, worded with another verb ("caved in", "collapsed")
+                _, _, sides, fact_drafts = conflicts[told[key]]
+                for g, d in ((groups[i], drafts[i]), (groups[j], drafts[j])):
+                    side = next(sd for sd in sides if sd[0] == d.date)
+                    side[1].extend(e.claim for e in g)
+                    side[2].extend(_event_evidence(g, by_id))
+                fact_drafts.extend((drafts[i], drafts[j]))
+                continue
+            told[key] = len(conflicts)
             sides = []
             for g, d in ((groups[i], drafts[i]), (groups[j], drafts[j])):
-                evidence = []
-                for e in g:
-                    art = by_id[e.claim.article_id]
-                    ts, te = e.timex
-                    if 0 <= ts < te <= len(art.text):
-                        evidence.append(_article_span(art, ts, te))
-                    evidence.append(_span(e.claim))
-                sides.append((d.date, [e.claim for e in g], evidence))
+                sides.append((d.date, [e.claim for e in g], _event_evidence(g, by_id)))
             conflicts.append(
                 (
                     "date",
