@@ -1023,8 +1023,13 @@ def _same_event(a: _Ev, b: _Ev) -> bool:
     pa, pb = (a.actors, b.actors) if a.actors and b.actors else (a.participants, b.participants)
     if not pa or not pb:
         return True
+    pa, pb = _surnames(pa), _surnames(pb)  # "Donald Trump" in one outlet is "Trump" in the next
     shared = pa & pb
     return bool(shared) and (len(shared) >= 2 or pa <= pb or pb <= pa or _jaccard(pa, pb) >= 0.5)
+
+
+def _surnames(keys: frozenset[str]) -> frozenset[str]:
+    return frozenset(k.split()[-1] for k in keys if k.split())
 
 
 _REPORT_CLASSES = frozenset({"say", "tell", "add", "note", "write", "report", "state"})

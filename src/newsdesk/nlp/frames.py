@@ -604,15 +604,20 @@ def _ordinals(doc: Doc, text: str, taken: Sequence[tuple[int, int]]) -> list[Qua
 def add_frames(doc: Doc, quantities: Sequence[Quantity]) -> tuple[Quantity, ...]:
     """The quantities with their frames, plus the ages and ordinal counts of the text."""
     text = doc_text(doc)
+    ages = _ages(doc, text, ())
     out = []
     for q in quantities:
+        age = next((a for a in ages if a.start < q.end and q.start < a.end), None)
+        if age is not None:  # "aged 38" read as a bare count: it is an age, and whose
+            out.append(replace(q, unit="year", subject="age", frame=age.frame))
+            continue
         try:
             frame = frame_of(doc, q)
         except (IndexError, ValueError):  # a parse the walk did not expect: keep the figure, frameless
             frame = None
         out.append(replace(q, frame=frame))
     taken = [(q.start, q.end) for q in quantities]
-    extra = _ages(doc, text, taken)
+    extra = [a for a in ages if not any(s < a.end and a.start < e for s, e in taken)]
     taken += [(q.start, q.end) for q in extra]
     extra += _ordinals(doc, text, taken)
     return tuple(out + extra)  # appended: `equivalent_of` indexes the original order

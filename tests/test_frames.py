@@ -1,0 +1,160 @@
+"""Claim frames (nlp/frames.py) and frame alignment in reconcile, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.nlp.frames import add_frames
+from newsdesk.nlp.quantities import extract_quantities
+from newsdesk.options import Options
+from newsdesk.reconcile import reconcile
+from newsdesk.records import Article, Extraction
+
+
+def frames(nlp, text: str) -> dict[str, object]:
+    doc = nlp(text)
+    return {q.text: q.frame for q in add_frames(doc, extract_quantities(doc))}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "attribute", "holder"),
+    [
+        ("The pump failed at a depth of 210 metres, engineers said.", "210 metres", "depth", ()),
+        (
+            "A 30-metre stretch of the harbour wall fell into the sea.",
+            "30-metre",
+            "length",
+            ("harbour", "wall"),
+        ),
+        ("The dyke was 55 metres wide by noon.", "55 metres", "length", ("dyke",)),
+        ("The council approved a 6 percent rise in bus fares.", "6 percent", "rise", ("bus", "fare")),
+        ("Ticket sales rose 8 percent last month.", "8 percent", "rise", ("ticket", "sale")),
+        ("Brightwater Party holds 40 of the 120 seats.", "40", "seat", ("brightwater", "party")),
+    ],
+)
+def test_measured_attribute_and_holder(nlp, text: str, figure: str, attribute: str, holder: tuple) -> None:
+    frame = frames(nlp, text)[figure]
+    assert frame is not None and frame.attribute == attribute
+    assert set(holder) <= set(frame.holder), frame
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "name"),
+    [
+        ("Ingrid Holm, 46, was released on bail.", "46", "holm"),
+        ("The driver, Paul Ekberg, aged 38, was unhurt.", "38", "ekberg"),
+        ("Tomas Vik, the 61-year-old harbour master, resigned.", "61-year-old", "vik"),
+        ("A 29-year-old nurse, Lena Dahl, raised the alarm.", "29-year-old", "nurse"),
+    ],
+)
+def test_ages_belong_to_their_person(nlp, text: str, figure: str, name: str) -> None:
+    frame = frames(nlp, text)[figure]
+    assert frame is not None and frame.attribute == "age" and name in frame.holder, frame
+
+
+def test_ordinal_minute_belongs_to_the_player(nlp) -> None:
+    got = frames(nlp, "Winger Jonas Blom scored in the 57th minute to level the match.")
+    frame = got["57th minute"]
+    assert frame is not None and frame.ordinal and frame.attribute == "minute" and "blom" in frame.holder
+
+
+def test_change_words_mark_a_running_figure(nlp) -> None:
+    got = frames(nlp, "The number of injured rose to 14 on Friday, up from nine.")
+    assert any(f is not None and f.change for f in got.values()), got
+
+
+# --------------------------------------------------------------------------- alignment through the pipeline
+
+
+def _article(aid: str, text: str, published: str, source: str) -> Article:
+    return Article(
+        id=aid,
+        path=f"{aid}.txt",
+        fmt="txt",
+        text=text,
+        title=None,
+        title_source="absent",
+        published=published,
+        published_source="header",
+        source=source,
+        body_span=(0, len(text)),
+        body_segments=((0, len(text)),),
+    )
+
+
+def _reconcile(nlp, items: list[tuple[str, str, str]]):
+    from newsdesk.nlp.pipeline import doc_extraction
+
+    articles = [_article(f"a{i}", text, day, f"Outlet {i}") for i, (text, day, _) in enumerate(items)]
+    extractions: dict[str, Extraction] = {a.id: doc_extraction(nlp(a.text), a) for a in articles}
+    return reconcile(articles, extractions, {}, Options().reconcile)
+
+
+def test_ages_of_one_person_conflict_across_days_with_the_reason(nlp) -> None:
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            ("Harbour pilot Ingrid Holm, 46, steered the tanker clear.", "2026-02-03", ""),
+            ("The pilot, Ingrid Holm, 49, said the tide was turning.", "2026-02-05", ""),
+        ],
+    )
+    (c,) = [c for c in conflicts if c.kind == "number"]
+    assert {s.value for s in c.sides} == {46, 49}
+    assert "age" in c.description and "holm" in c.description
+
+
+def test_ages_of_two_people_do_not_conflict(nlp) -> None:
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            ("Harbour pilot Ingrid Holm, 46, steered the tanker clear.", "2026-02-03", ""),
+            ("Deckhand Marco Lind, 23, was treated for cold.", "2026-02-03", ""),
+        ],
+    )
+    assert not [c for c in conflicts if c.kind == "number"]
+
+
+def test_a_toll_that_rises_over_days_is_an_update(nlp) -> None:
+    facts, conflicts = _reconcile(
+        nlp,
+        [
+            ("Four people died when the ferry capsized near Ostvik.", "2026-02-03", ""),
+            ("Seven people have now died after the ferry capsized near Ostvik.", "2026-02-05", ""),
+        ],
+    )
+    assert not [c for c in conflicts if c.kind == "number"]
+    assert any(f.note and "update" in f.note for f in facts)
+
+
+def test_killed_and_rescued_counts_do_not_conflict(nlp) -> None:
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            ("Three crew members were killed in the blaze.", "2026-02-03", ""),
+            ("Eleven crew members were rescued from the blaze.", "2026-02-03", ""),
+        ],
+    )
+    assert not [c for c in conflicts if c.kind == "number"]
+
+
+def test_one_event_told_with_two_verbs_conflicts_on_its_date(nlp) -> None:
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            ("The council approved the harbour plan on Monday.", "2026-02-04", ""),
+            ("The council passed the harbour plan on Tuesday after a long debate.", "2026-02-05", ""),
+        ],
+    )
+    dates = [c for c in conflicts if c.kind == "date"]
+    assert dates and {s.value for s in dates[0].sides} == {"2026-02-02", "2026-02-03"}
+
+
+def test_a_date_the_earlier_outlet_could_not_know_is_no_conflict(nlp) -> None:
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            ("Divers recovered two bodies on Monday.", "2026-02-02", ""),
+            ("Divers recovered three more bodies on Wednesday.", "2026-02-05", ""),
+        ],
+    )
+    assert not [c for c in conflicts if c.kind == "date"]
