@@ -326,6 +326,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="write the corpus here instead of a temporary folder")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--no-outside", action="store_true", help="skip the outside-written conflicts set")
     parser.add_argument(
         "--pipeline",
         action="store_true",
@@ -376,6 +377,14 @@ def main() -> None:
     print(
         f"{len(truth)} planted cases over {n_articles} articles in {seconds:.1f}s; wrote bench/results/{name}"
     )
+    import conflicts_outside  # the measure: text nobody here wrote, scored by the set's own check.py
+
+    if not args.no_outside and (conflicts_outside.DEFAULT_SET / "check.py").exists():
+        outside = conflicts_outside.run()
+        conflicts_outside.print_table(outside)
+        (RESULTS / "conflicts_outside.json").write_text(
+            json.dumps(outside, indent=1) + "\n", encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":
