@@ -745,6 +745,7 @@ def _attribute(n: _Num) -> str | None:
     if f is None or not f.attribute:
         return None
     attr = _lemma(f.attribute)
+    attr = _FREQUENCY_VERBS.get(attr, attr)  # "two meetings" / "met three times"
     return "person" if attr in _PEOPLE_NOUNS else attr
 
 

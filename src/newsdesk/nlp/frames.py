@@ -72,7 +72,7 @@ _CONTAINER_NOUNS = frozenset(
     ]
 )
 # Deverbal pairs, so "lost 310 million" and "losses of 310 million" state one attribute.
-_NOMINAL = {"lose": "loss", "grow": "growth", "die": "death", "pay": "payment", "sentence": "sentence",
+_NOMINAL = {"meet": "meeting", "summit": "meeting", "talk": "meeting", "lose": "loss", "grow": "growth", "die": "death", "pay": "payment", "sentence": "sentence",
             "jail": "sentence", "imprison": "sentence", "injure": "injury", "claim": "claim",
             "demand": "claim", "want": "claim", "seek": "claim", "ask": "claim", "increase": "rise",
             "raise": "rise", "rise": "rise", "climb": "rise", "jump": "rise", "boost": "rise",
@@ -405,7 +405,7 @@ def frame_of(doc: Doc, q: Quantity) -> Frame | None:
             holder = _holder_of_noun(noun, own)
         verb = _governing(noun)
         if head_lemma == "time" and verb is not None:
-            attribute = _lemma(verb)  # "met three times": how often they met
+            attribute = _NOMINAL.get(_lemma(verb), _lemma(verb))  # "met three times": how often they met
         elif noun is anchor and verb is not None and noun.dep_ == "dobj" and _lemma(verb) in _NOMINAL:
             attribute = _NOMINAL[_lemma(verb)]  # "costs 20 million krells": a cost, whatever the currency
     else:
