@@ -8,7 +8,8 @@ from newsdesk.nlp.frames import add_frames
 from newsdesk.nlp.quantities import extract_quantities
 from newsdesk.options import Options
 from newsdesk.reconcile import reconcile
-from newsdesk.records import Article, Extraction
+from newsdesk.records import Extraction
+from test_reconcile import art
 
 
 def frames(nlp, text: str) -> dict[str, object]:
@@ -66,26 +67,10 @@ def test_change_words_mark_a_running_figure(nlp) -> None:
 # --------------------------------------------------------------------------- alignment through the pipeline
 
 
-def _article(aid: str, text: str, published: str, source: str) -> Article:
-    return Article(
-        id=aid,
-        path=f"{aid}.txt",
-        fmt="txt",
-        text=text,
-        title=None,
-        title_source="absent",
-        published=published,
-        published_source="header",
-        source=source,
-        body_span=(0, len(text)),
-        body_segments=((0, len(text)),),
-    )
-
-
 def _reconcile(nlp, items: list[tuple[str, str, str]]):
     from newsdesk.nlp.pipeline import doc_extraction
 
-    articles = [_article(f"a{i}", text, day, f"Outlet {i}") for i, (text, day, _) in enumerate(items)]
+    articles = [art(f"a{i}", text, day, f"Outlet {i}") for i, (text, day, _) in enumerate(items)]
     extractions: dict[str, Extraction] = {a.id: doc_extraction(nlp(a.text), a) for a in articles}
     return reconcile(articles, extractions, {}, Options().reconcile)
 
