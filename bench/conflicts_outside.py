@@ -52,7 +52,7 @@ def analyze(set_dir: Path, out: Path) -> Path:
     report = analyze_paths([str(set_dir / "corpus")], Options(db_url=f"sqlite:///{out / 'bench.db'}"))
     path = write_report(report, out / "report.json")
     write_html(report, out / "report.html")
-    return Path(path) if path else out / "report.json"
+    return path
 
 
 def score(report_path: Path, set_dir: Path) -> dict:

@@ -340,7 +340,6 @@ class _Ev:
     names: tuple[str, ...] = ()  # participants as the article names them (canonical forms), for display
     actors: frozenset[str] = frozenset()  # participants that are not places or nationalities
     classes: frozenset[str] = frozenset()  # event classes of the trigger (`data/event_classes.json`)
-    published: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,7 +491,6 @@ def _collect(
                     participants=frozenset(keys),
                     actors=frozenset(k for k in keys if k not in places),
                     classes=event_classes(trig),
-                    published=article.published,
                     date=ev.date,
                     timex=ev.timex_span,
                     names=tuple(dict.fromkeys(canon.get(p, p) for p in _split_names(ev.participants))),
@@ -740,6 +738,9 @@ _PRONOUN_HOLDERS = frozenset(
 )
 
 
+_FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})  # inside a quote: the speaker
+
+
 def _attribute(n: _Num) -> str | None:
     f = n.frame
     if f is None or not f.attribute:
@@ -755,7 +756,7 @@ def _holder(n: _Num) -> frozenset[str]:
     if f is None:
         return frozenset()
     words = {w for w in f.holder if w not in _PRONOUN_HOLDERS}
-    if n.speaker and f.holder and f.holder[0] in {"i", "me", "my", "we", "us", "our"}:
+    if n.speaker and f.holder and f.holder[0] in _FIRST_PERSON:
         words |= {w.lower() for w in _WORD.findall(n.speaker)}
     return frozenset(_lemma(w) for w in words)
 
@@ -1021,12 +1022,10 @@ def _same_event(a: _Ev, b: _Ev) -> bool:
     """
     if not a.classes & b.classes or a.classes & _REPORT_CLASSES:
         return False
-    pa, pb = (a.actors, b.actors) if a.actors and b.actors else (a.participants, b.participants)
+    pa, pb = _who_takes_part(a, b)
     if not pa or not pb:
         return True
-    pa, pb = _surnames(pa), _surnames(pb)  # "Donald Trump" in one outlet is "Trump" in the next
-    shared = pa & pb
-    return bool(shared) and (len(shared) >= 2 or pa <= pb or pb <= pa or _jaccard(pa, pb) >= 0.5)
+    return _same_people(_surnames(pa), _surnames(pb))  # "Donald Trump" in one outlet is "Trump" in the next
 
 
 def _surnames(keys: frozenset[str]) -> frozenset[str]:
@@ -1043,7 +1042,7 @@ def _could_know(a: _Ev, b: _Ev) -> bool:
     second happening (bodies recovered on both days), so only dates both outlets could have seen count.
     """
     dates = [d for d in (_day(a.date), _day(b.date)) if d is not None]
-    pubs = [p for p in (_day(a.published), _day(b.published)) if p is not None]
+    pubs = [p for p in (_day(a.claim.published), _day(b.claim.published)) if p is not None]
     return len(dates) == 2 and len(pubs) == 2 and max(dates) <= min(pubs)
 
 
@@ -1058,7 +1057,7 @@ def _day(value: str | None) -> date | None:
 
 def _window(a: _Ev, b: _Ev, days: int) -> float:
     """Two dates this far apart may still be one event: a week, or more for events long past."""
-    da, pa = _day(a.date), _day(a.published)
+    da, pa = _day(a.date), _day(a.claim.published)
     age = (pa - da).days if da and pa else 0
     return max(days, 0.02 * age)
 
@@ -1071,13 +1070,19 @@ def _events_aligned(a: _Ev, b: _Ev) -> bool:
     """
     if a.trigger != b.trigger:
         return False
-    pa, pb = (a.actors, b.actors) if a.actors and b.actors else (a.participants, b.participants)
-    if not pa and not pb:
-        return True
+    pa, pb = _who_takes_part(a, b)
+    return (not pa and not pb) or _same_people(pa, pb)
+
+
+def _who_takes_part(a: _Ev, b: _Ev) -> tuple[frozenset[str], frozenset[str]]:
+    """People and organizations when both sides name some, else every participant (places too)."""
+    return (a.actors, b.actors) if a.actors and b.actors else (a.participants, b.participants)
+
+
+def _same_people(pa: frozenset[str], pb: frozenset[str]) -> bool:
+    """Two shared participants, one side inside the other, or most of them shared."""
     shared = pa & pb
-    if not shared:
-        return False
-    return len(shared) >= 2 or pa <= pb or pb <= pa or _jaccard(pa, pb) >= 0.5
+    return bool(shared) and (len(shared) >= 2 or pa <= pb or pb <= pa or _jaccard(pa, pb) >= 0.5)
 
 
 def _quotes_same(a: _Qt, b: _Qt, options: ReconcileOptions) -> bool:

@@ -239,9 +239,12 @@ def _compound_words(head: Token) -> tuple[str, ...]:
 def _name_of(tok: Token) -> tuple[str, ...]:
     """A named entity covering `tok` ('Mikael Sandberg'), else the noun and its compounds."""
     if tok.ent_type_ in _HOLDER_LABELS:
-        ents = [e for e in tok.doc.ents if e.start <= tok.i < e.end]
-        if ents:
-            return _words(ents[0])
+        doc, start, end = tok.doc, tok.i, tok.i + 1
+        while start > 0 and doc[start].ent_iob_ == "I":  # spaCy rebuilds doc.ents on every access
+            start -= 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return _words(doc[start:end])
     return _compound_words(tok)
 
 
@@ -460,14 +463,12 @@ def _holder_words(tok: Token, exclude: set[int]) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- ages and ordinals
 
 
-def _ages(doc: Doc, text: str, taken: Sequence[tuple[int, int]]) -> list[Quantity]:
+def _ages(doc: Doc, text: str) -> list[Quantity]:
     """'Lund, 41,', 'aged 57', 'a 44-year-old consultant': ages with the person they belong to."""
     out = []
     for m in _AGE.finditer(text):
         group = "a1" if m.group("ap") else "a2" if m.group("aged") else "a3"
         start, end = m.span(group)
-        if any(s < end and start < e for s, e in taken):
-            continue
         value = int(m.group(group))
         if not 1 <= value <= 120:
             continue
@@ -604,7 +605,7 @@ def _ordinals(doc: Doc, text: str, taken: Sequence[tuple[int, int]]) -> list[Qua
 def add_frames(doc: Doc, quantities: Sequence[Quantity]) -> tuple[Quantity, ...]:
     """The quantities with their frames, plus the ages and ordinal counts of the text."""
     text = doc_text(doc)
-    ages = _ages(doc, text, ())
+    ages = _ages(doc, text)
     out = []
     for q in quantities:
         age = next((a for a in ages if a.start < q.end and q.start < a.end), None)
