@@ -198,3 +198,69 @@ def test_multimap_matches_a_plain_dict_across_flushes_and_a_save() -> None:
     for k, docs in ref.items():
         q = np.array([k], dtype=np.uint64)
         assert mm.lookup(q, 10_000) == restored.lookup(q, 10_000) == docs  # insertion order kept
+
+
+# ------------------------------------------------------------------ copy direction on the same day
+
+LOCAL = (
+    "At the Calder market hall, stallholders who rely on the early crossing said they had opened late all "
+    "week, and one baker said she had thrown away two trays of bread on Monday alone."
+)
+
+
+def _oriented(*articles: Article) -> dict:
+    from dataclasses import replace
+
+    from newsdesk.dedup import orient_copies
+
+    opts = DedupOptions()
+    found = find_duplicates(list(articles), opts)
+    return {
+        k: replace(v, shared_spans=())
+        for k, v in orient_copies(found, {a.id: a for a in articles}, opts).items()
+    }
+
+
+def test_same_day_rerun_with_an_inserted_paragraph_is_the_copy() -> None:
+    # The re-run sorts first ("a-..."), so the index sees it first; its added paragraph gives it away.
+    rerun = make("a-rerun", [*PARAS[:3], LOCAL, *PARAS[3:]])
+    wire = make("b-wire", PARAS)
+    out = _oriented(rerun, wire)
+    assert set(out) == {"a-rerun"} and out["a-rerun"].duplicate_of == "b-wire"
+    assert out["a-rerun"].direction == "credit" and "adds a paragraph" in (out["a-rerun"].reason or "")
+
+
+def test_same_day_trimmed_rerun_is_the_copy() -> None:
+    trimmed = make("a-trim", PARAS[:3])
+    wire = make("b-wire", PARAS)
+    out = _oriented(trimmed, wire)
+    assert set(out) == {"a-trim"} and out["a-trim"].duplicate_of == "b-wire"
+
+
+def test_outlet_that_is_not_the_credited_agency_is_the_copy() -> None:
+    from dataclasses import replace
+
+    wire = replace(make("b-wire", PARAS), source="Calder Press Agency", source_origin="txt")
+    rerun = replace(
+        make("a-rerun", PARAS),
+        source="Bayside Herald",
+        source_origin="html-meta",
+        extra=(("dateline_source", "CPA"),),
+    )
+    wire = replace(wire, extra=(("dateline_source", "CPA"),))
+    out = _oriented(rerun, wire)
+    assert set(out) == {"a-rerun"} and out["a-rerun"].duplicate_of == "b-wire"
+    assert "CPA" in (out["a-rerun"].reason or "")
+
+
+def test_same_day_copies_with_nothing_to_tell_get_no_direction() -> None:
+    one, two = make("a-one", PARAS), make("b-two", PARAS)
+    out = _oriented(one, two)
+    assert len(out) == 1 and next(iter(out.values())).direction == "unknown"
+
+
+def test_an_earlier_day_stays_the_original_whatever_the_text_says() -> None:
+    wire = make("b-wire", PARAS, published="2026-05-12")
+    early = make("a-early", [*PARAS[:3], LOCAL, *PARAS[3:]], published="2026-05-11")
+    out = _oriented(early, wire)
+    assert set(out) == {"b-wire"} and out["b-wire"].direction == "dated"

@@ -40,6 +40,7 @@ _OUTLET = re.compile(r"^[A-Z0-9][\w&'’. -]{0,60}$")
 _DATELINE_TAG = re.compile(r"^\((?P<inner>[^()\n]{2,90})\)[ \t]*(?:[—–-]+[ \t]*)?")
 _CITY_DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})?)"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?"  # ", March 10": the wire's day
     r"\s*\((?P<src>[A-Za-z][\w&.' -]{0,40})\)\s*[—–-]+\s*"
 )
 _BYLINE = re.compile(
@@ -720,6 +721,8 @@ def clean(raw: RawDoc, options: IngestOptions) -> Article:
     extra: list[tuple[str, Any]] = [("encoding", raw.encoding), *draft.extra]
     if found.originally and source_origin != "originally-appeared":
         extra.append(("originally_appeared", found.originally))
+    if found.dateline_source and source_origin != "dateline":
+        extra.append(("dateline_source", found.dateline_source))  # whose copy this is: the wire's credit
     if found.dateline_place:
         extra.append(("dateline_place", found.dateline_place))
     if found.header_status:

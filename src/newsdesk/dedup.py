@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -424,3 +425,142 @@ def find_duplicates(articles: Sequence[Article], options: DedupOptions) -> dict[
         if info is not None:
             out[article.id] = info
     return out
+
+
+# --------------------------------------------------------------------------- copy direction
+
+_CREDIT_KEYS = ("dateline_source",)  # the agency a text credits, when the outlet is known apart from it
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _day(article: Article) -> str | None:
+    return article.published[:10] if article.published else None
+
+
+def _name_key(name: str) -> set[str]:
+    """Ways an outlet is written: its words joined, and its initials ("Velmark Press Bureau" -> "vpb")."""
+    words = _WORDS.findall(name.lower())
+    out = {"".join(words)} if words else set()
+    if len(words) > 1:
+        out.add("".join(w[0] for w in words if w not in {"the", "of", "and"}))
+    return out
+
+
+def _credit_score(article: Article) -> tuple[int, str | None]:
+    """+1 when the outlet is the agency its dateline credits, -1 when it credits another outlet."""
+    extra = dict(article.extra)
+    if article.source_origin == "originally-appeared" or extra.get("originally_appeared"):
+        return -1, "says it first appeared elsewhere"
+    credit = next((str(extra[k]) for k in _CREDIT_KEYS if extra.get(k)), None)
+    if not credit or not article.source or article.source_origin in ("dateline", None):
+        return 0, None
+    if _name_key(credit) & _name_key(article.source):
+        return 1, f"is {credit}'s own copy (its dateline credit)"
+    return -1, f"re-runs {credit}'s copy (its dateline credits {credit})"
+
+
+def _paragraphs(article: Article) -> list[str]:
+    return [" ".join(_WORDS.findall(article.text[a:b].lower())) for a, b in body_spans(article)]
+
+
+def _edit_score(article: Article, other: Article) -> tuple[int, str | None]:
+    """-1 when `article` looks edited from `other`: a paragraph put in between shared ones, or the
+    other's closing paragraphs cut. Outlets re-running wire copy add a local paragraph or trim the end;
+    the wire does neither to a re-run."""
+    mine, theirs = _paragraphs(article), _paragraphs(other)
+    theirs_set, mine_set = set(theirs), set(mine)
+    shared = [i for i, p in enumerate(mine) if p in theirs_set]
+    if not shared:
+        return 0, None
+    inserted = [i for i, p in enumerate(mine) if p not in theirs_set and shared[0] < i < shared[-1]]
+    if inserted:
+        return -1, "adds a paragraph inside the shared text"
+    other_shared = [i for i, p in enumerate(theirs) if p in mine_set]
+    cut_tail = (
+        other_shared and other_shared[-1] < len(theirs) - 1 and not any(p not in theirs_set for p in mine)
+    )
+    if cut_tail:
+        return -1, "ends where the other goes on (its closing paragraphs cut)"
+    return 0, None
+
+
+def orient_copies(
+    duplicates: Mapping[str, DuplicateInfo], articles: Mapping[str, Article], options: DedupOptions
+) -> dict[str, DuplicateInfo]:
+    """Copies pointed at their original, where publication dates cannot tell.
+
+    The index calls the first article it sees the original. For copies published
+    the same day (or undated) that is only the order of the input, so the wire is
+    told from its re-runs by the text: the outlet the dateline credits, "originally
+    appeared", a paragraph added inside the shared text or the closing paragraphs
+    cut. Where nothing tells, the copies are marked as copies of each other
+    (`direction="unknown"`) and no direction is invented.
+    """
+    groups: dict[str, list[str]] = {}
+    for aid, info in duplicates.items():
+        groups.setdefault(info.duplicate_of, [info.duplicate_of]).append(aid)
+    out = dict(duplicates)
+    for root, members in groups.items():
+        known = [articles[m] for m in dict.fromkeys(members) if m in articles]
+        if len(known) < 2 or root not in articles:
+            continue
+        first_day = _day(articles[root])
+        same = [a for a in known if _day(a) == first_day]
+        if len(same) < 2:
+            continue
+        scores: dict[str, tuple[int, list[str]]] = {}
+        for a in same:
+            total, why = _credit_score(a)
+            reasons = [why] if why else []
+            for b in same:
+                if b.id != a.id:
+                    s, w = _edit_score(a, b)
+                    total += s
+                    if w and w not in reasons:
+                        reasons.append(w)
+            scores[a.id] = (total, reasons)
+        best = max(v[0] for v in scores.values())
+        top = [aid for aid, v in scores.items() if v[0] == best]
+        when = f"published the same day ({first_day})" if first_day else "both undated"
+        if len(top) == 1:
+            new_root = top[0]
+            for a in same:
+                if a.id == new_root:
+                    out.pop(a.id, None)
+                    continue
+                why = "; ".join(scores[a.id][1]) or "carries no sign of being the original"
+                info = out.get(a.id) or copy_info(a, articles[new_root], options)
+                if info.duplicate_of != new_root:
+                    info = copy_info(a, articles[new_root], options)
+                out[a.id] = replace(info, direction="credit", reason=f"{when}; this one {why}")
+            same_ids = {a.id for a in same}
+            for a in known:
+                if a.id not in same_ids and a.id in out:
+                    out[a.id] = replace(out[a.id], duplicate_of=new_root)
+        else:
+            for a in same:
+                if a.id in out:
+                    out[a.id] = replace(
+                        out[a.id],
+                        direction="unknown",
+                        reason=f"{when}; nothing tells which is the original: the two are copies of each other",
+                    )
+    return out
+
+
+def copy_info(article: Article, original: Article, options: DedupOptions) -> DuplicateInfo:
+    """How `article` copies `original`, measured directly (share of its shingles, copied spans)."""
+    sh, other = shingle(article, options.shingle_words), shingle(original, options.shingle_words)
+    unique = np.unique(sh.hashes)
+    if unique.size == 0:
+        return DuplicateInfo(article.id, original.id, 0.0, "near")
+    overlap = float(np.isin(unique, other.hashes).sum()) / unique.size
+    mask = np.isin(sh.hashes, other.hashes)
+    starts, ends = shingle_offsets(article, options.shingle_words, sh.hashes.size)
+    if starts.size != mask.size:  # tokenization moved under lower-casing (rare scripts): no spans
+        starts, ends, mask = starts[:0], ends[:0], mask[:0]
+    spans = merge_spans(list(zip(starts[mask].tolist(), ends[mask].tolist(), strict=True)))
+    kind = "exact" if overlap >= 0.999 and sh.text_key == other.text_key else "near"
+    if overlap < options.min_overlap:
+        kind = "partial"
+    return DuplicateInfo(article.id, original.id, round(overlap, 4), kind, tuple(spans))

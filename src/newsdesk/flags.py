@@ -358,8 +358,10 @@ def _syndicated(article: Article, dup: DuplicateInfo | None) -> Flag | None:
     return Flag(
         "syndicated_copy",
         "info",
-        f"{dup.kind} copy of {dup.duplicate_of} ({dup.overlap:.0%} of its text is shared); "
-        "it does not count as an independent source",
+        f"{dup.kind} copy of {dup.duplicate_of} ({dup.overlap:.0%} of its text is shared)"
+        + (f"; {dup.reason}" if dup.reason else "")
+        + ("; the two are copies of each other" if dup.direction == "unknown" and not dup.reason else "")
+        + "; it does not count as an independent source",
         evidence,
     )
 

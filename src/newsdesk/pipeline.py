@@ -500,6 +500,9 @@ def report_for(
         extractions.update(state.extractions)
         extractions.update(store.get_extractions(missing, ANNOTATOR_VERSION))
         duplicates = state.duplicates if state.duplicates is not None else store.get_duplicates()
+        from .dedup import orient_copies
+
+        duplicates = orient_copies(duplicates, articles, options.dedup)
     members: dict[str, list[Article]] = {}
     for article in sorted(ordered, key=publication_order):
         sid = assignments.get(article.id)

@@ -263,6 +263,11 @@ class DuplicateInfo:
     overlap: float  # share of this article's shingles found in the original
     kind: str  # exact | near | partial
     shared_spans: tuple[tuple[int, int], ...] = ()  # spans of this article found in the original
+    # How the original was told from the copy: "dated" (published, or first seen, earlier), "credit"
+    # (same day; the wire credit and the re-run's edits tell), "unknown" (same day, nothing tells:
+    # the two are copies of each other and `duplicate_of` is only the one seen first).
+    direction: str = "dated"
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -368,6 +368,8 @@ class _View:
                     **self.ref(dup.duplicate_of),
                     "kind": dup.kind,
                     "overlap": f"{dup.overlap:.0%}",
+                    "unknown": dup.direction == "unknown",
+                    "reason": dup.reason,
                 }
                 if dup
                 else None

@@ -104,6 +104,8 @@ def article_to_dict(entry: ArticleReport) -> dict[str, Any]:
         "duplicate_of": dup.duplicate_of if dup else None,
         "duplicate_kind": dup.kind if dup else None,
         "overlap": round(float(dup.overlap), 4) if dup else None,
+        "duplicate_direction": dup.direction if dup else None,
+        "duplicate_reason": dup.reason if dup else None,
         "story_id": entry.story_id,
         "topic_id": entry.topic_id,
         "flags": [flag_to_dict(f) for f in entry.flags],
