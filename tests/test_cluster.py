@@ -497,3 +497,26 @@ def test_compaction_drops_merged_and_evicted_stories_from_the_postings() -> None
     restored._evict_cold()
     _postings_hold_only_live_stories(restored)
     assert restored._postings == clusterer._postings
+
+
+def test_a_recycled_article_looking_forward_to_a_past_year_stays_out_of_the_current_story() -> None:
+    """Re-dated old copy about the same bridge: the years it looks forward to give it away."""
+    from newsdesk.cluster import article_features
+
+    opts = ClusterOptions()
+    old = make(
+        "bridge-old",
+        "Eastmoor opened its new Varrow River bridge to traffic, mayor Ilse Quant said, and a ferry service "
+        "across the river ended after forty years. Tolls are due to end in 2015, and a cycle lane will follow "
+        "by 2016.",
+        "2026-05-12",
+    )
+    feats = article_features(old, None, opts)
+    assert 2026 not in feats.years and 2014 in feats.years
+    clusterer = StoryClusterer(opts)
+    for i, text in enumerate(STORIES["bridge"]):
+        clusterer.assign(
+            make(f"bridge-{i}", text + " Work is due to finish in 2026.", f"2026-05-{10 + i:02d}")
+        )
+    clusterer.assign(old)
+    assert clusterer.story_of("bridge-old") != clusterer.story_of("bridge-0")

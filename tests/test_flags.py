@@ -330,3 +330,32 @@ def test_syndicated_copy_points_at_shared_text() -> None:
     assert "a0" in flag.message
     assert "stale_content" not in codes(flags["a1"])  # same day: a copy, not a recycled article
     assert flags["a0"] == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The new bridge is due to open in 2019, the council said.",
+        "Officials said the plant will close by 2018 and its staff would move to Merrow.",
+        "The ministry plans to finish the ring road in 2020.",
+        "Dredging of the harbour mouth is expected to start before 2017.",
+    ],
+)
+def test_stale_content_when_the_body_looks_forward_to_a_year_already_past(sentence: str) -> None:
+    a = build("a1", " date 2026-03-10", "Harbor news", [BODY[0], sentence])
+    (flag,) = [f for f in flags_for([a])["a1"] if f.code == "stale_content"]
+    assert "written before" in flag.message and len(flag.evidence) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The bridge was due to open in 2019 but is still unfinished.",
+        "The plant will close by 2028, the company said.",
+        "The ring road opened in 2020 after years of delays.",
+        "Officials were expected to finish the survey in 2021; they never did.",
+    ],
+)
+def test_looking_back_or_ahead_of_the_date_is_not_stale(sentence: str) -> None:
+    a = build("a1", " date 2026-03-10", "Harbor news", [BODY[0], sentence])
+    assert "stale_content" not in codes(flags_for([a])["a1"])

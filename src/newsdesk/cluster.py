@@ -45,6 +45,7 @@ from .textfeatures import (
     capitalized_tokens,
     dates_referred,
     day_number,
+    future_years_before,
     numbers_referred,
     term_counts,
     years_referred,
@@ -139,7 +140,12 @@ def article_features(
     # The publication year counts as a year the article is about when years are compared
     # (not as a term: every article of one year would share it).
     all_years = set(years)
-    if day is not None and article.published:
+    looks_forward = future_years_before(article)
+    if looks_forward:
+        # Written before the year it looks forward to: that is its own year, not the date it carries
+        # now, nor the years its relative dates ("yesterday", "next year") resolve to from that date.
+        all_years = set(years_referred(text, spans)) | {min(y for y, _s, _e in looks_forward) - 1}
+    elif day is not None and article.published:
         all_years.add(int(article.published[:4]))
     return Features(tf, frozenset(all_years), day)
 

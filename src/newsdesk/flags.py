@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from .options import Options
 from .reconcile import subject_tokens
 from .records import Article, DuplicateInfo, Extraction, Flag, Span, TimeRef
+from .textfeatures import future_years_before
 
 __all__ = ["FLAGS_VERSION", "flag_articles"]
 
@@ -230,6 +231,17 @@ def _stale_content(
                     f"{(pub - orig_day).days} days earlier",
                     evidence,
                 )
+    looks_forward = future_years_before(article)
+    if looks_forward and pub is not None:
+        year = min(y for y, _s, _e in looks_forward)
+        phrases = "; ".join(f"'{article.text[s:e]}'" for _y, s, e in looks_forward[:3])
+        return Flag(
+            "stale_content",
+            "warning",
+            f"the body looks forward to {year} as still to come ({phrases}), but the article is dated "
+            f"{article.published}: it was written before {year}",
+            _spans(article, ((s, e) for _y, s, e in looks_forward)),
+        )
     reference = max(filter(None, [pub, _day(story_last)]), default=None)
     if reference is None or ext is None:
         return None

@@ -199,3 +199,31 @@ def merge_spans(spans: Sequence[tuple[int, int]], gap: int = 1) -> tuple[tuple[i
         else:
             out.append([start, end])
     return tuple((s, e) for s, e in out)
+
+
+# A year spoken of as still to come: "due to start in 2014", "will reopen by 2016", "plans to finish
+# in 2019". The cues are the grammar of the English future, not any corpus's words; "was due to",
+# "were expected to" look back from a later time and do not count.
+_FUTURE_YEAR = re.compile(
+    r"\b(?<!was )(?<!were )(?<!had been )(?:will|shall|due to|expected to|set to|scheduled to|plans? to|is to|are to)"
+    r"\b[^.!?\n\"“”]{0,60}?\b(?:in|by|until|before)\s+((?:19|20)\d\d)\b(?!\s*[-–]\d)",
+    re.IGNORECASE,
+)
+
+
+def future_years_before(article: Article) -> list[tuple[int, int, int]]:
+    """Years the body speaks of as still to come although they are before the publication year.
+
+    (year, start, end of the phrase) in text order. A text that looks forward to
+    2014 was written before 2014, whatever date it carries now: recycled content.
+    """
+    if not article.published or not article.published[:4].isdigit():
+        return []
+    pub_year = int(article.published[:4])
+    text = article.text
+    return [
+        (int(m.group(1)), m.start(), m.end())
+        for start, end in body_spans(article)
+        for m in _FUTURE_YEAR.finditer(text, start, end)
+        if int(m.group(1)) < pub_year
+    ]
