@@ -12,7 +12,7 @@ import functools
 import re
 import sys
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
@@ -313,6 +313,9 @@ def _headline_mismatch(article: Article, ext: Extraction | None) -> Flag | None:
         previous_supported = supported
         if not supported:
             unsupported.append((rng[0] + s, rng[0] + e))
+    renamed = _renamed(article, title, rng[0], body_tokens)
+    if renamed is not None:
+        return renamed
     needed = 0.6 if entity_tokens else 0.8
     if anchored or len(words) < 3 or len(unsupported) < 3 or len(unsupported) / len(words) < needed:
         return None
@@ -325,6 +328,46 @@ def _headline_mismatch(article: Article, ext: Extraction | None) -> Flag | None:
         f"appear in the body: {names}",
         evidence,
     )
+
+
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+|[A-Z]{2,})\s+([A-Z][a-z]+|[A-Z]{2,})\b")
+
+
+def _renamed(article: Article, title: str, offset: int, body_tokens: set[str]) -> Flag | None:
+    """The headline names 'Storm Vala' where the body's own name is 'Storm Alvar'.
+
+    A two-word name in the headline whose second word the body never uses, while
+    the body names the same first word with another name it repeats: the headline
+    was written for another article (or pasted onto a recycled one). Read from the
+    capitalization of names, not from a list of kinds of names.
+    """
+    body = _body_text(article)
+    body_names: dict[str, Counter[str]] = defaultdict(Counter)
+    written: dict[tuple[str, str], str] = {}
+    for m in _NAME_PAIR.finditer(body):
+        before = body[max(0, m.start() - 2) : m.start()]
+        if m.start() and not re.search(r"[.!?\n]\s*$", before):  # mid-sentence: capitals mean a name
+            key = (m.group(1).lower(), m.group(2).lower())
+            body_names[key[0]][key[1]] += 1
+            written.setdefault(key, m.group(0))
+    title_lower = title.lower()
+    for m in _NAME_PAIR.finditer(title):
+        kind, name = m.group(1).lower(), m.group(2).lower()
+        if name in body_tokens or kind not in body_names:
+            continue
+        others = [n for n, _c in body_names[kind].most_common() if n not in title_lower]
+        other = others[0] if others else None
+        if other is None or body.lower().count(other) < 2:
+            continue
+        shown = written[(kind, other)]
+        return Flag(
+            "headline_mismatch",
+            "warning",
+            f"the headline names '{m.group(0)}', the body '{shown}' and never '{m.group(2)}': "
+            "the headline belongs to another article",
+            _spans(article, [(offset + m.start(), offset + m.end())]),
+        )
+    return None
 
 
 def _boilerplate(article: Article) -> Flag | None:
