@@ -86,6 +86,7 @@ def test_ages_of_one_person_conflict_across_days_with_the_reason(nlp) -> None:
     (c,) = [c for c in conflicts if c.kind == "number"]
     assert {s.value for s in c.sides} == {46, 49}
     assert "age" in c.description and "holm" in c.description
+    assert c.reason is not None and c.reason.startswith("both: age of holm")
 
 
 def test_ages_of_two_people_do_not_conflict(nlp) -> None:

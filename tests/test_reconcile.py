@@ -340,6 +340,7 @@ def test_date_conflict_between_outlets() -> None:
     (c,) = conflicts
     assert c.kind == "date"
     assert {s.value for s in c.sides} == {"2026-03-02", "2026-03-03"}
+    assert c.reason is not None and c.reason.startswith("both: one act")
     texts = {sp.text for s in c.sides for sp in s.evidence}
     assert {"on Monday", "on Tuesday"} <= texts
     check_spans([a, b], facts, conflicts)
@@ -417,6 +418,7 @@ def test_same_words_two_speakers_is_speaker_conflict() -> None:
     (c,) = conflicts
     assert c.kind == "speaker"
     assert {s.value for s in c.sides} == {"Tomas Brevik", "Ines Varga"}
+    assert c.reason == "both: the same quoted words in 2 articles"
     assert facts[0].status == "conflicting"
     check_spans([a, b], facts, conflicts)
 

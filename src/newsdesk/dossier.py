@@ -249,6 +249,7 @@ def _clip(text: str, limit: int = 160) -> str:
 def terminal(story: Story, articles: Mapping[str, Article]) -> RenderableType:
     """Rich view for `newsdesk show`: conflicts first (both sides, evidence), then the rest."""
     from rich.console import Group
+    from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -272,13 +273,16 @@ def terminal(story: Story, articles: Mapping[str, Article]) -> RenderableType:
     ]
     for c in story.conflicts:
         body = Text()
+        if c.reason:
+            body.append("aligned because ", style="dim")
+            body.append(f"{c.reason}\n")
         for side in c.sides:
             body.append(format_value(side.value) or "-", style="bold yellow")
             body.append(f"  — {', '.join(label(a) for a in side.article_ids)}\n")
             for sp in side.evidence:
                 body.append(f"    “{_clip(sp.text)}” ", style="italic")
                 body.append(f"[{sp.article_id} {sp.start}:{sp.end}]\n", style="dim")
-        parts.append(Panel(body, title=f"[red]conflict · {c.kind}[/red] {c.description}", expand=True))
+        parts.append(Panel(body, title=f"[red]conflict · {c.kind}[/red] {escape(c.description)}", expand=True))
 
     # Narrow fixed columns so the fact text keeps most of an 80-column terminal.
     facts = Table(title="Facts", show_lines=False, expand=True)

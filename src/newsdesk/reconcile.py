@@ -889,7 +889,7 @@ def _figure_verdict(a: _Num, b: _Num, options: ReconcileOptions) -> tuple[str, s
     return "conflict", why
 
 
-def _quote_narrative_aligned(qn: _Num, nn: _Num, options: ReconcileOptions) -> bool:
+def _quote_narrative_aligned(qn: _Num, nn: _Num, options: ReconcileOptions) -> str | None:
     """A figure inside a quote against the narrative's figure for the same thing ("we had two
     summits", said Trump / "Trump met Kim three times"; "seven of us in that chamber" / "six men
     sheltered in the chamber")."""
@@ -899,12 +899,16 @@ def _quote_narrative_aligned(qn: _Num, nn: _Num, options: ReconcileOptions) -> b
         or qn.conversion
         or nn.conversion
     ):
-        return False
+        return None
     if qn.parallel or nn.parallel or qn.increment != nn.increment:
-        return False
+        return None
+    who = f"{qn.speaker}'s quote" if qn.speaker else "a quote"
     if qn.frame is not None and nn.frame is not None:
-        return _figures_aligned(qn, nn, loose=True) is not None
-    return _quote_narrative_by_subject(qn, nn, options)
+        why = _figures_aligned(qn, nn, loose=True)
+        return f"{who} and the narrative, {why}" if why else None
+    if _quote_narrative_by_subject(qn, nn, options):
+        return f"{who} and the narrative count the same thing ({nn.subject or nn.unit})"
+    return None
 
 
 def _quote_narrative_by_subject(qn: _Num, nn: _Num, options: ReconcileOptions) -> bool:
@@ -1270,8 +1274,8 @@ def reconcile(
     )
     for qg in q_groups:
         for ng, nd in zip(num_groups, num_drafts, strict=True):
-            pairs = [(q, n) for q in qg for n in ng if _quote_narrative_aligned(q, n, options)]
-            if not pairs:
+            whys = [w for q in qg for n in ng if (w := _quote_narrative_aligned(q, n, options))]
+            if not whys:
                 continue
             nd.conflicting = True
             quoted_links.append((len(conflicts), [q.claim for q in qg]))
@@ -1292,6 +1296,7 @@ def reconcile(
                         ),
                     ],
                     [nd],
+                    whys[0],
                 )
             )
 
@@ -1424,6 +1429,7 @@ def _number_conflicts(groups, drafts, by_id, options, conflicts) -> None:
                     for g in (gi, gj)
                 ],
                 [drafts[i], drafts[j]],
+                reasons[(i, j)],
             )
         )
 
@@ -1485,7 +1491,7 @@ def _date_conflicts(groups, drafts, by_id, options, conflicts) -> None:
             shared_class = min(groups[i][0].classes & groups[j][0].classes)
             key = (shared_class, frozenset({drafts[i].date, drafts[j].date}))
             if key in told:  # the same disagreement, worded with another verb ("caved in", "collapsed")
-                _, _, sides, fact_drafts = conflicts[told[key]]
+                _, _, sides, fact_drafts, _ = conflicts[told[key]]
                 for g, d in ((groups[i], drafts[i]), (groups[j], drafts[j])):
                     side = next(sd for sd in sides if sd[0] == d.date)
                     side[1].extend(e.claim for e in g)
@@ -1503,8 +1509,19 @@ def _date_conflicts(groups, drafts, by_id, options, conflicts) -> None:
                     f"({_who(groups[i][0])}) take place: {drafts[i].date} or {drafts[j].date}?",
                     sides,
                     [drafts[i], drafts[j]],
+                    _date_reason(groups[i][0], groups[j][0], shared_class),
                 )
             )
+
+
+def _date_reason(a: _Ev, b: _Ev, event_class: str) -> str:
+    """Why two dated mentions are one event: its class, who takes part, and that both could know."""
+    who = _who(a)
+    part = f" of {who}" if who != "event" else ""
+    return (
+        f"both: one act{part}, told as '{a.trigger}' and '{b.trigger}' (one kind of event: {event_class}); "
+        "each date is before both articles were published"
+    )
 
 
 _NEGATION = re.compile(r"\b(?:not|never|no|cannot|nobody|nothing|neither|nor)\b|n't\b|n’t\b", re.IGNORECASE)
@@ -1543,6 +1560,7 @@ def _statement_drafts(group: list[_Qt], by_id, options: ReconcileOptions, confli
             f"{' '.join(positive[0].claim.text.split())[:120]}",
             sides,
             drafts,
+            f"both: the same words from {drafts[0].speaker or 'one speaker'}; one side affirms, the other denies",
         )
     )
     return drafts
@@ -1573,7 +1591,13 @@ def _speaker_conflict(group: list[_Qt], draft: _Draft, by_id, conflicts) -> None
                     evidence.append(_article_span(art, ss, se))
         sides.append((s, [q.claim for q in by_speaker[s]], evidence))
     conflicts.append(
-        ("speaker", f"the same quote is attributed to {' and to '.join(speakers)}", sides, [draft])
+        (
+            "speaker",
+            f"the same quote is attributed to {' and to '.join(speakers)}",
+            sides,
+            [draft],
+            f"both: the same quoted words in {len({c.article_id for _s, cl, _e in sides for c in cl})} articles",
+        )
     )
 
 
@@ -1601,7 +1625,7 @@ def _finish(drafts: list[_Draft], raw_conflicts, keys: Mapping[str, str]):
             )
         )
     conflicts = []
-    for kind, description, sides, fact_drafts in raw_conflicts:
+    for kind, description, sides, fact_drafts, reason in raw_conflicts:
         out_sides = []
         for value, claims, evidence in sides:
             ids = tuple(sorted({c.article_id for c in claims}))
@@ -1610,7 +1634,14 @@ def _finish(drafts: list[_Draft], raw_conflicts, keys: Mapping[str, str]):
         fact_ids = tuple(sorted({d.id for d in fact_drafts}))
         cid = content_id(kind, fact_ids, tuple((s.value, s.article_ids) for s in out_sides), prefix="c")
         conflicts.append(
-            Conflict(id=cid, kind=kind, description=description, sides=tuple(out_sides), fact_ids=fact_ids)
+            Conflict(
+                id=cid,
+                kind=kind,
+                description=description,
+                sides=tuple(out_sides),
+                fact_ids=fact_ids,
+                reason=reason,
+            )
         )
     conflicts.sort(
         key=lambda c: (c.kind, c.sides[0].evidence[0].article_id if c.sides[0].evidence else "", c.id)

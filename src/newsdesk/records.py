@@ -318,6 +318,7 @@ class Conflict:
     description: str
     sides: tuple[ConflictSide, ...]
     fact_ids: tuple[str, ...] = ()
+    reason: str | None = None  # why the sides were aligned: "both: age of the driver Rossetti"
 
 
 @dataclass(frozen=True, slots=True)

@@ -266,6 +266,7 @@ class _View:
             {
                 "kind": c.kind,
                 "description": c.description,
+                "reason": c.reason,
                 "facts": [(numbers[i], fact_anchor[i]) for i in c.fact_ids if i in numbers],
                 "sides": [
                     {

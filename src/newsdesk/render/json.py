@@ -135,6 +135,7 @@ def conflict_to_dict(c: Conflict) -> dict[str, Any]:
         "id": c.id,
         "kind": c.kind,
         "description": c.description,
+        "reason": c.reason,
         "fact_ids": list(c.fact_ids),
         "sides": [
             {
