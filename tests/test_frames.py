@@ -144,3 +144,57 @@ def test_a_date_the_earlier_outlet_could_not_know_is_no_conflict(nlp) -> None:
         ],
     )
     assert not [c for c in conflicts if c.kind == "date"]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("United won in front of 38,900 at Riverside Park.", "38,900"),
+        ("A crowd of 12,400 watched the derby at Kellow Road.", "12,400"),
+    ],
+)
+def test_attendance_is_a_crowd_whoever_scored(nlp, text: str, figure: str) -> None:
+    frame = frames(nlp, text)[figure]
+    assert frame is not None and frame.attribute == "crowd"
+    assert "united" not in frame.holder, frame
+
+
+def test_a_number_read_into_a_name_still_counts_its_noun(nlp) -> None:
+    # "Three Harbour Party councillors": the tagger may take the number into the party's name
+    frame = frames(nlp, "Three Harbour Party councillors voted against the plan.")["Three"]
+    assert frame is not None and frame.attribute == "councillor" and frame.predicate == "vote", frame
+
+
+def test_the_counted_group_acts_in_its_relative_clause(nlp) -> None:
+    text = "The plan survived a revolt by five councillors who voted with the opposition."
+    frame = frames(nlp, text)["five"]
+    assert frame is not None and frame.predicate == "vote", frame
+
+
+def test_the_of_phrase_that_brings_the_figure_is_not_its_holder(nlp) -> None:
+    text = "The front came ashore at dawn, bringing gusts of up to 140 km/h and flooding parts of the quay."
+    frame = frames(nlp, text)["up to 140 km/h"]
+    assert frame is not None and frame.attribute == "gust" and "part" not in frame.holder, frame
+
+
+def test_bringing_a_figure_is_not_a_change_unless_it_sets_a_level(nlp) -> None:
+    assert not frames(nlp, "The gale brought gusts of 120 km/h to the islands.")["120 km/h"].change
+    assert frames(nlp, "The plan brings the deficit down to 3 percent of output.")["3 percent"].change
+
+
+def test_the_storm_is_the_one_named_storm_of_the_text(nlp) -> None:
+    text = "Storm Idris hit the coast on Monday. The storm brought gusts of 150 km/h at the lighthouse."
+    frame = frames(nlp, text)["150 km/h"]
+    assert frame is not None and {"idris"} <= set(frame.holder) and frame.named, frame
+
+
+def test_gusts_of_one_named_storm_conflict_across_outlets(nlp) -> None:
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            ("Storm Idris hit the coast on Monday, bringing gusts of 150 km/h.", "2026-02-03", ""),
+            ("Storm Idris came ashore on Monday. The storm brought gusts of 128 km/h.", "2026-02-04", ""),
+        ],
+    )
+    (c,) = [c for c in conflicts if c.kind == "number"]
+    assert {s.value for s in c.sides} == {150, 128} and "gust" in (c.reason or "")

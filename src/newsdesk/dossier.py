@@ -282,7 +282,9 @@ def terminal(story: Story, articles: Mapping[str, Article]) -> RenderableType:
             for sp in side.evidence:
                 body.append(f"    “{_clip(sp.text)}” ", style="italic")
                 body.append(f"[{sp.article_id} {sp.start}:{sp.end}]\n", style="dim")
-        parts.append(Panel(body, title=f"[red]conflict · {c.kind}[/red] {escape(c.description)}", expand=True))
+        parts.append(
+            Panel(body, title=f"[red]conflict · {c.kind}[/red] {escape(c.description)}", expand=True)
+        )
 
     # Narrow fixed columns so the fact text keeps most of an 80-column terminal.
     facts = Table(title="Facts", show_lines=False, expand=True)

@@ -98,7 +98,6 @@ _CHANGE_LEMMAS = frozenset(
         "update",
         "raise",
         "lower",
-        "bring",
         "reach",
         "now",
         "so",
@@ -112,9 +111,10 @@ _CHANGE_LEMMAS = frozenset(
         "toll",
     ]
 )
+_CHANGE_WITH_PARTICLE = frozenset({"bring", "push", "drive", "send", "take"})
 _CHANGE_PHRASES = re.compile(
-    r"\b(?:up|down) from\b|\bso far\b|\bnow\b|\bstill\b|\bat (?:the|its) (?:peak|height)\b|\brevis\w+|\bearlier (?:estimate|figure|count)\b|"
-    r"\bbringing\b[^.;]{0,40}\bto\b|\bhas (?:risen|climbed|grown|fallen)\b",
+    r"\b(?:up|down) from\b|\bdown to\b|\bso far\b|\bnow\b|\bstill\b|\bat (?:the|its) (?:peak|height)\b|\brevis\w+|\bearlier (?:estimate|figure|count)\b|"
+    r"\bhas (?:risen|climbed|grown|fallen)\b",
     re.IGNORECASE,
 )
 _ISO_CODE = re.compile(r"[A-Z]{3}")  # a currency code: the quantity extractor's money unit
@@ -155,6 +155,8 @@ _STOP = frozenset(
         "ones",
     ]
 )
+# "a crowd of 41,200", "in front of 44,500", "an attendance of 40,000": one attribute
+_AUDIENCE_NOUNS = frozenset({"crowd", "front", "attendance", "audience", "spectator"})
 _TIME_NOUNS = frozenset(
     ["second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "night", "season"]
 )
@@ -287,6 +289,8 @@ def _holder_of_noun(noun: Token, exclude: set[int]) -> tuple[str, ...]:
             return _name_of(child)
     for child in noun.rights:
         if child.dep_ == "prep" and child.lower_ in _HOLDER_PREPS:
+            if any(c.i in exclude for c in child.children):
+                continue  # "gusts of up to 176 km/h and ... parts": this "of" brings the figure itself
             for pobj in child.children:
                 if (
                     pobj.dep_ == "pobj"
@@ -328,11 +332,34 @@ def _verb_lemma(verb: Token | None) -> str | None:
 def _change(sent_text: str, verb: Token | None) -> bool:
     if verb is not None and _lemma(verb) in _CHANGE_LEMMAS:
         return True
+    # "brought the deficit down to 2.4%" sets a new level; "the storm brought gusts of 158 km/h" does not
+    if (
+        verb is not None
+        and _lemma(verb) in _CHANGE_WITH_PARTICLE
+        and any(
+            c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ == "to" and _numeric_object(c))
+            for c in verb.children
+        )
+    ):
+        return True
     return bool(_CHANGE_PHRASES.search(sent_text))
 
 
-def _unit_token(span: Span) -> Token:
+def _numeric_object(prep: Token) -> bool:
+    """'to 12', 'to 3 percent': a preposition whose object is a figure."""
+    return any(
+        c.dep_ == "pobj" and (c.like_num or any(g.like_num for g in c.children)) for c in prep.children
+    )
+
+
+def _unit_token(span: Span, unit: str | None = None) -> Token:
     root = span.root
+    if unit and unit.isalpha() and root.like_num:
+        # "Four Rural League deputies": a number the tagger read as part of a name counts the noun
+        # the quantity extractor found after it
+        for tok in span.doc[span.end : min(len(span.doc), span.end + 4)]:
+            if _lemma(tok) == unit.lower() and tok.pos_ in ("NOUN", "PROPN"):
+                return tok
     if (
         root.pos_ in ("NUM", "X", "SYM")
         and root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod")
@@ -350,7 +377,7 @@ def frame_of(doc: Doc, q: Quantity) -> Frame | None:
         return None
     own = {t.i for t in span}
     own_span = frozenset(own)
-    anchor = _unit_token(span)
+    anchor = _unit_token(span, q.unit)
     own.add(anchor.i)
     unit = (q.unit or "").lower()
     measure = unit in _UNIT_DIMENSIONS or unit == "%" or (q.unit is not None and _ISO_CODE.fullmatch(q.unit))
@@ -361,11 +388,12 @@ def frame_of(doc: Doc, q: Quantity) -> Frame | None:
     # "crowd of 41,200", "depth of 480 metres", "gusts of up to 176 km/h" (a counted noun stays
     # what is counted: "the savings of 26,000 customers" counts customers)
     bare = anchor.pos_ in ("NUM", "X", "SYM")
+    # ("in front of 44,500" is an audience, the way sport reports give the attendance)
     if (
         (measure or bare)
         and anchor.dep_ == "pobj"
         and anchor.head.lower_ == "of"
-        and anchor.head.head.pos_ in ("NOUN", "PROPN")
+        and (anchor.head.head.pos_ in ("NOUN", "PROPN") or anchor.head.head.lower_ == "front")
     ):
         noun = anchor.head.head
     # "four of the Rural League's 14 deputies", "seven of us"
@@ -403,10 +431,15 @@ def frame_of(doc: Doc, q: Quantity) -> Frame | None:
         elif lengthy and head_lemma not in _DIMENSION_WORDS and anchor.i < noun.i:
             # "a 65-metre breach" is the breach's length, as "the breach was 40 metres wide"
             attribute, holder = "length", _compound_words(noun) + _holder_of_noun(noun, own)
+        elif head_lemma in _AUDIENCE_NOUNS:
+            attribute, holder = "crowd", _holder_of_noun(noun, own) or _place_of(anchor, own)
         else:
             attribute = _DIMENSION_WORDS.get(head_lemma, _NOMINAL.get(head_lemma, head_lemma))
             holder = _holder_of_noun(noun, own)
         verb = _governing(noun)
+        own_act = next((c for c in noun.children if c.dep_ == "relcl" and c.pos_ in ("VERB", "AUX")), None)
+        if own_act is not None and not measure and attribute == head_lemma:
+            verb = own_act  # "six deputies who voted with the opposition": the counted group's own act
         if head_lemma == "time" and verb is not None:
             attribute = _NOMINAL.get(_lemma(verb), _lemma(verb))  # "met three times": how often they met
         elif noun is anchor and verb is not None and noun.dep_ == "dobj" and _lemma(verb) in _NOMINAL:
@@ -421,7 +454,7 @@ def frame_of(doc: Doc, q: Quantity) -> Frame | None:
             attribute = _lemma(verb)  # "met three times": how often they met
         if attribute in (None, "be", "have") and measure:
             attribute = _UNIT_DIMENSIONS.get(unit, "amount" if unit != "%" else "share")
-    if verb is not None:
+    if verb is not None and attribute != "crowd":  # a crowd is the event's, not the scorer's
         # the subject of the act owns the figure too: "National Concord holds 62 of the 151 seats"
         subj = _subject(verb)
         if subj is not None and subj.i not in own and (noun is None or subj.i != noun.i):
@@ -437,6 +470,16 @@ def frame_of(doc: Doc, q: Quantity) -> Frame | None:
         change=_change(doc_text(doc)[sent.start_char : q.end + 40], verb),
         named=_named(sent, holder),
     )
+
+
+def _place_of(anchor: Token, exclude: set[int]) -> tuple[str, ...]:
+    """'44,500 at the National Stadium': the place a figure is given for."""
+    for child in anchor.children:
+        if child.dep_ == "prep" and child.lower_ in ("at", "in"):
+            pobj = next((c for c in child.children if c.dep_ == "pobj" and c.i not in exclude), None)
+            if pobj is not None and pobj.pos_ in ("NOUN", "PROPN"):
+                return _name_of(pobj)
+    return ()
 
 
 def _changed_object(anchor: Token, verb: Token | None) -> Token | None:
@@ -602,11 +645,31 @@ def _ordinals(doc: Doc, text: str, taken: Sequence[tuple[int, int]]) -> list[Qua
     return out
 
 
+def _named_heads(doc: Doc) -> dict[str, tuple[str, ...]]:
+    """Common nouns that are part of exactly one name in the text ('storm' of 'Storm Vala').
+
+    A definite "the storm" in that text is that storm: a cheap nominal coreference that
+    only fires when the text names one such thing.
+    """
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for ent in doc.ents:
+        if ent.label_ not in _HOLDER_LABELS or len(ent) < 2:
+            continue
+        words = _words(ent)
+        for tok in ent:
+            if tok.is_alpha and tok.lower_ not in _STOP and tok.text[:1].isupper():
+                lemma = _lemma(tok)
+                if lemma == tok.lower_ and len(lemma) > 2:
+                    found.setdefault(lemma, set()).add(words)
+    return {w: next(iter(names)) for w, names in found.items() if len(names) == 1}
+
+
 def add_frames(doc: Doc, quantities: Sequence[Quantity]) -> tuple[Quantity, ...]:
     """The quantities with their frames, plus the ages and ordinal counts of the text."""
     text = doc_text(doc)
     ages = _ages(doc, text)
     out = []
+    names = _named_heads(doc)
     for q in quantities:
         age = next((a for a in ages if a.start < q.end and q.start < a.end), None)
         if age is not None:  # "aged 38" read as a bare count: it is an age, and whose
@@ -616,6 +679,9 @@ def add_frames(doc: Doc, quantities: Sequence[Quantity]) -> tuple[Quantity, ...]
             frame = frame_of(doc, q)
         except (IndexError, ValueError):  # a parse the walk did not expect: keep the figure, frameless
             frame = None
+        if frame is not None and not frame.named and len(frame.holder) == 1 and frame.holder[0] in names:
+            # "the storm" in an article about "Storm Vala": the holder is the one named storm
+            frame = replace(frame, holder=names[frame.holder[0]], named=True)
         out.append(replace(q, frame=frame))
     taken = [(q.start, q.end) for q in quantities]
     extra = [a for a in ages if not any(s < a.end and a.start < e for s, e in taken)]
