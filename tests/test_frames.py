@@ -198,3 +198,34 @@ def test_gusts_of_one_named_storm_conflict_across_outlets(nlp) -> None:
     )
     (c,) = [c for c in conflicts if c.kind == "number"]
     assert {s.value for s in c.sides} == {150, 128} and "gust" in (c.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "yes", "no"),
+    [
+        ("The council passed the plan by 31 votes to 24 on Monday.", "31", "24"),
+        ("It passed with 40 votes in favour and 12 against, the clerk said.", "40", "12"),
+        ("The motion was carried 12-4 in a show of hands vote.", "12", "4"),
+        ("Lawmakers voted 212-198 to reject the bill.", "198", "212"),
+    ],
+)
+def test_vote_tallies_give_each_side_its_own_figure(nlp, text: str, yes: str, no: str) -> None:
+    got = frames(nlp, text)
+    assert got[yes].attribute == "votes for" and got[no].attribute == "votes against", got
+
+
+def test_a_year_range_is_no_tally(nlp) -> None:
+    got = frames(nlp, "Ten deputies voted against the plan in 2020-21.")
+    assert not any(f is not None and f.attribute and f.attribute.startswith("votes") for f in got.values())
+
+
+def test_the_votes_against_conflict_when_the_votes_for_agree(nlp) -> None:
+    facts, conflicts = _reconcile(
+        nlp,
+        [
+            ("The council approved the harbour plan by 31 votes to 24 on Monday.", "2026-02-03", ""),
+            ("The plan passed on Monday with 31 votes in favour and 26 against.", "2026-02-03", ""),
+        ],
+    )
+    (c,) = [c for c in conflicts if c.kind == "number"]
+    assert {s.value for s in c.sides} == {24, 26} and "votes against" in (c.reason or "")

@@ -834,8 +834,12 @@ def _running(n: _Num) -> bool:
 
 
 def _listed(n: _Num) -> bool:
-    """One of several same-unit figures in a sentence with nothing to say whose it is."""
-    return n.parallel and not (n.frame and n.frame.holder)
+    """One of several same-unit figures in a sentence with nothing to say whose or what it is
+    (a frame that names its own attribute, such as one side of a vote, is not a list item)."""
+    if not n.parallel or (n.frame and n.frame.holder):
+        return False
+    attribute = _attribute(n)
+    return not (attribute and n.unit and attribute != _lemma(n.unit) and attribute.startswith(_lemma(n.unit)))
 
 
 def _can_conflict(a: _Num, b: _Num, options: ReconcileOptions) -> bool:

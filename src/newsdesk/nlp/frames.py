@@ -645,6 +645,62 @@ def _ordinals(doc: Doc, text: str, taken: Sequence[tuple[int, int]]) -> list[Qua
     return out
 
 
+# Vote tallies: "by 79 votes to 71", "won 79-71", "79 in favour and 73 against". The first number
+# of "N to M" is the yes side unless the act is a rejection ("voted down by 80 to 60").
+_TALLY_PAIR = re.compile(
+    r"\b(?P<a>\d{1,4})(?:\s+(?:votes?\s+)?to\s+|\s*[-–]\s*)(?P<b>\d{1,4})\b(?![-–/]|\s*(?:%|per|percent))"
+)
+_TALLY_SIDES = re.compile(
+    r"\b(?P<a>\d{1,4})\s+(?:votes?\s+)?(?P<sa>in fav(?:ou)?r|for|against)\b[^.;\d]{0,30}?"
+    r"\b(?P<b>\d{1,4})\s+(?:votes?\s+)?(?P<sb>in fav(?:ou)?r|for|against)\b"
+)
+_VOTE_SENTENCE = re.compile(r"\bvot(?:e|es|ed|ing)\b|\bballot|\bin fav(?:ou)?r\b", re.IGNORECASE)
+_REJECTION = re.compile(
+    r"\b(?:reject\w*|defeat\w*|voted? down|thr(?:ew|own) out|block\w*|sank|sunk)\b",
+    re.IGNORECASE,
+)
+
+
+def _tallies(doc: Doc, text: str) -> list[Quantity]:
+    """The two sides of a vote, each a figure: 'votes for' and 'votes against'."""
+    out: list[Quantity] = []
+    for sent in doc.sents:
+        s_text = text[sent.start_char : sent.end_char]
+        if not _VOTE_SENTENCE.search(s_text):
+            continue
+        found: list[tuple[re.Match[str], str, str]] = []
+        for m in _TALLY_SIDES.finditer(s_text):
+            sides = ["for" if m.group(k) != "against" else "against" for k in ("sa", "sb")]
+            if sides[0] != sides[1]:
+                found.append((m, sides[0], sides[1]))
+        for m in _TALLY_PAIR.finditer(s_text):
+            a, b = m.group("a"), m.group("b")
+            if any(f.start() <= m.start() < f.end() for f, _a, _b in found) or (
+                len(a) == 4 and (len(b) == 2 or 1800 <= int(a) <= 2100)  # "2020-21", "1990-2001"
+            ):
+                continue
+            rejected = bool(_REJECTION.search(s_text))
+            found.append((m, "against" if rejected else "for", "for" if rejected else "against"))
+        for m, side_a, side_b in found:
+            for group, side in (("a", side_a), ("b", side_b)):
+                start, end = sent.start_char + m.start(group), sent.start_char + m.end(group)
+                out.append(
+                    Quantity(
+                        start=start,
+                        end=end,
+                        text=text[start:end],
+                        value=float(m.group(group)),
+                        low=None,
+                        high=None,
+                        unit="vote",
+                        subject=f"votes {side}",
+                        sentence=(sent.start_char, sent.end_char),
+                        frame=Frame(attribute=f"votes {side}", holder=(), predicate="vote", change=False),
+                    )
+                )
+    return out
+
+
 def _named_heads(doc: Doc) -> dict[str, tuple[str, ...]]:
     """Common nouns that are part of exactly one name in the text ('storm' of 'Storm Vala').
 
@@ -668,12 +724,17 @@ def add_frames(doc: Doc, quantities: Sequence[Quantity]) -> tuple[Quantity, ...]
     """The quantities with their frames, plus the ages and ordinal counts of the text."""
     text = doc_text(doc)
     ages = _ages(doc, text)
+    tallies = _tallies(doc, text)
     out = []
     names = _named_heads(doc)
     for q in quantities:
         age = next((a for a in ages if a.start < q.end and q.start < a.end), None)
         if age is not None:  # "aged 38" read as a bare count: it is an age, and whose
             out.append(replace(q, unit="year", subject="age", frame=age.frame))
+            continue
+        tally = next((t for t in tallies if t.start < q.end and q.start < t.end), None)
+        if tally is not None:  # "79 votes to 71": one side of a vote
+            out.append(replace(q, value=tally.value, unit="vote", subject=tally.subject, frame=tally.frame))
             continue
         try:
             frame = frame_of(doc, q)
@@ -684,7 +745,7 @@ def add_frames(doc: Doc, quantities: Sequence[Quantity]) -> tuple[Quantity, ...]
             frame = replace(frame, holder=names[frame.holder[0]], named=True)
         out.append(replace(q, frame=frame))
     taken = [(q.start, q.end) for q in quantities]
-    extra = [a for a in ages if not any(s < a.end and a.start < e for s, e in taken)]
+    extra = [a for a in [*ages, *tallies] if not any(s < a.end and a.start < e for s, e in taken)]
     taken += [(q.start, q.end) for q in extra]
     extra += _ordinals(doc, text, taken)
     return tuple(out + extra)  # appended: `equivalent_of` indexes the original order
