@@ -220,7 +220,7 @@ def test_a_year_range_is_no_tally(nlp) -> None:
 
 
 def test_the_votes_against_conflict_when_the_votes_for_agree(nlp) -> None:
-    facts, conflicts = _reconcile(
+    _, conflicts = _reconcile(
         nlp,
         [
             ("The council approved the harbour plan by 31 votes to 24 on Monday.", "2026-02-03", ""),
