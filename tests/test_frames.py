@@ -229,3 +229,61 @@ def test_the_votes_against_conflict_when_the_votes_for_agree(nlp) -> None:
     )
     (c,) = [c for c in conflicts if c.kind == "number"]
     assert {s.value for s in c.sides} == {24, 26} and "votes against" in (c.reason or "")
+
+
+def dframes(nlp, text: str, published: str = "2026-03-03") -> dict[str, object]:
+    from newsdesk.nlp.timex import extract_timexes
+
+    doc = nlp(text)
+    timexes = extract_timexes(text, published, doc=doc)
+    return {q.text: q.frame for q in add_frames(doc, extract_quantities(doc), timexes)}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "attribute", "holder"),
+    [
+        ("A court on Monday sentenced Ola Brenn to five years in prison.", "five years", "sentence", "brenn"),
+        ("Brenn was jailed for four years on Tuesday.", "four years", "sentence", "brenn"),
+        ("Judge Moe handed Ola Brenn a six-year sentence.", "six-year", "sentence", None),
+        ("Prosecutors had asked for eight years.", "eight years", "claim", "prosecutor"),
+        ("Brenn has three weeks to lodge an appeal.", "three weeks", "appeal", "brenn"),
+        ("The inquiry lasted nine weeks.", "nine weeks", "inquiry", None),
+        ("It came after a nine-week inquiry into the accounts.", "nine-week", "inquiry", None),
+    ],
+)
+def test_durations_that_measure_an_act(
+    nlp, text: str, figure: str, attribute: str, holder: str | None
+) -> None:
+    frame = dframes(nlp, text)[figure]
+    assert frame is not None and frame.attribute == attribute, frame
+    assert holder is None or holder in frame.holder, frame
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The firm will invest heavily over the next five years.",
+        "The strike ended after two weeks of talks.",
+        "Two years ago the harbour was closed.",
+        "Prices rose in the past three months.",
+    ],
+)
+def test_durations_that_only_frame_a_time_are_not_figures(nlp, text: str) -> None:
+    assert not any(f is not None and f.attribute for f in dframes(nlp, text).values())
+
+
+def test_two_prison_terms_for_one_person_conflict_but_not_two_people(nlp) -> None:
+    from newsdesk.nlp.pipeline import doc_extraction
+
+    items = [
+        (
+            "A court sentenced Ola Brenn to five years in prison on Monday. His aide Per Lunde got two years.",
+            "2026-02-02",
+        ),
+        ("Brenn was jailed for four years on Monday.", "2026-02-03"),
+    ]
+    articles = [art(f"a{i}", text, day, f"Outlet {i}") for i, (text, day) in enumerate(items)]
+    extractions = {a.id: doc_extraction(nlp(a.text), a) for a in articles}
+    _, conflicts = reconcile(articles, extractions, {}, Options().reconcile)
+    (c,) = [c for c in conflicts if c.kind == "number"]
+    assert {s.value for s in c.sides} == {5, 4} and "sentence" in (c.reason or "")

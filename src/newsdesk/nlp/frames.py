@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..records import Frame, Quantity
+from ..records import Frame, Quantity, TimeRef
 from .doctext import doc_text
 
 if TYPE_CHECKING:
@@ -720,8 +720,118 @@ def _named_heads(doc: Doc) -> dict[str, tuple[str, ...]]:
     return {w: next(iter(names)) for w, names in found.items() if len(names) == 1}
 
 
-def add_frames(doc: Doc, quantities: Sequence[Quantity]) -> tuple[Quantity, ...]:
-    """The quantities with their frames, plus the ages and ordinal counts of the text."""
+# --------------------------------------------------------------------------- durations
+
+_DURATION_VALUE = re.compile(r"^P(?P<n>\d+(?:\.\d+)?)(?P<u>[YMWD])$")
+_DURATION_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+# A span of time that frames when something happens is not a measured duration: "over the next
+# five years", "in the past two weeks", "within 30 days", "two years ago".
+_TIMEFRAME_PREPS = frozenset(
+    {"in", "over", "within", "during", "after", "since", "before", "throughout", "past"}
+)
+_TIMEFRAME_WORDS = frozenset(
+    {"ago", "last", "past", "next", "previous", "coming", "later", "earlier", "first"}
+)
+_DURATION_VERBS = frozenset({"last", "run", "continue", "stretch", "drag"})
+_LIGHT_VERBS = frozenset({"lodge", "file", "make", "launch", "submit", "bring", "mount", "take"})
+_LIGHT_ACTS = frozenset({"be", "have", "get", "give", "take", "spend", "make", "do"})
+
+
+def _durations(doc: Doc, text: str, timexes: Sequence[TimeRef]) -> list[Quantity]:
+    """Durations that measure an act: 'jailed for seven years', 'a seven-year sentence',
+    'four weeks to lodge an appeal', 'the trial lasted 11 weeks'. A duration that only frames
+    a time ("over the next five years") is left to the time expressions."""
+    out = []
+    for t in timexes:
+        m = _DURATION_VALUE.match(t.value or "") if t.type == "DURATION" else None
+        span = _tokens(doc, t.start, t.end) if m else None
+        if m is None or span is None or len(span) == 0:
+            continue
+        if any(tok.lower_ in _TIMEFRAME_WORDS for tok in span):
+            continue
+        unit = _DURATION_UNITS[m.group("u")]
+        head = next((tok for tok in reversed(span) if _lemma(tok) == unit), span.root)
+        frame = _duration_frame(head)
+        if frame is None:
+            continue
+        sent = head.sent
+        out.append(
+            Quantity(
+                start=t.start,
+                end=t.end,
+                text=t.text,
+                value=float(m.group("n")),
+                low=None,
+                high=None,
+                unit=unit,
+                subject=frame.attribute,
+                sentence=(sent.start_char, sent.end_char),
+                frame=frame,
+            )
+        )
+    return out
+
+
+def _duration_frame(head: Token) -> Frame | None:
+    """The act a duration measures and whose it is, or None for a duration that frames a time."""
+    if (
+        head.dep_ in ("compound", "amod", "nmod", "npadvmod")
+        and head.head.pos_ == "NOUN"
+        and head.head.i > head.i
+    ):
+        noun = head.head  # "a seven-year sentence", "an 11-week trial"
+        verb = _governing(noun)
+        holder = _holder_of_noun(noun, {head.i})
+        attribute = _NOMINAL.get(_lemma(noun), _lemma(noun))
+    else:
+        if head.dep_ == "pobj" and head.head.lower_ in _TIMEFRAME_PREPS:
+            return None
+        verb = _governing(head)
+        if verb is None:
+            return None
+        act = verb
+        if _lemma(verb) in _LIGHT_ACTS:  # "has four weeks to lodge an appeal": the act is the infinitive
+            act = next(
+                (c for c in head.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"), None
+            ) or next(
+                (
+                    c
+                    for c in verb.children
+                    if c.dep_ in ("xcomp", "advcl") and c.pos_ == "VERB" and c.i > head.i
+                ),
+                None,
+            )
+            if act is None:
+                return None
+            obj = next((c for c in act.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+            attribute = _lemma(obj) if obj is not None and _lemma(act) in _LIGHT_VERBS else _lemma(act)
+        elif _lemma(verb) in _DURATION_VERBS and (subj := _subject(verb)) is not None and subj.pos_ == "NOUN":
+            attribute = _lemma(
+                subj
+            )  # "the trial lasted 11 weeks" is the trial's length, as "an 11-week trial"
+        else:
+            attribute = _lemma(verb)
+        attribute = _NOMINAL.get(attribute, attribute)
+        patient = next((c for c in verb.children if c.dep_ == "dobj" and c.ent_type_ == "PERSON"), None)
+        holder = _name_of(patient) if patient is not None else ()
+    if verb is not None and not holder:
+        subj = _subject(verb)
+        if subj is not None:
+            holder = _person_words(subj) if subj.pos_ == "PRON" else _name_of(subj)
+    return Frame(
+        attribute=attribute,
+        holder=holder,
+        predicate=_verb_lemma(verb),
+        change=False,
+        named=_named(head.sent, holder),
+    )
+
+
+def add_frames(
+    doc: Doc, quantities: Sequence[Quantity], timexes: Sequence[TimeRef] = ()
+) -> tuple[Quantity, ...]:
+    """The quantities with their frames, plus the ages, vote tallies, ordinal counts and
+    act durations of the text."""
     text = doc_text(doc)
     ages = _ages(doc, text)
     tallies = _tallies(doc, text)
@@ -745,7 +855,11 @@ def add_frames(doc: Doc, quantities: Sequence[Quantity]) -> tuple[Quantity, ...]
             frame = replace(frame, holder=names[frame.holder[0]], named=True)
         out.append(replace(q, frame=frame))
     taken = [(q.start, q.end) for q in quantities]
-    extra = [a for a in [*ages, *tallies] if not any(s < a.end and a.start < e for s, e in taken)]
+    extra = [
+        a
+        for a in [*ages, *tallies, *_durations(doc, text, timexes)]
+        if not any(s < a.end and a.start < e for s, e in taken)
+    ]
     taken += [(q.start, q.end) for q in extra]
     extra += _ordinals(doc, text, taken)
     return tuple(out + extra)  # appended: `equivalent_of` indexes the original order

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 # Bump when any extractor's output changes for the same text (invalidates stored extractions).
-ANNOTATOR_VERSION = "28"
+ANNOTATOR_VERSION = "29"
 PARALLEL_MIN_ARTICLES = (
     48  # below this many articles per worker, a worker's start-up costs more than it saves
 )
@@ -145,7 +145,7 @@ def doc_extraction(doc: Doc, article: Article) -> Extraction:
         sentences=sentences,
         entities=entities,
         timexes=timexes,
-        quantities=frames.add_frames(doc, quantities.extract_quantities(doc)),
+        quantities=frames.add_frames(doc, quantities.extract_quantities(doc), timexes),
         quotes=quotes.extract_quotes(doc),
         events=events.extract_events(doc, timexes),
         keyterms=keyterms(doc, ents),
