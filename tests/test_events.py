@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsdesk.nlp.events import extract_events
 from newsdesk.nlp.timex import extract_timexes
 
@@ -72,3 +74,18 @@ def test_time_of_day_anchor_gives_a_calendar_date(nlp) -> None:
 def test_infinitive_after_present_verb_is_future(nlp) -> None:
     (ev,) = _events(nlp, "Forecasters expect the river to crest again on Thursday.", dct="2026-03-04")
     assert ev.date == "2026-03-05"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("Cyclone Mira made landfall near Darrow on Tuesday night.", "landfall"),
+        ("Mira came ashore near Darrow on Tuesday night.", "ashore"),
+        ("Dock workers in Halby went on strike on Monday.", "strike"),
+        ("The stoppage began on Monday at the Halby docks.", "stoppage"),
+        ("The crews have been on strike since Monday.", "strike"),
+    ],
+)
+def test_light_verbs_and_phase_verbs_give_their_event(nlp, text: str, trigger: str) -> None:
+    events = _events(nlp, text)
+    assert events and events[0].trigger == trigger, events

@@ -287,3 +287,41 @@ def test_two_prison_terms_for_one_person_conflict_but_not_two_people(nlp) -> Non
     _, conflicts = reconcile(articles, extractions, {}, Options().reconcile)
     (c,) = [c for c in conflicts if c.kind == "number"]
     assert {s.value for s in c.sides} == {5, 4} and "sentence" in (c.reason or "")
+
+
+# --------------------------------------------------------------------------- events that happen once
+
+
+def test_a_sentencing_told_on_two_days_conflicts_even_when_one_report_came_first(nlp) -> None:
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            ("A Halby court on Tuesday sentenced Ola Brenn to five years for fraud.", "2026-02-03", ""),
+            ("Ola Brenn was jailed yesterday for five years.", "2026-02-05", ""),  # yesterday = Wednesday
+        ],
+    )
+    (c,) = [c for c in conflicts if c.kind == "date"]
+    assert {s.value for s in c.sides} == {"2026-02-03", "2026-02-04"}
+
+
+def test_rescues_on_two_days_are_two_rescues(nlp) -> None:
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            ("Rescuers pulled two miners from the Halby pit on Tuesday.", "2026-02-03", ""),
+            ("Rescuers pulled three more miners from the Halby pit on Wednesday.", "2026-02-05", ""),
+        ],
+    )
+    assert not [c for c in conflicts if c.kind == "date"]
+
+
+def test_a_landfall_told_with_two_verbs_on_two_days_conflicts(nlp) -> None:
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            ("Cyclone Mira made landfall near Darrow late on Monday.", "2026-02-03", ""),
+            ("Mira came ashore near Darrow in the early hours of Tuesday.", "2026-02-05", ""),
+        ],
+    )
+    (c,) = [c for c in conflicts if c.kind == "date"]
+    assert {s.value for s in c.sides} == {"2026-02-02", "2026-02-03"}

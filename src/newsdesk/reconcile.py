@@ -1016,6 +1016,12 @@ def _class_table() -> dict[str, frozenset[str]]:
     return {w: frozenset(c) for w, c in table.items()}
 
 
+@functools.cache
+def _once_classes() -> frozenset[str]:
+    data = json.loads(resources.files("newsdesk").joinpath("data/event_classes.json").read_text("utf-8"))
+    return frozenset(data.get("_once", ()))
+
+
 def event_classes(trigger: str) -> frozenset[str]:
     """The kinds of happening a trigger reports ('jail' and 'sentence' are one), or the lemma itself."""
     word = trigger.lower().strip()
@@ -1033,7 +1039,10 @@ def _same_event(a: _Ev, b: _Ev) -> bool:
     pa, pb = _who_takes_part(a, b)
     if not pa or not pb:
         return True
-    return _same_people(_surnames(pa), _surnames(pb))  # "Donald Trump" in one outlet is "Trump" in the next
+    sa, sb = _surnames(pa), _surnames(pb)  # "Donald Trump" in one outlet is "Trump" in the next
+    if a.classes & b.classes & _once_classes():
+        return bool(sa & sb)  # it happens once to them: one shared person or body is enough
+    return _same_people(sa, sb)
 
 
 def _surnames(keys: frozenset[str]) -> frozenset[str]:
@@ -1048,10 +1057,19 @@ def _could_know(a: _Ev, b: _Ev) -> bool:
 
     An article of Wednesday cannot contradict a Thursday date: the Thursday report may be of a
     second happening (bodies recovered on both days), so only dates both outlets could have seen count.
+    Events that happen once to the same people (`_once` in data/event_classes.json: a sentencing, a
+    landfall, the start of a strike) have no second happening: each article need only tell its date
+    as past.
     """
     dates = [d for d in (_day(a.date), _day(b.date)) if d is not None]
     pubs = [p for p in (_day(a.claim.published), _day(b.claim.published)) if p is not None]
-    return len(dates) == 2 and len(pubs) == 2 and max(dates) <= min(pubs)
+    if len(dates) != 2 or len(pubs) != 2:
+        return False
+    if a.classes & b.classes & _once_classes():
+        # a sentencing or a landfall happens once: a later date is not a second one, only each
+        # article must tell it as past
+        return dates[0] <= pubs[0] and dates[1] <= pubs[1]
+    return max(dates) <= min(pubs)
 
 
 def _day(value: str | None) -> date | None:

@@ -25,7 +25,10 @@ _PARTICIPANT_LABELS = {"PERSON", "ORG", "GPE", "FAC"}
 _POSSESSIVE = ("'s", "\u2019s", "'", "\u2019")
 _LIGHT_VERBS = {"hold", "have", "take", "make", "give", "stage", "host", "conduct", "attend", "carry",
                 "launch", "begin", "start", "open", "end", "close", "wrap", "cast", "call", "schedule",
-                "plan", "set", "be", "do", "get", "mark", "see", "join", "convene", "sign", "win", "lose"}  # fmt: skip
+                "plan", "set", "be", "do", "get", "mark", "see", "join", "convene", "sign", "win", "lose",
+                "go", "come", "continue", "resume"}  # fmt: skip
+# Verbs of phase whose subject is the event: "the walkout began on Tuesday".
+_PHASE_VERBS = {"begin", "start", "end", "continue", "resume", "finish", "close", "open"}
 _EVENT_NOUNS = {
     "summit", "meeting", "visit", "talks", "talk", "attack", "strike", "vote", "election", "referendum",
     "conference", "ceremony", "rally", "protest", "speech", "trip", "tour", "negotiation", "session",
@@ -36,6 +39,7 @@ _EVENT_NOUNS = {
     "match", "game", "final", "release", "arrest", "resignation", "appointment", "merger", "acquisition",
     "sale", "auction", "outage", "collapse", "flood", "eruption", "launching", "signing", "opening",
     "closing", "walkout", "shutdown", "lockdown", "audit", "inspection", "investigation", "probe",
+    "landfall", "ashore", "stoppage", "extension", "contract",
 }  # fmt: skip
 _DAY_PREFIX = re.compile(r"(?:\d{4}|XXXX)-\d\d-\d\d")
 _SKIP_VALUES = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
@@ -47,9 +51,20 @@ def _anchors(timex: TimeRef) -> bool:
 
 
 def _event_noun(verb: Token) -> Token | None:
-    """The event noun a light verb carries ("held a summit"), or None."""
+    """The event a light verb carries ("held a summit", "made landfall", "came ashore", "went on
+    strike", "the walkout began"), or None."""
+    lemma = verb.lemma_.lower()
     for child in verb.children:
-        if child.dep_ in ("dobj", "attr", "nsubjpass", "oprd") and child.lemma_.lower() in _EVENT_NOUNS:
+        dep = child.dep_
+        if dep == "nsubj" and lemma not in _PHASE_VERBS:
+            continue
+        if dep == "prep" and lemma in _LIGHT_VERBS:
+            child = next((c for c in child.children if c.dep_ == "pobj"), child)
+            dep = "pobj"
+        if (
+            dep in ("dobj", "attr", "nsubjpass", "oprd", "advmod", "acomp", "pobj", "nsubj")
+            and child.lemma_.lower() in _EVENT_NOUNS
+        ):
             return child
     return None
 
