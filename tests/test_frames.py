@@ -325,3 +325,20 @@ def test_a_landfall_told_with_two_verbs_on_two_days_conflicts(nlp) -> None:
     )
     (c,) = [c for c in conflicts if c.kind == "date"]
     assert {s.value for s in c.sides} == {"2026-02-02", "2026-02-03"}
+
+
+def test_one_sentence_of_two_longer_quotes_given_to_two_people_is_a_speaker_conflict(nlp) -> None:
+    line = "We had forty minutes to save the season and we used every one of them"
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            (f'Rovers won the cup. "{line}," coach Ivo Lang said. "Nobody believed us."', "2026-02-03", ""),
+            (
+                f'Rovers won the cup. "{line}," captain Tor Eid said. "The lads were superb."',
+                "2026-02-04",
+                "",
+            ),
+        ],
+    )
+    (c,) = [c for c in conflicts if c.kind == "speaker"]
+    assert {s.value for s in c.sides} == {"Ivo Lang", "Tor Eid"}

@@ -1513,3 +1513,28 @@ def test_it_after_an_organization_spoke_is_that_organization(nlp, text: str, spe
         assert _one(quotes, "pumps would start").speaker == speaker
     else:
         assert all(q.speaker != "museum" for q in quotes)
+
+
+PRONOUN_STORY = (
+    "Heavy rain flooded the valley on Saturday, the weather office said.\n\n"
+    '"It is the wettest month since records began in 1910," said Per Holm, a forecaster at the office. '
+    "He said the rain would ease on Sunday.\n\n"
+    "Ines Dahl, 61, whose tenants' group speaks for hundreds of families, could not hide her anger.\n\n"
+    '"Every flat in that block was somebody\'s home," she said. "He took it all."\n\n'
+    "Karl Lind, the landlord, was jailed for five years. Judge Ada Moe said as she passed sentence that he "
+    "had lied. The judge said Berg had acted under pressure from Lind.\n\n"
+    '"The court has found nothing to show that Mr Berg gained from the scheme," she said.\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("needle", "speaker"),
+    [
+        ("wettest month", "Holm"),  # inverted cue whose first name the parser took for a preposition
+        ("somebody's home", "Ines Dahl"),  # a name NER missed, made a person by her age; "her anger"
+        ("found nothing to show", "Ada Moe"),  # "The judge said ...": the judge, not the man she spoke of
+    ],
+)
+def test_pronouns_and_inverted_cues_find_the_speaker(nlp, needle: str, speaker: str) -> None:
+    quote = _one(_quotes(nlp, PRONOUN_STORY), needle)
+    assert quote.speaker is not None and speaker in quote.speaker, quote

@@ -351,6 +351,9 @@ class _Qt:
     direct: bool
     speaker_evidence: tuple[int, int] | None
     person: bool = True  # the speaker is a person (not "ABC Entertainment Group")
+    parts: tuple[
+        tuple[str, str], ...
+    ] = ()  # (text, normalized) of each fragment a cue splits off ('"...," she said. "..."')
 
 
 def _sentence_of(ext: Extraction, start: int, end: int) -> tuple[int, int] | None:
@@ -515,6 +518,11 @@ def _collect(
                     direct=is_direct,
                     speaker_evidence=qt.antecedent_span or qt.speaker_span,
                     person=not qt.speaker or not _INSTITUTION.search(qt.speaker),
+                    parts=tuple(
+                        (article.text[s:e], n)
+                        for s, e in (qt.fragments if is_direct and len(qt.fragments) > 1 else ())
+                        if len((n := _norm_quote(article.text[s:e])).split()) >= SPEAKER_CONFLICT_MIN_WORDS
+                    ),
                 )
             )
     return narrative, quoted, events, quotes
@@ -1117,6 +1125,8 @@ def _quotes_same(a: _Qt, b: _Qt, options: ReconcileOptions) -> bool:
     An excerpt must match almost exactly: two quotes that share a long opening
     but end differently are different quotes.
     """
+    if (a.parts or b.parts) and _same_part(a, b):
+        return True
     if not _same_names(a.claim.text, b.claim.text):
         return False  # "we will rebuild Merrow" and "we will rebuild Thornby" are two statements
     if fuzz.ratio(a.norm, b.norm) >= options.quote_similarity:
@@ -1124,6 +1134,18 @@ def _quotes_same(a: _Qt, b: _Qt, options: ReconcileOptions) -> bool:
     short = min(len(a.norm), len(b.norm))
     excerpt = max(options.quote_similarity, EXCERPT_SIMILARITY)
     return short >= 25 and fuzz.partial_ratio(a.norm, b.norm) >= excerpt
+
+
+def _same_part(a: _Qt, b: _Qt) -> bool:
+    """One sentence of a longer quote repeated word for word: '"X," she said. "Y."' and '"X," he
+    told K3. "Z."' (the cue between the fragments names the speaker, and may name another)."""
+    parts_a = a.parts or ((a.claim.text, a.norm),)
+    parts_b = b.parts or ((b.claim.text, b.norm),)
+    return any(
+        len(na) >= 25 and fuzz.ratio(na, nb) >= EXCERPT_SIMILARITY and _same_names(ta, tb)
+        for ta, na in parts_a
+        for tb, nb in parts_b
+    )
 
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)*")

@@ -581,7 +581,8 @@ def _name_spans(doc: Doc) -> list[tuple[Span, bool]]:
             in_ent[i] = True
         if ent.label_ in _NAMEISH:
             # NER calls a platform a person now and then ("his Twitter account"): it never speaks as one.
-            out.append((ent, ent.label_ == "PERSON" and ent.text.lower() not in _PLATFORMS))
+            person = ent.label_ == "PERSON" and ent.text.lower() not in _PLATFORMS
+            out.append((ent, person or (ent.label_ == "ORG" and _aged(ent))))
     i = 0
     while i < len(doc):
         if doc[i].pos_ == "PROPN" and not in_ent[i] and not is_title(doc[i].text):
@@ -589,13 +590,23 @@ def _name_spans(doc: Doc) -> list[tuple[Span, bool]]:
             while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and not in_ent[j + 1]:
                 j += 1
             run = doc[i : j + 1]
-            # A name NER missed counts as a person when it speaks ("Wines believes that ...").
+            # A name NER missed counts as a person when it speaks ("Wines believes that ...") or is
+            # given an age ("Ines Dahl, 61, ...").
             speaks = run.root.dep_ == "nsubj" and _is_cue(run.root.head, REPORT_VERBS)
-            out.append((run, speaks))
+            out.append((run, speaks or _aged(run)))
             i = j + 1
         else:
             i += 1
     return out
+
+
+def _aged(span: Span) -> bool:
+    """A name with an age in apposition ("Maja Torvik, 58, ..."): only people are given one."""
+    doc = span.doc
+    if span.end + 2 >= len(doc) or len(span) < 2:
+        return False
+    comma, age, close = doc[span.end], doc[span.end + 1], doc[span.end + 2]
+    return comma.text == "," and close.text == "," and age.text.isdigit() and 1 <= int(age.text) <= 120
 
 
 _HEADLINE_VERBS_TEXT = """says tells defends sees warns calls slams vows urges asks claims blasts wants admits denies
@@ -718,6 +729,22 @@ def _genders(doc: Doc, people: Sequence[_Person], display: dict[str, str]) -> di
                 tally = votes.setdefault(name, [0, 0])
                 tally[0 if low in _HE else 1] += 1
                 break
+    # "..., said Per Holm, a forecaster. He said ...": a sentence opened by a pronoun subject speaks of
+    # the one person the sentence before named.
+    for sent in doc.sents:
+        first_tok = next((t for t in sent if not t.is_punct and not t.is_space), None)
+        if (
+            first_tok is None
+            or first_tok.dep_ != "nsubj"
+            or first_tok.lower_ not in ("he", "she")
+            or sent.start == 0
+        ):
+            continue
+        before = doc[sent.start - 1].sent
+        named = {display[p.key] for p in people if before.start <= p.tok < before.end and not p.in_quote}
+        if len(named) == 1:
+            tally = votes.setdefault(named.pop(), [0, 0])
+            tally[0 if first_tok.lower_ == "he" else 1] += 1
     out: dict[str, str] = {}
     for name in set(display.values()):
         first = name.split()[0].lower() if name.split() else ""
@@ -892,13 +919,41 @@ class _Resolver:
                 return _Resolution(
                     None, span, None, f"unresolved_speaker: pronoun {tok.text!r} stands for {mention.text!r}"
                 )
+            speaking = [p for p in cands if p.subject and self._speaks(p)]
+            role = self._speaking_role(sent, tok) if not speaking else None
+            if role is not None:
+                # "The judge said Berg had acted under pressure. '...,' she said": the one who spoke
+                # is the judge the article named before, not the subject of what she reported
+                res = self._description(role, _mention(role), span)
+                if res.speaker is not None and self.gender.get(res.speaker, gender) == gender:
+                    return res
             if cands:
-                best = max(cands, key=lambda p: (p.subject, p.start))
+                best = max(cands, key=lambda p: (p in speaking, p.subject, p.start))
                 display, _ = self._named(best.key, self.text[best.start : best.end], best.start + 1, gender)
                 return _Resolution(display, span, (best.start, best.end), None)
         return _Resolution(
             None, span, None, f"unresolved_speaker: pronoun {tok.text!r} with no named antecedent"
         )
+
+    def _speaks(self, person: _Person) -> bool:
+        """The person's mention is the subject of a speech verb ("Moe said ...")."""
+        head = self.doc[person.tok].head
+        return head.lemma_.lower() in SPEECH_VERBS
+
+    def _speaking_role(self, sent: Span, before: Token) -> Token | None:
+        """A role noun that is the subject of a speech verb before `before` ("The judge said ...")."""
+        for t in sent:
+            if t.i >= before.i:
+                break
+            if (
+                t.dep_ == "nsubj"
+                and t.pos_ == "NOUN"
+                and not self.quoted[t.i]
+                and t.i not in self.at_token
+                and t.head.lemma_.lower() in SPEECH_VERBS
+            ):
+                return t
+        return None
 
     def _speaking_body(self, it: Token) -> Token | None:
         """ "The Water Authority said ... It added that ...": the organization that was the subject of
@@ -1359,6 +1414,19 @@ def _cue_span(verb: Token | None) -> tuple[int, int] | None:
     return (verb.idx + lead, verb.idx + len(verb.text))
 
 
+def _named_after(verb: Token, resolver: _Resolver) -> Token | None:
+    """The person named right after an inverted cue ('said Per Gundersen, a forecaster'), where the
+    parser took a first name for a preposition and left the cue without a subject."""
+    sent_end = verb.sent.end
+    for tok in verb.doc[verb.i + 1 : min(sent_end, verb.i + 4)]:
+        person = resolver.at_token.get(tok.i)
+        if person is not None and not person.in_quote:
+            return verb.doc[person.tok]
+        if tok.is_punct:
+            return None
+    return None
+
+
 def _resolved_quote(
     doc: Doc,
     resolver: _Resolver,
@@ -1373,7 +1441,11 @@ def _resolved_quote(
     if cue is None:
         res = _Resolution(None, None, None, "unresolved_speaker: no attribution cue")
     elif cue.speaker is None:
-        res = _Resolution(None, None, None, f"unresolved_speaker: cue {cue.verb.text!r} has no subject")
+        after = _named_after(cue.verb, resolver)
+        if after is not None:
+            res = resolver.resolve(after)  # '"...," said Per Gundersen': the parser lost the inverted subject
+        else:
+            res = _Resolution(None, None, None, f"unresolved_speaker: cue {cue.verb.text!r} has no subject")
     else:
         res = resolver.resolve(cue.speaker)
     verb = cue.verb if cue is not None else None
