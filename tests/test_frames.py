@@ -342,3 +342,45 @@ def test_one_sentence_of_two_longer_quotes_given_to_two_people_is_a_speaker_conf
     )
     (c,) = [c for c in conflicts if c.kind == "speaker"]
     assert {s.value for s in c.sides} == {"Ivo Lang", "Tor Eid"}
+
+
+def test_his_ordinal_belongs_to_the_named_subject(nlp) -> None:
+    text = "Eid, playing in his fifth Cup final after defeats in 2012 and 2016, was booed all game."
+    frame = frames(nlp, text)["fifth Cup final"]
+    assert frame is not None and frame.ordinal and "eid" in frame.holder, frame
+
+
+def test_a_quoted_count_of_us_meets_the_narrative_count_of_people_in_the_same_place(nlp) -> None:
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            ("All five men who had sheltered in the pump room were rescued on Friday.", "2026-02-03", ""),
+            (
+                '"There were six of us in that pump room when the water came," Ola Strand said.',
+                "2026-02-04",
+                "",
+            ),
+        ],
+    )
+    (c,) = [c for c in conflicts if c.kind == "quote_vs_narrative"]
+    assert {s.value for s in c.sides} == {5, 6} and "Ola Strand" in (c.reason or "")
+
+
+def test_a_framed_figure_among_others_in_its_sentence_still_meets_a_quote(nlp) -> None:
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            (
+                "The plan forecasts a deficit of 3.1 percent of output next year, down from 4.0 percent.",
+                "2026-02-03",
+                "",
+            ),
+            (
+                '"This plan brings the deficit down to 2.6 percent of output," minister Eva Rud said.',
+                "2026-02-03",
+                "",
+            ),
+        ],
+    )
+    (c,) = [c for c in conflicts if c.kind == "quote_vs_narrative"]
+    assert {s.value for s in c.sides} == {3.1, 2.6}

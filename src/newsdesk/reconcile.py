@@ -815,11 +815,16 @@ def _figures_aligned(a: _Num, b: _Num, loose: bool = False) -> str | None:
             return None
     elif not (same_act or shared or specific):
         return None  # a bare count of the same noun ("30 million krells") says nothing of what it measures
-    elif attr_a == "person" and not (a.context - a.tokens) & (b.context - b.tokens):
+    elif attr_a == "person" and not _where(a) & _where(b):
         return None  # "seven of us" and "six men" must share where they were
     whose = " ".join(sorted(ha & hb or ha or hb)) if shared else ""
     act = f", {pa}" if same_act and pa not in _LIGHT_PREDICATES else ""
     return f"both: {attr_a}" + (f" of {whose}" if whose else "") + act
+
+
+def _where(n: _Num) -> frozenset[str]:
+    """The words around a count of people, less the people words themselves ('us', 'men', 'miners')."""
+    return frozenset(w for w in n.context | n.tokens if w not in _PEOPLE_NOUNS and w not in _PRONOUN_HOLDERS)
 
 
 def _specific_attributes(a: _Num, b: _Num) -> frozenset[str]:
@@ -905,21 +910,26 @@ def _quote_narrative_aligned(qn: _Num, nn: _Num, options: ReconcileOptions) -> s
     """A figure inside a quote against the narrative's figure for the same thing ("we had two
     summits", said Trump / "Trump met Kim three times"; "seven of us in that chamber" / "six men
     sheltered in the chamber")."""
+    people = _attribute(qn) == _attribute(nn) == "person"  # "seven of us" / "six men": one count of people
     if (
-        qn.unit != nn.unit
+        (qn.unit != nn.unit and not people)
         or numbers_agree(_capped(qn), _capped(nn), options)
         or qn.conversion
         or nn.conversion
     ):
         return None
-    if qn.parallel or nn.parallel or qn.increment != nn.increment:
+    if qn.increment != nn.increment:
         return None
+    if (qn.parallel or nn.parallel) and not (
+        _specific_attributes(qn, nn) and not (_listed(qn) or _listed(nn))
+    ):
+        return None  # one of several figures of a sentence, and no frame that says which
     who = f"{qn.speaker}'s quote" if qn.speaker else "a quote"
     if qn.frame is not None and nn.frame is not None:
         why = _figures_aligned(qn, nn, loose=True)
-        return f"{who} and the narrative, {why}" if why else None
+        return f"{why} ({who} and the narrative)" if why else None
     if _quote_narrative_by_subject(qn, nn, options):
-        return f"{who} and the narrative count the same thing ({nn.subject or nn.unit})"
+        return f"both: {nn.subject or nn.unit} ({who} and the narrative count the same thing)"
     return None
 
 

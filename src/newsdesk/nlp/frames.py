@@ -259,8 +259,9 @@ def _appositions(tok: Token) -> list[Token]:
 
 
 def _relative_antecedent(verb: Token) -> Token | None:
-    """'Nyberg, 21, who stole the show': the noun a relative clause hangs on."""
-    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+    """'Nyberg, 21, who stole the show', 'Strand, playing in his third final': the noun a relative
+    clause or a participle hangs on."""
+    if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head
     return None
 
@@ -619,6 +620,11 @@ def _ordinals(doc: Doc, text: str, taken: Sequence[tuple[int, int]]) -> list[Qua
         else:
             holder = _holder_of_noun(noun, set())
         sent = span[0].sent
+        before = doc[span.start - 1] if span.start > 0 else None
+        if not holder and before is not None and before.lower_ in ("his", "her", "their"):
+            # "Eid, playing in his fifth final, ...": his is the sentence's named subject
+            subj = next((t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PROPN"), None)
+            holder = _name_of(subj) if subj is not None else holder
         if not _named(sent, holder):  # the minute of a goal belongs to the player named beside it
             holder = _nearest_person(sent, start) or holder
         out.append(

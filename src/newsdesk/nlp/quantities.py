@@ -367,6 +367,9 @@ class _Found:
 # --------------------------------------------------------------------------- numbers
 
 
+_OF_PEOPLE = re.compile(r"\s+of\s+(?:us|them|you)\b", re.IGNORECASE)
+
+
 def _norm_space(text: str) -> str:
     return _SPACES.sub(" ", text)
 
@@ -1189,6 +1192,7 @@ def extract_quantities(doc: Doc) -> tuple[Quantity, ...]:
         q
         for q in found
         if not (q.kind == "count" and q.unit is None and q.subject is None and not q.qualifier)
+        or _OF_PEOPLE.match(text, q.end)  # "six of us": a count of people, whoever they are
     ]
     _link_equivalents(text, found)
     out: list[Quantity] = []
