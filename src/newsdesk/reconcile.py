@@ -1572,10 +1572,10 @@ def _date_reason(a: _Ev, b: _Ev, event_class: str) -> str:
     """Why two dated mentions are one event: its class, who takes part, and that both could know."""
     who = _who(a)
     part = f" of {who}" if who != "event" else ""
-    return (
-        f"both: one act{part}, told as '{a.trigger}' and '{b.trigger}' (one kind of event: {event_class}); "
-        "each date is before both articles were published"
+    told = (
+        f"'{a.trigger}'" if a.trigger == b.trigger else f"'{a.trigger}' and '{b.trigger}' (one kind of event)"
     )
+    return f"both: one {event_class}{part}, told as {told}; each date is before both articles were published"
 
 
 _NEGATION = re.compile(r"\b(?:not|never|no|cannot|nobody|nothing|neither|nor)\b|n't\b|n’t\b", re.IGNORECASE)
