@@ -340,7 +340,7 @@ def test_date_conflict_between_outlets() -> None:
     (c,) = conflicts
     assert c.kind == "date"
     assert {s.value for s in c.sides} == {"2026-03-02", "2026-03-03"}
-    assert c.reason is not None and c.reason.startswith("both: one act")
+    assert c.reason is not None and c.reason.startswith("both: one meet of")
     texts = {sp.text for s in c.sides for sp in s.evidence}
     assert {"on Monday", "on Tuesday"} <= texts
     check_spans([a, b], facts, conflicts)
