@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -168,7 +169,8 @@ def _cut_title(title: str | None, fixed: Iterable[int]) -> str:
     """The title cut with an ellipsis to what the fixed columns leave of the terminal."""
     room = max(10, out.width - sum(w + 3 for w in fixed) - 4)
     title = title or "-"
-    return title if len(title) <= room else title[: room - 1] + "…"
+    cut = title if len(title) <= room else title[: room - 1] + "…"
+    return escape(cut)  # article text: "[/b]" or "[link=...]" in a title is text, not markup
 
 
 def _date_range(first: str | None, last: str | None) -> str:
@@ -199,9 +201,11 @@ def _print_summary(summary: dict[str, Any]) -> None:
             s["id"],
         )
     out.print(table)
+    resumed = summary["stats"].get("count_resumed", 0)
     out.print(
         f"{summary['articles']} articles, {len(summary['stories'])} stories, "
         f"{summary['copies']} copies, {summary['flags']} warnings, {len(summary['errors'])} errors"
+        + (f"; finished {resumed} article(s) an earlier run left unfinished" if resumed else "")
     )
 
 
@@ -230,7 +234,9 @@ def _write_and_print(report: Any, output: Path, as_json: bool, store: Any) -> No
         out.print_json(json.dumps(summary))
     else:
         _print_summary(summary)
-        out.print(f"report: [bold]{output / 'report.html'}[/] (data: {output / 'report.json'})")
+        out.print(
+            f"report: [bold]{escape(str(output / 'report.html'))}[/] (data: {escape(str(output / 'report.json'))})"
+        )
     _report_errors(summary["errors"], as_json)
 
 
@@ -270,12 +276,16 @@ def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, se
     summary = {
         "articles": len(state.articles),
         "new": len(state.new_ids),
+        "resumed": state.counts.get("resumed", 0),
         "errors": [{"path": e.path, "stage": e.stage, "message": e.message} for e in state.errors],
     }
     if as_json:
         out.print_json(json.dumps(summary))
     else:
-        out.print(f"{summary['articles']} articles read, {summary['new']} new in the store")
+        resumed = (
+            f", {summary['resumed']} left unfinished by an earlier run finished" if summary["resumed"] else ""
+        )
+        out.print(f"{summary['articles']} articles read, {summary['new']} new in the store{resumed}")
     _report_errors(summary["errors"], as_json)
     if not state.articles:
         raise typer.Exit(1)

@@ -303,12 +303,12 @@ def terminal(story: Story, articles: Mapping[str, Article]) -> RenderableType:
             value = f.speaker or "unresolved"
         else:
             value = format_value(f.value, f.unit) or "-"
-        fact_text = _clip(f.text, 90) + (f"\n[dim]{f.note}[/dim]" if f.note else "")
+        fact_text = escape(_clip(f.text, 90)) + (f"\n[dim]{escape(f.note)}[/dim]" if f.note else "")
         facts.add_row(
             f"[{style[f.status]}]{short[f.status]}[/]",
             f.kind,
             fact_text,
-            value,
+            escape(value),
             str(f.independent_sources),
             str(len({m.article_id for m in f.mentions})),
         )
@@ -319,14 +319,18 @@ def terminal(story: Story, articles: Mapping[str, Article]) -> RenderableType:
         for col in ("date", "kind", "what"):
             timeline.add_column(col)
         for t in story.timeline:
-            timeline.add_row(t.date, t.kind, _clip(t.text, 120))
+            timeline.add_row(t.date, t.kind, escape(_clip(t.text, 120)))
         parts.append(timeline)
     if story.quotes:
         quotes = Table(title="Quotes", expand=True)
         for col in ("speaker", "quote", "outlets"):
             quotes.add_column(col)
         for q in story.quotes:
-            quotes.add_row(q.speaker or "[red]unresolved[/red]", _clip(q.text, 120), str(len(q.article_ids)))
+            quotes.add_row(
+                escape(q.speaker) if q.speaker else "[red]unresolved[/red]",
+                escape(_clip(q.text, 120)),
+                str(len(q.article_ids)),
+            )
         parts.append(quotes)
     if story.summary:
         summary = Text()

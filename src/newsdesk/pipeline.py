@@ -464,6 +464,16 @@ def ingest_paths(
     store.put_errors(state.errors)
     run_articles = list(state.articles.values())
     new_articles = [state.articles[i] for i in state.articles if i in state.new_ids]
+    # Articles stored by a run that was killed before it placed them in stories: finish them now.
+    # Dedup and story assignment are idempotent for articles they have seen, so a half-done step
+    # is simply done again.
+    placed = {a.id for a in new_articles}
+    left = [i for i in store.unassigned_article_ids() if i not in placed]
+    if left:
+        resumed = [state.articles.get(i) or a for i, a in store.get_articles(left).items()]
+        new_articles += resumed
+        run_articles += [a for a in resumed if a.id not in state.articles]
+        state.counts["resumed"] = len(resumed)
     with _timed(state, "dedup"):
         duplicates = state.duplicates = find_copies(store, new_articles, options)
     with _timed(state, "annotate"):

@@ -396,6 +396,14 @@ class Store:
         """Assign many articles to stories, one transaction per batch."""
         self._write(self._assign(), [{"article_id": a, "story_id": s} for a, s in assignments.items()])
 
+    def unassigned_article_ids(self) -> list[str]:
+        """Stored articles with no story yet, in insertion order: what a killed ingest left unfinished."""
+        assigned = select(AssignmentRow.article_id).where(AssignmentRow.article_id == ArticleRow.id)
+        with self.engine.connect() as conn:
+            return list(
+                conn.scalars(select(ArticleRow.id).where(~assigned.exists()).order_by(ArticleRow.seq))
+            )
+
     def story_assignments(self) -> dict[str, str]:
         """article id -> story id, for every assigned article."""
         with self.engine.connect() as conn:

@@ -1,0 +1,5 @@
+"""`python -m newsdesk`: the same CLI as the `newsdesk` command."""
+
+from newsdesk.cli import app
+
+app()
