@@ -290,3 +290,12 @@ def test_bench_rows_are_offset_exact(bench_data) -> None:
         for t in extract_timexes(doc["text"], doc["dct"]):
             assert doc["text"][t.start : t.end] == t.text
             assert t.value is None or t.value.strip() == t.value
+
+
+def test_a_quarter_of_a_written_year_in_an_undated_article_keeps_the_article() -> None:
+    """'the second quarter of 2015' stores its year in another group; with no publication date the
+    reason must not need one."""
+    (t,) = [
+        t for t in extract_timexes("Sales fell in the second quarter of 2015.", None) if "quarter" in t.text
+    ]
+    assert t.value == "2015-Q2"

@@ -189,6 +189,7 @@ def annotate_missing(
     todo = []
     for a in articles:
         if a.id in cached:
+            state.errors.extend(_partial(a, cached[a.id]))
             continue
         known = failures.get(f"{a.id}:{ANNOTATOR_VERSION}")
         if known:  # same input, same annotator: the same failure, reported without retrying
@@ -207,6 +208,7 @@ def annotate_missing(
         else:
             batch.append(result)
             cached[article.id] = result
+            state.errors.extend(_partial(article, result))
         if len(batch) >= STORE_BATCH:
             store.put_extractions(batch)  # committed per batch: what was annotated stays stored
             batch = []
@@ -214,6 +216,16 @@ def annotate_missing(
     store.save_blob(FAILURES_BLOB, json.dumps(failures, sort_keys=True).encode())
     store.put_extractions(batch)
     return cached
+
+
+def _partial(article: Article, extraction: Extraction) -> list[ProcessingError]:
+    """An extractor that failed on the article, its other annotations kept: said, not silent."""
+    return [
+        ProcessingError(
+            article.path, "annotate", f"{p} (the article's other annotations are kept)", record=article.id
+        )
+        for p in extraction.problems
+    ]
 
 
 def dedup_in_order(index: DedupIndex, ordered: Sequence[Article], options: Options) -> list[DuplicateInfo]:

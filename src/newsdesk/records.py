@@ -239,6 +239,7 @@ class Extraction:
     quotes: tuple[Quote, ...] = ()
     events: tuple[Event, ...] = ()
     keyterms: tuple[str, ...] = ()  # lemmas of salient nouns, for clustering
+    problems: tuple[str, ...] = ()  # extractors that failed on this article; the others' results are kept
 
 
 # --------------------------------------------------------------------------- cross-article

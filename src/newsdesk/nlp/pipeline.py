@@ -10,23 +10,27 @@ directly, and nothing found in boilerplate can become a fact.
 from __future__ import annotations
 
 import functools
+import logging
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..options import NlpOptions
 from ..records import Article, Entity, Extraction, ProcessingError
 from .doctext import doc_text
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
 # Bump when any extractor's output changes for the same text (invalidates stored extractions).
-ANNOTATOR_VERSION = "32"
+ANNOTATOR_VERSION = "33"
 PARALLEL_MIN_ARTICLES = (
     48  # below this many articles per worker, a worker's start-up costs more than it saves
 )
@@ -138,17 +142,30 @@ def doc_extraction(doc: Doc, article: Article) -> Extraction:
     sentences = tuple(
         (s.start_char, s.end_char) for s in doc.sents if text[s.start_char : s.end_char].strip()
     )
-    timexes = timex.extract_timexes(text, article.published, doc=doc)
+    problems: list[str] = []
+
+    def part(name: str, run: Callable[[], T], empty: T) -> T:
+        """One extractor's result; its failure costs that extractor only, and is recorded."""
+        try:
+            return run()
+        except Exception as exc:
+            problems.append(f"{name}: {type(exc).__name__}: {str(exc)[:200]}")
+            log.warning("annotate %s (%s): %s failed: %r", article.id, article.path, name, exc)
+            return empty
+
+    timexes = part("timex", lambda: timex.extract_timexes(text, article.published, doc=doc), ())
+    found = part("quantities", lambda: quantities.extract_quantities(doc), ())
     return Extraction(
         article_id=article.id,
         version=ANNOTATOR_VERSION,
         sentences=sentences,
         entities=entities,
         timexes=timexes,
-        quantities=frames.add_frames(doc, quantities.extract_quantities(doc), timexes),
-        quotes=quotes.extract_quotes(doc),
-        events=events.extract_events(doc, timexes),
-        keyterms=keyterms(doc, ents),
+        quantities=part("frames", lambda: frames.add_frames(doc, found, timexes), found),
+        quotes=part("quotes", lambda: quotes.extract_quotes(doc), ()),
+        events=part("events", lambda: events.extract_events(doc, timexes), ()),
+        keyterms=part("keyterms", lambda: keyterms(doc, ents), ()),
+        problems=tuple(problems),
     )
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from .regexguard import guarded
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
 
 __all__ = ["extract_timexes"]
 
@@ -389,7 +392,8 @@ def _need_dct(ctx: _Ctx, typ: TimexType = "DATE", mod: str | None = None) -> _Re
 
 
 def _rel_reason(ctx: _Ctx, tense: Tense = None) -> str:
-    assert ctx.dct is not None
+    if ctx.dct is None:  # a rule that resolved without the date has no date to name
+        return "relative to the text" + (f" ({tense} tense)" if tense else "")
     return f"relative to publication date {ctx.dct.isoformat()}" + (f" ({tense} tense)" if tense else "")
 
 
@@ -726,7 +730,9 @@ def _quarter_res(m: re.Match[str], ctx: _Ctx) -> _Res | None:
     if q is None:
         return None
     ctx.last_quarter = (year, q)
-    return _Res("DATE", f"{year}-Q{q}", mod, "quarter" if g.get("year") else _rel_reason(ctx))
+    return _Res(
+        "DATE", f"{year}-Q{q}", mod, "quarter" if g.get("year") or g.get("year2") else _rel_reason(ctx)
+    )
 
 
 def _quarter_anaphor(m: re.Match[str], ctx: _Ctx) -> _Res | None:
@@ -1320,10 +1326,16 @@ _DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 def _safe(handler: Handler, m: re.Match[str], ctx: _Ctx) -> _Res | None:
-    """A rule that cannot normalize one odd match (impossible date, overflow) drops that match only."""
+    """A rule that cannot normalize one odd match (impossible date, overflow, a rule bug) drops that
+    match only; the other expressions of the article are kept."""
     try:
         return handler(m, ctx)
     except (ValueError, KeyError, OverflowError, TypeError, IndexError):
+        return None
+    except Exception as exc:  # a rule bug: logged, never the article's loss
+        log.warning(
+            "timex rule %s failed on %r: %r", getattr(handler, "__name__", handler), m.group(0)[:80], exc
+        )
         return None
 
 

@@ -1,0 +1,37 @@
+"""One extractor failing on an article costs that extractor only, and the run says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from _articles import write_corpus
+from newsdesk import pipeline
+from newsdesk.nlp import quotes
+from newsdesk.options import Options
+from newsdesk.store import Store
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("a bug in the quote rules")
+
+
+def test_a_failing_extractor_keeps_the_other_annotations_and_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(quotes, "extract_quotes", _boom)
+    corpus = write_corpus(tmp_path / "corpus")
+    options = Options(db_url=f"sqlite:///{tmp_path / 's.db'}")
+    store = Store(options.db_url)
+    try:
+        state = pipeline.ingest_paths([corpus], options, store)
+    finally:
+        store.close()
+    assert len(state.extractions) == 3
+    for ext in state.extractions.values():
+        assert ext.timexes and ext.entities and not ext.quotes
+        assert ext.problems and ext.problems[0].startswith("quotes: RuntimeError")
+    errors = [e for e in state.errors if e.stage == "annotate"]
+    assert len(errors) == 3 and all("other annotations are kept" in e.message for e in errors)
+    assert all(e.record for e in errors)
