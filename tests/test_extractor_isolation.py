@@ -35,3 +35,16 @@ def test_a_failing_extractor_keeps_the_other_annotations_and_is_reported(
     errors = [e for e in state.errors if e.stage == "annotate"]
     assert len(errors) == 3 and all("other annotations are kept" in e.message for e in errors)
     assert all(e.record for e in errors)
+
+
+def test_the_partial_failure_is_reported_again_on_a_warm_rerun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(quotes, "extract_quotes", _boom)
+    corpus = write_corpus(tmp_path / "corpus")
+    options = Options(db_url=f"sqlite:///{tmp_path / 's.db'}")
+    with Store(options.db_url) as store:
+        pipeline.ingest_paths([corpus], options, store)
+        again = pipeline.ingest_paths([corpus], options, store)
+    assert again.counts["annotated"] == 0
+    assert len([e for e in again.errors if e.stage == "annotate"]) == 3

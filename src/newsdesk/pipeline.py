@@ -189,7 +189,12 @@ def annotate_missing(
     todo = []
     for a in articles:
         if a.id in cached:
-            state.errors.extend(_partial(a, cached[a.id]))
+            partial = failures.get(f"{a.id}:{ANNOTATOR_VERSION}:partial")  # said again, no decoding
+            if partial:
+                state.errors.extend(
+                    ProcessingError(a.path, "annotate", m, record=a.id)
+                    for m in partial["message"].split("\n")
+                )
             continue
         known = failures.get(f"{a.id}:{ANNOTATOR_VERSION}")
         if known:  # same input, same annotator: the same failure, reported without retrying
@@ -208,7 +213,12 @@ def annotate_missing(
         else:
             batch.append(result)
             cached[article.id] = result
-            state.errors.extend(_partial(article, result))
+            partial = _partial(article, result)
+            if partial:
+                state.errors.extend(partial)
+                failures[f"{article.id}:{ANNOTATOR_VERSION}:partial"] = {
+                    "message": "\n".join(e.message for e in partial)
+                }
         if len(batch) >= STORE_BATCH:
             store.put_extractions(batch)  # committed per batch: what was annotated stays stored
             batch = []
