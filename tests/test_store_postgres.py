@@ -30,3 +30,27 @@ class TestPostgresStore(StoreContract):
             assert one.put_article(article(1))
             assert two.put_article(article(1)) is False
             assert two.get_article("a00001") == article(1)
+
+
+def test_the_store_lock_serializes_writers_on_postgres(postgres_url: str) -> None:
+    """The advisory lock: three processes incrementing one blob lose no update."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    try:
+        from .test_concurrent_writers import _COUNTER
+    except ImportError:
+        from test_concurrent_writers import _COUNTER
+
+    root = Path(__file__).resolve().parents[1]
+    Store(postgres_url).close()
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _COUNTER, postgres_url, "10"], env=env) for _ in range(3)
+    ]
+    for p in procs:
+        assert p.wait(timeout=120) == 0
+    with Store(postgres_url) as store:
+        assert store.load_blob("counter") == b"30"

@@ -291,12 +291,13 @@ def find_copies(store: Store, articles: Sequence[Article], options: Options) -> 
     """Feed new articles to the persistent dedup index, oldest first; return every known copy."""
     from .dedup import DedupIndex
 
-    blob = store.load_blob(DEDUP_BLOB)
-    index = DedupIndex.from_bytes(blob, options.dedup) if blob else DedupIndex(options.dedup)
-    found = dedup_in_order(index, sorted(articles, key=publication_order), options)
     if articles:
-        store.put_duplicates(found)
-        store.save_blob(DEDUP_BLOB, index.to_bytes())
+        with store.lock():  # read, change and write the index as one step against other writers
+            blob = store.load_blob(DEDUP_BLOB)
+            index = DedupIndex.from_bytes(blob, options.dedup) if blob else DedupIndex(options.dedup)
+            found = dedup_in_order(index, sorted(articles, key=publication_order), options)
+            store.put_duplicates(found)
+            store.save_blob(DEDUP_BLOB, index.to_bytes())
     return store.get_duplicates()
 
 
@@ -310,23 +311,26 @@ def assign_stories(
     """Online story assignment of new articles; returns the store's full article -> story map."""
     from .cluster import StoryClusterer
 
-    blob = store.load_blob(CLUSTER_BLOB)
-    clusterer = StoryClusterer.from_bytes(blob, options.cluster) if blob else StoryClusterer(options.cluster)
-    logged = len(clusterer.log)
-    cluster_in_order(clusterer, sorted(articles, key=publication_order), extractions, duplicates, options)
-    if articles:
-        # Topics first: grouping them updates the state, which must be saved as it is after it.
-        topics = {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
-        store.save_blob(CLUSTER_BLOB, clusterer.to_bytes())
-        store.save_blob(TOPICS_BLOB, json.dumps(topics, sort_keys=True).encode())
-        changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
-        if changes:
-            events = load_story_events(store)
-            events += changes
-            store.save_blob(STORY_EVENTS_BLOB, json.dumps([to_dict(e) for e in events]).encode())
-    assignments = {aid: sid for sid, members in clusterer.stories().items() for aid in members}
-    if articles:
-        store.set_stories(assignments)
+    with store.lock() if articles else contextlib.nullcontext():  # one read-change-write of the state
+        blob = store.load_blob(CLUSTER_BLOB)
+        clusterer = (
+            StoryClusterer.from_bytes(blob, options.cluster) if blob else StoryClusterer(options.cluster)
+        )
+        logged = len(clusterer.log)
+        cluster_in_order(clusterer, sorted(articles, key=publication_order), extractions, duplicates, options)
+        if articles:
+            # Topics first: grouping them updates the state, which must be saved as it is after it.
+            topics = {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
+            store.save_blob(CLUSTER_BLOB, clusterer.to_bytes())
+            store.save_blob(TOPICS_BLOB, json.dumps(topics, sort_keys=True).encode())
+            changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
+            if changes:
+                events = load_story_events(store)
+                events += changes
+                store.save_blob(STORY_EVENTS_BLOB, json.dumps([to_dict(e) for e in events]).encode())
+        assignments = {aid: sid for sid, members in clusterer.stories().items() for aid in members}
+        if articles:
+            store.set_stories(assignments)
     return assignments
 
 

@@ -12,6 +12,8 @@ re-run over a thousand articles costs a handful of round trips.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -128,6 +130,38 @@ class Store:
                 # A database that cannot take the lock (e.g. read-only) or a lost race on an old SQLite.
                 if attempt == 2:
                     raise
+
+    # ------------------------------------------------------------------ locking
+
+    @contextlib.contextmanager
+    def lock(self, name: str = "stage-state") -> Iterator[None]:
+        """Exclusive across processes for a read-change-write of stage state (the dedup index and
+        the story clusterer are blobs: two writers without it lose each other's updates).
+
+        PostgreSQL: a session advisory lock on its own connection. SQLite: an flock on a file
+        beside the database (in-memory databases have one writer and need none).
+        """
+        key = int(content_id(name, prefix="", length=15), 16)
+        if self._dialect == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(sql_text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(sql_text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    conn.commit()
+            return
+        database = make_url(self.url).database if self._dialect == "sqlite" else None
+        if not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}.{name}.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # ------------------------------------------------------------------ lifecycle
 
