@@ -188,3 +188,42 @@ def test_set_changes_the_options(tmp_path: Path) -> None:
     options = _options(str(tmp_path / "s.db"), ["cluster.threshold=0.1", "dedup.threshold=0.7"])
     assert options.cluster.threshold == 0.1 and options.dedup.threshold == 0.7
     assert options.cluster.window_days == 14  # the rest keep their defaults
+
+
+def test_read_commands_refuse_a_store_that_is_not_there(tmp_path: Path) -> None:
+    for command in (["stories"], ["show", "s123"], ["report", "-o", str(tmp_path / "o")]):
+        result = runner.invoke(app, [*command, "--db", str(tmp_path / "nothing.db")])
+        assert result.exit_code == 2 and "no store at" in result.output, result.output
+    assert not (tmp_path / "nothing.db").exists()
+
+
+def test_show_takes_the_start_of_an_id_and_lists_article_warnings(analyzed: tuple[Path, Path, dict]) -> None:
+    _, db, summary = analyzed
+    story_id = summary["stories"][0]["id"]
+    result = runner.invoke(app, ["show", story_id[:8], "--db", str(db), "--no-pager"])
+    assert result.exit_code == 0, result.output
+    assert "corroborated" in result.output or "one source" in result.output
+
+
+def test_a_wrong_set_name_lists_the_valid_ones(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["analyze", str(tmp_path), "-o", str(tmp_path / "o"), "--set", "cluster.treshold=0.3"]
+    )
+    assert result.exit_code == 2 and "threshold" in result.output and "no such option" in result.output
+
+
+def test_markup_in_a_title_is_printed_as_text(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    body = "Grain prices rose sharply at the port on Monday as ships queued outside the harbour. " * 6
+    (corpus / "a.txt").write_text(
+        f" date 2026-05-11\nGrain [/b] prices [link=https://evil.example]x[/link]\n\n{body}"
+    )
+    db = tmp_path / "m.db"
+    analyzed = runner.invoke(
+        app, ["analyze", str(corpus), "-o", str(tmp_path / "o"), "--db", str(db)], env={"COLUMNS": "200"}
+    )
+    assert analyzed.exit_code == 0, analyzed.output
+    assert "Grain [/b] prices" in analyzed.output
+    listed = runner.invoke(app, ["stories", "--db", str(db)], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0 and "[/b]" in listed.output and "\x1b]8;" not in listed.output

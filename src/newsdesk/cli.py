@@ -77,9 +77,25 @@ def _options(db: str, sets: Iterable[str] | None = None) -> Options:
     try:
         return Options.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        err.print(f"error: --set: {problems}", markup=False)
+        problems = []
+        for e in exc.errors():
+            where = ".".join(map(str, e["loc"]))
+            if e["type"] == "extra_forbidden":
+                problems.append(f"{where}: no such option ({_valid_names(e['loc'])})")
+            else:
+                problems.append(f"{where}: {e['msg']}")
+        err.print(f"error: --set: {'; '.join(problems)}", markup=False)
         raise typer.Exit(2) from exc
+
+
+def _valid_names(loc: tuple) -> str:
+    """The names --set accepts where a wrong one was given: the sections, or one section's options."""
+    fields = Options.model_fields
+    if len(loc) == 1:
+        return "sections: " + ", ".join(n for n, f in fields.items() if hasattr(f.annotation, "model_fields"))
+    section = fields.get(str(loc[0]))
+    names = getattr(section.annotation, "model_fields", {}) if section is not None else {}
+    return f"{loc[0]} options: " + ", ".join(names)
 
 
 def _db_url(db: str) -> str:
@@ -87,10 +103,22 @@ def _db_url(db: str) -> str:
     return db if "://" in db else f"sqlite:///{db}"
 
 
-def _open_store(db: str) -> Any:
-    """The store backend, or a one-line error (exit 2) when it cannot be opened."""
+def _open_store(db: str, *, must_exist: bool = False) -> Any:
+    """The store backend, or a one-line error (exit 2) when it cannot be opened.
+
+    `must_exist`: commands that only read (stories, show, report) refuse a SQLite file that
+    is not there, instead of creating an empty store and listing nothing.
+    """
     from .store import Store
 
+    url = _db_url(db)
+    if must_exist and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        err.print(
+            f"error: no store at {url.removeprefix('sqlite:///')} (run `newsdesk analyze FOLDER` or "
+            "`newsdesk ingest FOLDER` first, or pass --db / set NEWSDESK_DB)",
+            markup=False,
+        )
+        raise typer.Exit(2)
     try:
         return Store(_db_url(db))
     except ImportError as exc:
@@ -302,7 +330,7 @@ def report(
     from .pipeline import report_for
 
     options = _options(db, sets)
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         rep = report_for(store, None, options)
         _write_and_print(rep, output, as_json, store)
 
@@ -342,7 +370,7 @@ def extract(
 @app.command()
 def stories(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
     """List the stories in the store."""
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         rows = store.list_stories()
     if as_json:
         out.print_json(json.dumps([r._asdict() for r in rows]))
@@ -361,27 +389,48 @@ def stories(db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
 
 
 @app.command()
-def show(story_id: str, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False) -> None:
-    """Show one story's dossier in the terminal: conflicts first, then facts, timeline, quotes, summary."""
+def show(
+    story_id: str,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+    pager_off: Annotated[bool, typer.Option("--no-pager", help="Print straight to the terminal.")] = False,
+) -> None:
+    """Show one story's dossier: conflicts first, then facts, timeline, quotes, article warnings, summary.
+
+    STORY_ID may be the start of an id (as a narrow `newsdesk stories` shows it)."""
     from .dossier import terminal
+    from .pipeline import last_flags
     from .records import to_dict
 
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         story = store.get_story(story_id)
+        if story is None:  # a prefix of an id, as a narrow terminal shows it
+            matches = [r.id for r in store.list_stories() if r.id.startswith(story_id.strip())]
+            if len(matches) == 1:
+                story = store.get_story(matches[0])
+            elif len(matches) > 1:
+                err.print(
+                    f"error: {story_id!r} is the start of {len(matches)} story ids: {', '.join(matches[:5])}"
+                )
+                raise typer.Exit(2)
         if story is None:
-            err.print(f"error: no story {story_id!r} in {db} (see `newsdesk stories`)")
+            err.print(f"error: no story {story_id!r} in {db} (see `newsdesk stories`)", markup=False)
             raise typer.Exit(2)
         articles = store.get_articles(list(story.article_ids))
+        flags = last_flags(store, story.article_ids)
     if as_json:
         out.print_json(json.dumps(to_dict(story)))
+    elif out.is_terminal and not pager_off:
+        with out.pager(styles=True):
+            out.print(terminal(story, articles, flags))
     else:
-        out.print(terminal(story, articles))
+        out.print(terminal(story, articles, flags))
 
 
 @app.command("export-text")
 def export_text(article_id: str, db: DbOpt = DEFAULT_DB) -> None:
     """Print an article's normalized text: the text every span in report.json indexes."""
-    with _open_store(db) as store:
+    with _open_store(db, must_exist=True) as store:
         text = store.article_text(article_id)
     if text is None:
         err.print(f"error: no article {article_id!r} in {db}")

@@ -22,6 +22,7 @@ from .records import (
     DuplicateInfo,
     Extraction,
     Fact,
+    Flag,
     QuoteBoardEntry,
     Story,
     SummarySentence,
@@ -246,7 +247,9 @@ def _clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def terminal(story: Story, articles: Mapping[str, Article]) -> RenderableType:
+def terminal(
+    story: Story, articles: Mapping[str, Article], flags: Mapping[str, Sequence[Flag]] | None = None
+) -> RenderableType:
     """Rich view for `newsdesk show`: conflicts first (both sides, evidence), then the rest."""
     from rich.console import Group
     from rich.markup import escape
@@ -295,7 +298,7 @@ def terminal(story: Story, articles: Mapping[str, Article]) -> RenderableType:
     facts.add_column("src", justify="right", no_wrap=True)
     facts.add_column("arts", justify="right", no_wrap=True)
     style = {"conflicting": "red", "corroborated": "green", "single_source": "yellow"}
-    short = {"conflicting": "conflict", "corroborated": "agreed", "single_source": "single"}
+    short = {"conflicting": "conflicting", "corroborated": "corroborated", "single_source": "one source"}
     for f in story.facts:
         if f.kind == "event":
             value = f.date or "-"
@@ -332,6 +335,16 @@ def terminal(story: Story, articles: Mapping[str, Article]) -> RenderableType:
                 str(len(q.article_ids)),
             )
         parts.append(quotes)
+    warned = [
+        (aid, f) for aid in story.article_ids for f in (flags or {}).get(aid, ()) if f.severity != "info"
+    ]
+    if warned:
+        warnings = Table(title="Article warnings", expand=True)
+        for col in ("outlet", "warning", "why"):
+            warnings.add_column(col)
+        for aid, f in warned:
+            warnings.add_row(escape(label(aid)), f.code.replace("_", " "), escape(_clip(f.message, 160)))
+        parts.append(warnings)
     if story.summary:
         summary = Text()
         for s in story.summary:

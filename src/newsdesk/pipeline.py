@@ -474,6 +474,15 @@ def flag_all(
     return flags
 
 
+def last_flags(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[Flag, ...]]:
+    """The warnings the last report gave these articles (for `newsdesk show`); none before a report."""
+    from .store import codec
+
+    blob = store.load_blob(FLAGS_BLOB)
+    saved = json.loads(blob).get("flags", {}) if blob else {}
+    return {aid: tuple(codec.from_data(Flag, f) for f in saved[aid]) for aid in article_ids if saved.get(aid)}
+
+
 # --------------------------------------------------------------------------- entry points
 
 
