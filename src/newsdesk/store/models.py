@@ -110,3 +110,4 @@ class StoryRow(Base):
 
 
 Index("ix_duplicates_of", DuplicateRow.duplicate_of)
+Index("ix_stories_last_seen", StoryRow.last_seen)

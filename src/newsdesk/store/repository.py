@@ -31,7 +31,6 @@ from . import codec
 from .models import (
     ArticleRow,
     AssignmentRow,
-    Base,
     BlobRow,
     DuplicateRow,
     ErrorRow,
@@ -124,7 +123,9 @@ class Store:
                         # Take the write lock before the existence checks, so the checks and the
                         # CREATEs are one atomic step (pysqlite would otherwise run each DDL alone).
                         conn.exec_driver_sql("BEGIN IMMEDIATE")
-                    Base.metadata.create_all(conn)
+                    from . import migrate  # Alembic loads only here
+
+                    migrate.upgrade(conn)
                 return
             except DBAPIError:
                 # A database that cannot take the lock (e.g. read-only) or a lost race on an old SQLite.
