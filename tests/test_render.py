@@ -226,7 +226,10 @@ def test_script_json_cannot_break_out() -> None:
 def test_html_is_self_contained(tmp_path: Path) -> None:
     path = write_html(build_report()[0], tmp_path / "report.html")
     html = path.read_text(encoding="utf-8")
-    assert re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html, re.I) is None
+    assert re.search(r"""src\s*=\s*["']?(?:https?:)?//""", html, re.I) is None  # nothing loads from elsewhere
+    for link in re.finditer(r"""<(\w+)[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>""", html, re.I):
+        # a link to an article's original: followed only on a click, and without a referrer
+        assert link.group(1).lower() == "a" and 'rel="noopener noreferrer nofollow"' in link.group(0)
     assert re.search(r"<link[^>]+stylesheet", html, re.I) is None
     assert "@import" not in html
     assert "Content-Security-Policy" in html
@@ -243,9 +246,9 @@ def test_html_puts_conflicts_first_and_shows_everything() -> None:
     assert "<mark>on Tuesday</mark>" in story
     assert 'data-status="conflicting"' in story and 'data-kind="quote"' in story
     assert "Tomas Brevik" in story
-    for text in ("missing_date", "stale_content", "not an independent source", "truncated gzip stream"):
+    for text in ("missing date", "stale content", "not an independent source", "truncated gzip stream"):
         assert text in html
-    assert '<span class="src">header</span>' in html and "no date header, no metadata" in html
+    assert '<span class="src">from the crawl header</span>' in html and "no date header, no metadata" in html
 
 
 def test_evidence_sentence_frames_the_figure() -> None:

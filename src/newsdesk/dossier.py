@@ -258,6 +258,7 @@ def terminal(
     from rich.text import Text
 
     from .render.html import format_value  # the HTML page's wording of values: '$350 billion', '4,000'
+    from .render.words import human_date
 
     def label(article_id: str) -> str:
         a = articles.get(article_id)
@@ -295,13 +296,13 @@ def terminal(
     facts.add_column("kind", no_wrap=True)
     facts.add_column("fact", ratio=3)
     facts.add_column("value", max_width=16)
-    facts.add_column("src", justify="right", no_wrap=True)
-    facts.add_column("arts", justify="right", no_wrap=True)
+    facts.add_column("sources", justify="right", no_wrap=True)
+    facts.add_column("articles", justify="right", no_wrap=True)
     style = {"conflicting": "red", "corroborated": "green", "single_source": "yellow"}
     short = {"conflicting": "conflicting", "corroborated": "corroborated", "single_source": "one source"}
     for f in story.facts:
         if f.kind == "event":
-            value = f.date or "-"
+            value = human_date(f.date) if f.date else "-"
         elif f.kind in {"quote", "statement"}:
             value = f.speaker or "unresolved"
         else:
@@ -322,7 +323,7 @@ def terminal(
         for col in ("date", "kind", "what"):
             timeline.add_column(col)
         for t in story.timeline:
-            timeline.add_row(t.date, t.kind, escape(_clip(t.text, 120)))
+            timeline.add_row(human_date(t.date), t.kind, escape(_clip(t.text, 120)))
         parts.append(timeline)
     if story.quotes:
         quotes = Table(title="Quotes", expand=True)

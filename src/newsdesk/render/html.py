@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from ..records import Article, ArticleReport, Report, Span, Story, content_id, to_dict
 from .json import article_to_dict, report_to_dict
+from .words import human_date, human_kind, human_source, human_status
 
 STATUSES = ("conflicting", "corroborated", "single_source")
 KINDS = ("quote", "quantity", "event", "statement")
@@ -45,7 +46,19 @@ def _environment() -> Environment:
     )
     env.filters["value"] = format_value
     env.filters["label"] = lambda s: str(s).replace("_", " ")
+    env.filters["hdate"] = human_date
+    env.filters["hstatus"] = human_status
+    env.filters["hkind"] = human_kind
+    env.filters["hsource"] = human_source
+    env.filters["weblink"] = web_link
     return env
+
+
+def web_link(url: str | None) -> str | None:
+    """A URL safe to link to from the page: http(s) only (never javascript: or data:)."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
 
 
 def script_json(data: Any) -> Markup:
