@@ -24,7 +24,7 @@ from .textfeatures import future_years_before
 __all__ = ["FLAGS_VERSION", "flag_articles"]
 
 # Bump when any flag changes for the same input (stored flags of an unchanged report are reused).
-FLAGS_VERSION = "1"
+FLAGS_VERSION = "2"
 
 _CODE_ORDER = (
     "missing_date",
@@ -262,102 +262,396 @@ def _stale_content(
     )
 
 
+_HEADLINE_WORD = re.compile(r"[A-Za-z][A-Za-z'’.\-]*")
+
+
 def _words(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[A-Za-z][A-Za-z'’.\-]*", text)]
+    """Words with their offsets, closing quotes left out; the letters of '1st' or '4x4' are not words."""
+    out = []
+    for m in _HEADLINE_WORD.finditer(text):
+        if m.start() and text[m.start() - 1].isdigit():
+            continue
+        word = m.group(0).rstrip("'’")
+        out.append((word, m.start(), m.start() + len(word)))
+    return out
 
 
-def _supported(token: str, body_tokens: set[str], body_prefixes: set[str]) -> bool:
-    return token in body_tokens or (len(token) >= 5 and token[:5] in body_prefixes)
+def _stem(token: str) -> str:
+    """A crude stem, for support only ('checks', 'checked', 'checking' -> 'check')."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(token) - len(suffix) >= 4 and token.endswith(suffix):
+            return token[: -len(suffix)]
+    return token
+
+
+def _supported(token: str, tokens: set[str], prefixes: set[str], stems: set[str]) -> bool:
+    return (
+        token in tokens
+        or (len(token) >= 5 and token[:5] in prefixes)
+        or (len(token) >= 4 and _stem(token) in stems)
+    )
 
 
 _HEADLINE_STOPWORDS = """after before into amid over as say said new how why what when where who will would could
 inside take turn count make get set updated update am pm gmt edt est bst utc
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-august september october november december"""  # lemma forms (subject_tokens strips plurals)
+august september october november december
+i me my we us our you your he him she it they them not no nor but if so than then there here now
+do does did done can may might must shall should just still again also only very too yet up down out
+off one"""  # lemma forms (subject_tokens strips plurals)
 _HEADLINE_STOP = frozenset(_HEADLINE_STOPWORDS.split())
+# A headline of fewer content words that the body does not support may be an idiom ("Curtain
+# Falls on a Golden Era"); a longer one needs this share of them unsupported; a headline that
+# names only people and places the body never mentions is flagged below this share supported.
+HEADLINE_MIN_WORDS = 5
+HEADLINE_UNSUPPORTED_SHARE = 0.75
+HEADLINE_NAMED_SUPPORT = 0.6
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n])[\s\"'“”‘’(\[]*$")
+_POSSESSIVE = re.compile(r"[’']s$")
+_NAME_ENDINGS = frozenset(
+    {"", "a", "y", "ia", "ce", "ain", "n", "an", "ian", "ean", "ese", "ish", "i", "ic", "k"}
+)
+_INITIALISM_SKIP = frozenset({"of", "the", "and", "for", "de", "&"})
+_CAPITALIZED_RUN = re.compile(
+    r"[A-Z][A-Za-z'’]*(?:(?:\s+|\s*-\s*)(?:(?:of|the|and|for|de|&)\s+)*[A-Z][A-Za-z'’]*)+"
+)
+
+
+def _name_variant(a: str, b: str) -> bool:
+    """Two forms of one place name: 'iran'/'iranian', 'greece'/'greek', 'britain'/'british'."""
+    if a == b:
+        return True
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n >= 4 and a[n:] in _NAME_ENDINGS and b[n:] in _NAME_ENDINGS
+
+
+def _initialisms(text: str) -> set[str]:
+    """Initials of every run of two to five capitalized words ('Los Angeles' -> 'la', 'Texas
+    Department of Criminal Justice' -> 'tdcj', 'Hewlett-Packard' -> 'hp'): a headline acronym
+    is supported by the name it stands for."""
+    out: set[str] = set()
+    for m in _CAPITALIZED_RUN.finditer(text):
+        words = re.split(r"\s+|\s*-\s*", m.group(0))
+        initials = "".join(w[0].lower() for w in words if w and w.lower() not in _INITIALISM_SKIP)
+        out |= {initials[i : i + n] for n in range(2, 6) for i in range(len(initials) - n + 1)}
+    return out
+
+
+class _BodyWords:
+    """What the body (captions excluded) says, read once per headline check.
+
+    `tokens` (with their 5-letter prefixes and stems): every content word; `lower`: the words it
+    writes in lower case (common words); `names`: the words of its entities and the words it
+    capitalizes mid-sentence; `salient`: the words of its lede (first two sentences), the words
+    it repeats and its entity words, i.e. what the article is about; `people`: each person it
+    names, as (name words, how often the most used of them appears).
+    """
+
+    def __init__(self, article: Article, ext: Extraction | None) -> None:
+        body = _body_text(article)
+        counts: Counter[str] = Counter()
+        lower: set[str] = set()
+        capital: set[str] = set()
+        lede: set[str] = set()
+        sentences = 0
+        for m in _HEADLINE_WORD.finditer(body):
+            toks = subject_tokens(m.group(0))
+            starts = (
+                m.start() > 0 and _SENTENCE_START.search(body, max(0, m.start() - 4), m.start()) is not None
+            )
+            sentences += starts
+            if not toks:
+                continue
+            counts.update(toks)
+            if sentences < 2:
+                lede |= toks
+            if m.group(0).islower():
+                lower |= toks
+            elif m.group(0)[0].isupper() and not starts:
+                capital |= toks
+        self.tokens = set(counts)
+        self.prefixes = {t[:5] for t in self.tokens if len(t) >= 5}
+        self.stems = {_stem(t) for t in self.tokens if len(t) >= 4}
+        self.lower = lower
+        self.initialisms = _initialisms(body)
+        self.entities: dict[str, set[str]] = defaultdict(set)  # label -> entity words
+        mentions: Counter[str] = Counter()
+        person_words: Counter[str] = Counter()
+        person_names: set[str] = set()
+        for ent in ext.entities if ext is not None else ():
+            if ent.label in _ENTITY_LABELS and _in_body(article, ent.start):
+                words = subject_tokens(ent.text)
+                self.entities[ent.label] |= words
+                mentions[ent.text.strip()] += 1
+                if ent.label == "PERSON":
+                    person_words.update(words)
+                    person_names.add(ent.text.strip())
+        # the body's names, most mentioned first, one form each ('Ines Marlow', not also 'Marlow')
+        self.entity_names: list[str] = []
+        shown: list[frozenset[str]] = []
+        for name, _n in mentions.most_common():
+            words = subject_tokens(name)
+            if words and not any(words <= w or w <= words for w in shown):
+                self.entity_names.append(name)
+                shown.append(words)
+        self.entity_tokens: set[str] = set().union(*self.entities.values())
+        self.names = self.entity_tokens | capital
+        # 'Police' of 'Harbor Police' is no name where the body also says 'police'
+        self.proper = self.names - lower
+        self.places = set().union(*(v for k, v in self.entities.items() if k != "PERSON"))
+        self.people = [
+            (words, max(person_words[w] for w in words)) for n in person_names if (words := subject_tokens(n))
+        ]
+        self.salient = lede | {t for t, n in counts.items() if n >= 2} | self.entity_tokens
+        self.salient_prefixes = {t[:5] for t in self.salient if len(t) >= 5}
+        self.salient_stems = {_stem(t) for t in self.salient if len(t) >= 4}
+
+    def supports(self, toks: frozenset[str], name: bool = False, acronym: bool = False) -> bool:
+        """Every token is in the body: as a word, a stem, an initialism or by its hyphen parts,
+        and a name also as a variant ('Iran'/'Iranian') or a short form ('Jags', 'Indy')."""
+        return bool(toks) and all(self._supports(t, name, acronym) for t in toks)
+
+    def _supports(self, token: str, name: bool, acronym: bool) -> bool:
+        if token in self.tokens or token in self.initialisms:
+            return True
+        if not name and _supported(token, self.tokens, self.prefixes, self.stems):
+            return True  # a name is not matched by its first letters ('County' is not 'country')
+        parts = [p for p in token.split("-") if p]
+        if len(parts) > 1 and all(self._supports(p, name, acronym) for p in parts):
+            return True
+        if not name:
+            return False
+        if any(_name_variant(token, t) for t in self.names):
+            return True
+        return (
+            not acronym
+            and 3 <= len(token) <= 4
+            and any(len(t) > len(token) + 1 and t.startswith(token[:3]) for t in self.places)
+        )
+
+    def salient_support(self, toks: frozenset[str]) -> bool:
+        return bool(toks) and all(
+            _supported(t, self.salient, self.salient_prefixes, self.salient_stems) for t in toks
+        )
+
+    def top_person(self) -> tuple[frozenset[str], int]:
+        return max(self.people, key=lambda p: p[1], default=(frozenset(), 0))
+
+
+def _headline_style(words: Sequence[tuple[str, int, int]]) -> str:
+    """'caps', 'title' or 'sentence' case, from the words longer than three letters after the first."""
+    letters = [w for w, _s, _e in words if len(w.strip(".'’-")) > 1]
+    if letters and sum(1 for w in letters if w.isupper()) >= 0.7 * len(letters):
+        return "caps"
+    rest = [w for w, _s, _e in words[1:] if len(w) > 3]
+    if rest and sum(1 for w in rest if w[0].isupper()) >= 0.7 * len(rest):
+        return "title"
+    return "sentence"
+
+
+def _name_like(title: str, words: Sequence[tuple[str, int, int]], style: str) -> list[bool | None]:
+    """Per headline word: a name (True), a common word (False) or unknown from the case (None).
+
+    In a mixed-case headline an acronym standing alone is a name ('NYPD', not 'HOLY COW' or
+    'found GUILTY'), and so is a word with an inner capital ('SeaMicro'). In sentence case a
+    capitalized word is a name unless it opens the headline (or follows its colon or a quote),
+    where it is one when the next word is ('Lindsay Lohan checks ...') and unknown otherwise.
+    In title case and all capitals the case says nothing.
+    """
+
+    def shouted(i: int) -> bool:
+        core = words[i][0].strip(".'’-")
+        return len(core) >= 2 and core.isupper()
+
+    def acronym(i: int) -> bool:
+        near = (j for j in (i - 1, i + 1) if 0 <= j < len(words))
+        alone = not any(
+            shouted(j)
+            and len(title[min(words[i][2], words[j][2]) : max(words[i][1], words[j][1])].strip()) <= 1
+            for j in near
+        )
+        return shouted(i) and alone and max(len(p) for p in words[i][0].strip(".'’-").split("-")) <= 5
+
+    out: list[bool | None] = []
+    for i, (word, s, _e) in enumerate(words):
+        core = word.strip(".'’-")
+        if style != "caps" and (acronym(i) or (not core.isupper() and sum(map(str.isupper, core)) >= 2)):
+            out.append(True)
+        elif not word[0].isupper():
+            out.append(False)
+        elif style != "sentence" or shouted(i):
+            out.append(None)
+        elif i > 0 and not re.search(r"[:;\"“‘'(]\s*$|[-–—]\s+$", title[:s]):
+            out.append(True)
+        else:
+            out.append(None)  # the first word: decided by the next one
+    if style == "sentence":
+        for i in range(len(words) - 1):
+            if (
+                out[i] is None
+                and not shouted(i)
+                and out[i + 1] is True
+                and words[i + 1][1] - words[i][2] <= 1
+            ):
+                out[i] = True
+    return out
+
+
+def _name_runs(
+    title: str, words: Sequence[tuple[str, int, int]], name_like: Sequence[bool | None]
+) -> list[list[int]]:
+    """Names in a row are one name ('Hugh Jackman'); an acronym ('RB') or a possessive
+    ("Bush's") ends one."""
+    runs: list[list[int]] = []
+    for i in (i for i, n in enumerate(name_like) if n):
+        before = words[i - 1][0] if i else ""
+        joined = (
+            runs
+            and runs[-1][-1] == i - 1
+            and before.isupper() == words[i][0].isupper()
+            and not _POSSESSIVE.search(before)
+            and not title[words[i - 1][2] : words[i][1]].strip()
+        )
+        if joined:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _headline_mismatch(article: Article, ext: Extraction | None) -> Flag | None:
-    """Headline content words the body (captions excluded) never mentions.
+    """A headline written for another article: it names people, places or things the body never does.
 
-    Feature headlines are often figurative ("Mud Line on the Kitchen Door"), so a
-    headline that names at least one of the body's own entities is anchored and not
-    flagged; a headline about people, places or things the body never names is.
+    Three checks, strongest first:
+    - renamed: the headline names 'Storm Vala' where the body's own name is 'Storm Alvar';
+    - strangers: names in the headline (read from its capitalization) that the body never
+      mentions, when the headline names nothing the body names and fewer than 60% of its words
+      are in the body, or when the person the body is about is absent from it (a headline about
+      'Reggie Bush' over a story about 'Pierre Thomas' of the same team);
+    - unsupported words: three quarters of the content words of a longer headline are missing
+      from the body, and the headline shares no name and no word the article is about (its
+      lede, a word it repeats, an entity word) with the body.
+    Feature and tabloid headlines are figurative ("Mud Line on the Kitchen Door", "KING OF THE
+    ROAD!"), but keep a name or a word the article is about, or are too short to judge: they
+    are not flagged. A flag is a warning an editor checks, so each check errs on the side of
+    silence: a headline that only may be another article's is not flagged.
     """
     rng = _title_range(article)
     if rng is None:
         return None
     title = article.text[rng[0] : rng[1]]
-    title_words = [(word, s, e, subject_tokens(word) - _HEADLINE_STOP) for word, s, e in _words(title)]
-    if sum(1 for *_, toks in title_words if toks) < 3:  # too short to judge: skip reading the body
+    words = _words(title)
+    toks = [subject_tokens(word) - _HEADLINE_STOP for word, _s, _e in words]
+    content = [i for i, t in enumerate(toks) if t]
+    if len(content) < 3:  # too short to judge: skip reading the body
         return None
-    body_tokens = set(subject_tokens(_body_text(article)))
-    body_prefixes = {t[:5] for t in body_tokens if len(t) >= 5}
-    entity_tokens: set[str] = set()
-    if ext is not None:
-        for ent in ext.entities:
-            if ent.label in _ENTITY_LABELS and _in_body(article, ent.start):
-                entity_tokens |= subject_tokens(ent.text)
-    unsupported: list[tuple[int, int]] = []
-    words: list[str] = []
-    anchored = False
-    previous_supported = False
-    for word, s, e, toks in title_words:
-        if not toks:
-            previous_supported = False
-            continue
-        words.append(word)
-        supported = all(_supported(t, body_tokens, body_prefixes) for t in toks)
-        # a body entity, or two supported words in a row ("Customs House"), anchors the headline
-        anchored = anchored or bool(toks & entity_tokens) or (supported and previous_supported)
-        previous_supported = supported
-        if not supported:
-            unsupported.append((rng[0] + s, rng[0] + e))
-    renamed = _renamed(article, title, rng[0], body_tokens)
+    body = _BodyWords(article, ext)
+    renamed = _renamed(article, title, rng[0], body)
     if renamed is not None:
         return renamed
-    needed = 0.6 if entity_tokens else 0.8
-    if anchored or len(words) < 3 or len(unsupported) < 3 or len(unsupported) / len(words) < needed:
+    name_like = _name_like(title, words, _headline_style(words))
+    supported = [
+        body.supports(t, name=bool(name_like[i]), acronym=words[i][0].isupper()) for i, t in enumerate(toks)
+    ]
+    named = any(
+        (t & body.proper and name_like[i] is not False)
+        or (name_like[i] and supported[i] and not t <= body.lower)
+        for i, t in enumerate(toks)
+    )
+    # a name is the body's if one of its own words is ('Hugh Jackman' where the body says
+    # 'Jackman'); a title or a kind the body writes in lower case ('Mayor', 'County') is not one
+    strangers = [
+        r
+        for r in _name_runs(title, words, name_like)
+        if not any(supported[i] and not toks[i] <= body.lower for i in r if toks[i])
+    ]
+    stranger_words = [i for r in strangers for i in r if toks[i] and not toks[i] <= body.lower]
+    if stranger_words and body.entity_tokens:
+        support = sum(1 for i in content if supported[i]) / len(content)
+        head_tokens = set().union(*toks)
+        person, mentions = body.top_person()
+        replaced = (
+            mentions >= 2
+            and not person & head_tokens
+            and any(_person_like(words, toks, r, body) for r in strangers)
+        )
+        if (not named and support < HEADLINE_NAMED_SUPPORT) or replaced:
+            shown = ", ".join(
+                " ".join(words[i][0] for i in r if toks[i]) for r in strangers if any(toks[i] for i in r)
+            )
+            return Flag(
+                "headline_mismatch",
+                "warning",
+                f"the headline names {shown}, which the body never mentions (the body names "
+                f"{', '.join(body.entity_names[:3])}): the headline belongs to another article",
+                _spans(article, ((rng[0] + words[i][1], rng[0] + words[i][2]) for i in stranger_words)),
+            )
+    unsupported = [i for i in content if not supported[i]]
+    anchored = named or any(supported[i] and body.salient_support(toks[i]) for i in content)
+    if (
+        anchored
+        or len(content) < HEADLINE_MIN_WORDS
+        or len(unsupported) < HEADLINE_UNSUPPORTED_SHARE * len(content)
+    ):
         return None
-    evidence = _spans(article, unsupported)
-    names = ", ".join(s.text for s in evidence)
+    evidence = _spans(article, ((rng[0] + words[i][1], rng[0] + words[i][2]) for i in unsupported))
     return Flag(
         "headline_mismatch",
         "warning",
-        f"{len(unsupported)} of {len(words)} headline words, and none of the body's names, "
-        f"appear in the body: {names}",
+        f"{len(unsupported)} of {len(content)} headline words, and none of the body's names, "
+        f"appear in the body: {', '.join(s.text for s in evidence)}",
         evidence,
     )
+
+
+def _person_like(
+    words: Sequence[tuple[str, int, int]], toks: Sequence[frozenset[str]], run: list[int], body: _BodyWords
+) -> bool:
+    """A name of words (no acronym, no abbreviation) that the body never writes in lower case."""
+    names = [_POSSESSIVE.sub("", words[i][0]) for i in run]
+    return all(n.isalpha() and not n.isupper() for n in names) and not any(toks[i] & body.lower for i in run)
 
 
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+|[A-Z]{2,})\s+([A-Z][a-z]+|[A-Z]{2,})\b")
 
 
-def _renamed(article: Article, title: str, offset: int, body_tokens: set[str]) -> Flag | None:
+def _renamed(article: Article, title: str, offset: int, body: _BodyWords) -> Flag | None:
     """The headline names 'Storm Vala' where the body's own name is 'Storm Alvar'.
 
-    A two-word name in the headline whose second word the body never uses, while
-    the body names the same first word with another name it repeats: the headline
-    was written for another article (or pasted onto a recycled one). Read from the
-    capitalization of names, not from a list of kinds of names.
+    A two-word name in the headline whose second word the body never uses, while the body
+    names the same first word with another name it repeats: the headline was written for
+    another article (or pasted onto a recycled one). The first word must be a kind of thing
+    (the body also writes it in lower case: 'the storm'), not a name of its own ('Tamsin
+    River' is no rival of 'Tamsin Floodwater'), and the second a name (the body never writes
+    it in lower case). In title case the pair must end the phrase ('Ship Interdicts Three
+    ...' is no name). Read from the capitalization of names, not from a list of kinds.
     """
-    body = _body_text(article)
+    text = _body_text(article)
     body_names: dict[str, Counter[str]] = defaultdict(Counter)
     written: dict[tuple[str, str], str] = {}
-    for m in _NAME_PAIR.finditer(body):
-        before = body[max(0, m.start() - 2) : m.start()]
+    for m in _NAME_PAIR.finditer(text):
+        before = text[max(0, m.start() - 2) : m.start()]
         if m.start() and not re.search(r"[.!?\n]\s*$", before):  # mid-sentence: capitals mean a name
             key = (m.group(1).lower(), m.group(2).lower())
-            body_names[key[0]][key[1]] += 1
-            written.setdefault(key, m.group(0))
+            if key[1] not in body.lower:
+                body_names[key[0]][key[1]] += 1
+                written.setdefault(key, m.group(0))
     title_lower = title.lower()
+    mixed = _headline_style(_words(title)) == "sentence"
     for m in _NAME_PAIR.finditer(title):
         kind, name = m.group(1).lower(), m.group(2).lower()
-        if name in body_tokens or kind not in body_names:
+        if name in body.tokens or name in _HEADLINE_STOP or kind not in body_names or kind not in body.lower:
+            continue
+        if subject_tokens(name) & body.lower:
+            continue
+        after = title[m.end() :].lstrip()
+        if not mixed and after[:1].isalpha() and not after[:1].islower():
             continue
         others = [n for n, _c in body_names[kind].most_common() if n not in title_lower]
         other = others[0] if others else None
-        if other is None or body.lower().count(other) < 2:
+        if other is None or text.lower().count(other) < 2:
             continue
         shown = written[(kind, other)]
         return Flag(
