@@ -41,6 +41,14 @@ DbOpt = Annotated[
         help="Store URL: sqlite:///path.db (default, env NEWSDESK_DB) or postgresql+psycopg://user@host/db",
     ),
 ]
+ExecutorOpt = Annotated[
+    str,
+    typer.Option(
+        "--executor",
+        help="Where annotation and the pure per-article work run: local (default), local:N (N processes), "
+        "dask-local:N (a Dask LocalCluster) or dask://HOST:PORT (an existing scheduler; extra [dask]).",
+    ),
+]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print a machine-readable JSON summary instead of tables.")
 ]
@@ -127,6 +135,28 @@ def _open_store(db: str, *, must_exist: bool = False) -> Any:
     except Exception as exc:
         err.print(f"error: [store] cannot open {db}: {type(exc).__name__}: {exc}", markup=False)
         raise typer.Exit(2) from exc
+
+
+@contextmanager
+def _executor(spec: str) -> Iterator[Any]:
+    """The executor a --executor spec names (exit 2 with the reason when it cannot be started)."""
+    from .executors import open_executor, parse_spec
+
+    try:
+        parse_spec(spec)
+    except ValueError as exc:
+        err.print(f"error: --executor: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    try:
+        context = open_executor(spec)
+        pool = context.__enter__()
+    except Exception as exc:  # a scheduler that does not answer, a missing extra
+        err.print(f"error: --executor {spec}: {type(exc).__name__}: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    try:
+        yield pool
+    finally:
+        context.__exit__(None, None, None)
 
 
 @contextmanager
@@ -275,6 +305,7 @@ def analyze(
     db: DbOpt = DEFAULT_DB,
     as_json: JsonOpt = False,
     sets: SetOpt = None,
+    executor: ExecutorOpt = "local",
 ) -> None:
     """Analyze articles: write OUTPUT/report.json and OUTPUT/report.html.
 
@@ -284,9 +315,9 @@ def analyze(
     from .pipeline import analyze_paths
 
     options = _options(db, sets)
-    with _open_store(db) as store:
+    with _open_store(db) as store, _executor(executor) as pool:
         with _progress(not as_json) as progress:
-            report = analyze_paths(paths, options, store=store, progress=progress)
+            report = analyze_paths(paths, options, store=store, progress=progress, executor=pool)
         _write_and_print(report, output, as_json, store)
     if not report.articles:
         err.print("error: no article could be read")
@@ -294,13 +325,19 @@ def analyze(
 
 
 @app.command()
-def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, as_json: JsonOpt = False, sets: SetOpt = None) -> None:
+def ingest(
+    paths: PathsArg,
+    db: DbOpt = DEFAULT_DB,
+    as_json: JsonOpt = False,
+    sets: SetOpt = None,
+    executor: ExecutorOpt = "local",
+) -> None:
     """Add articles to the store (dedup, annotate, assign to stories) without writing a report."""
     from .pipeline import ingest_paths
 
     options = _options(db, sets)
-    with _open_store(db) as store, _progress(not as_json) as progress:
-        state = ingest_paths(paths, options, store, progress)
+    with _open_store(db) as store, _executor(executor) as pool, _progress(not as_json) as progress:
+        state = ingest_paths(paths, options, store, progress, pool)
     summary = {
         "articles": len(state.articles),
         "new": len(state.new_ids),
@@ -345,13 +382,15 @@ def extract(
         Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
     ] = None,
     sets: SetOpt = None,
+    executor: ExecutorOpt = "local",
 ) -> None:
     """Per-article extractions (timexes, quantities, quotes, entities) before any cross-article reasoning."""
     from .pipeline import extract_paths
     from .render.extractions import extraction_to_dict
 
-    with _progress(output is not None) as progress:
-        results, errors = extract_paths(paths, _options(DEFAULT_DB, sets), progress)
+    options = _options(DEFAULT_DB, sets)
+    with _executor(executor) as pool, _progress(output is not None) as progress:
+        results, errors = extract_paths(paths, options, progress, pool)
     records = [extraction_to_dict(a, x) for a, x in results]
     text = (
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
@@ -436,6 +475,73 @@ def export_text(article_id: str, db: DbOpt = DEFAULT_DB) -> None:
         err.print(f"error: no article {article_id!r} in {db}")
         raise typer.Exit(2)
     sys.stdout.write(text)
+
+
+@app.command()
+def serve(
+    db: DbOpt = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 127.0.0.1 is this machine only.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--token-file", help="File holding the bearer token for writes (default: $NEWSDESK_TOKEN)."
+        ),
+    ] = None,
+    no_auth: Annotated[
+        bool, typer.Option("--no-auth", help="Accept writes without a token (local use only, 127.0.0.1).")
+    ] = False,
+    private: Annotated[
+        bool, typer.Option("--private", help="Reads need the token too (API and pages).")
+    ] = False,
+    sets: SetOpt = None,
+) -> None:
+    """Run the live service: HTTP API, background ingest, live events and the web app in one process.
+
+    Writes (POST /articles) need `Authorization: Bearer TOKEN`; without a token they are refused
+    (503) unless --no-auth is given. Reads are open unless --private.
+    """
+    try:
+        import uvicorn
+
+        from .serve import create_app
+    except ImportError as exc:
+        err.print(
+            f"error: newsdesk serve needs the [web] extra: pip install 'newsdesk[web]' ({exc})", markup=False
+        )
+        raise typer.Exit(2) from exc
+    token = os.environ.get("NEWSDESK_TOKEN", "").strip() or None
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            err.print(f"error: cannot read --token-file {token_file}: {exc.strerror or exc}", markup=False)
+            raise typer.Exit(2) from exc
+        if token is None:
+            err.print(f"error: --token-file {token_file} is empty", markup=False)
+            raise typer.Exit(2)
+    if no_auth and host not in ("127.0.0.1", "localhost", "::1"):
+        err.print("error: --no-auth is for local use: listen on 127.0.0.1, or give a token", markup=False)
+        raise typer.Exit(2)
+    if private and token is None:
+        err.print("error: --private needs a token (NEWSDESK_TOKEN or --token-file)", markup=False)
+        raise typer.Exit(2)
+    options = _options(db, sets)
+    with _open_store(db) as store:
+        service = create_app(store, options, token=token, open_reads=not private, no_auth=no_auth)
+        writes = (
+            "open to anyone (--no-auth)"
+            if no_auth
+            else ("need the token" if token else "disabled (no token)")
+        )
+        err.print(
+            f"newsdesk serve: http://{host}:{port}/ · store {store!r} · writes {writes} · "
+            f"reads {'need the token' if private else 'open'}",
+            markup=False,
+        )
+        uvicorn.run(service, host=host, port=port, timeout_graceful_shutdown=3, proxy_headers=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

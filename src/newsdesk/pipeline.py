@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import NewsdeskError
+from .executors import Executor, ordered_results
 from .options import Options
 from .parallel import ordered_map, worker_count
 from .records import (
@@ -57,6 +58,7 @@ FAILURES_BLOB = "annotation-failures"
 FLAGS_BLOB = "article-flags"  # the last run's warnings and the signature of their inputs
 DOSSIER_VERSION = "1"  # bump when reconcile/dossier output changes for the same input
 STORE_BATCH = 200
+WORKER_CHUNK = 256  # articles a worker gets at a time for shingles and feature vectors
 PARALLEL_MIN_ARTICLES = 2000  # below this, starting worker processes for dedup/cluster costs more
 
 
@@ -178,7 +180,12 @@ def store_articles(store: Store, state: RunState) -> None:
 
 
 def annotate_missing(
-    store: Store, articles: Sequence[Article], options: Options, state: RunState, progress: ProgressFn = _noop
+    store: Store,
+    articles: Sequence[Article],
+    options: Options,
+    state: RunState,
+    progress: ProgressFn = _noop,
+    executor: Executor | None = None,
 ) -> LazyRecords[Extraction]:
     """Extractions for `articles`, from the cache where present, annotating only the rest."""
     from .nlp.pipeline import ANNOTATOR_VERSION, annotate
@@ -206,7 +213,9 @@ def annotate_missing(
     if not todo:
         return cached
     batch: list[Extraction] = []
-    for done, (article, result) in enumerate(zip(todo, annotate(todo, options.nlp), strict=True), 1):
+    for done, (article, result) in enumerate(
+        zip(todo, annotate(todo, options.nlp, executor), strict=True), 1
+    ):
         if isinstance(result, ProcessingError):
             state.errors.append(result)
             failures[f"{article.id}:{ANNOTATOR_VERSION}"] = {"message": result.message}
@@ -238,12 +247,14 @@ def _partial(article: Article, extraction: Extraction) -> list[ProcessingError]:
     ]
 
 
-def dedup_in_order(index: DedupIndex, ordered: Sequence[Article], options: Options) -> list[DuplicateInfo]:
+def dedup_in_order(
+    index: DedupIndex, ordered: Sequence[Article], options: Options, executor: Executor | None = None
+) -> list[DuplicateInfo]:
     """Feed articles (oldest first) to a dedup index; the pure part runs in workers for big batches."""
     from .dedup import prepare_many
 
     workers = worker_count(options.workers, len(ordered), PARALLEL_MIN_ARTICLES)
-    prepared = _from_workers(partial(prepare_many, options=options.dedup), ordered, workers)
+    prepared = _from_workers(partial(prepare_many, options=options.dedup), ordered, workers, executor)
     return [info for a, p in zip(ordered, prepared, strict=True) if (info := index.add(a, p)) is not None]
 
 
@@ -253,6 +264,7 @@ def cluster_in_order(
     extractions: Mapping[str, Extraction],
     duplicates: Mapping[str, DuplicateInfo],
     options: Options,
+    executor: Executor | None = None,
 ) -> None:
     """Assign articles (oldest first) to stories; feature vectors come from workers for big batches."""
     from .cluster import features_many
@@ -260,7 +272,7 @@ def cluster_in_order(
     originals = [a for a in ordered if a.id not in duplicates]
     workers = worker_count(options.workers, len(originals), PARALLEL_MIN_ARTICLES)
     shipped = [(a, _for_features(extractions.get(a.id))) for a in originals] if workers else originals
-    features = _from_workers(partial(features_many, options=options.cluster), shipped, workers)
+    features = _from_workers(partial(features_many, options=options.cluster), shipped, workers, executor)
     for start in range(0, len(ordered), STORE_BATCH):  # embeddings, when asked for, a batch at a time
         chunk = ordered[start : start + STORE_BATCH]
         vectors: Mapping[str, tuple[float, ...]] = {}
@@ -280,14 +292,24 @@ def cluster_in_order(
 
 
 def _from_workers(
-    fn: Callable[[Sequence[Any]], list[Any]], items: Sequence[Any], workers: int
+    fn: Callable[[Sequence[Any]], list[Any]],
+    items: Sequence[Any],
+    workers: int,
+    executor: Executor | None = None,
 ) -> Iterator[Any]:
-    """`fn`'s results from worker processes, in order; None for each item when there are no workers
-    (then the stage computes them itself, with its own caches)."""
-    return ordered_map(fn, items, workers) if workers else itertools.repeat(None, len(items))
+    """`fn`'s results from worker processes (the run's executor, else our own), in order; None for
+    each item when there are no workers (then the stage computes them itself, with its own caches)."""
+    if not workers:
+        return itertools.repeat(None, len(items))
+    if executor is not None:
+        chunks = (items[i : i + WORKER_CHUNK] for i in range(0, len(items), WORKER_CHUNK))
+        return ordered_results(executor, fn, chunks, ahead=8)
+    return ordered_map(fn, items, workers)
 
 
-def find_copies(store: Store, articles: Sequence[Article], options: Options) -> dict[str, DuplicateInfo]:
+def find_copies(
+    store: Store, articles: Sequence[Article], options: Options, executor: Executor | None = None
+) -> dict[str, DuplicateInfo]:
     """Feed new articles to the persistent dedup index, oldest first; return every known copy."""
     from .dedup import DedupIndex
 
@@ -295,7 +317,7 @@ def find_copies(store: Store, articles: Sequence[Article], options: Options) -> 
         with store.lock():  # read, change and write the index as one step against other writers
             blob = store.load_blob(DEDUP_BLOB)
             index = DedupIndex.from_bytes(blob, options.dedup) if blob else DedupIndex(options.dedup)
-            found = dedup_in_order(index, sorted(articles, key=publication_order), options)
+            found = dedup_in_order(index, sorted(articles, key=publication_order), options, executor)
             store.put_duplicates(found)
             store.save_blob(DEDUP_BLOB, index.to_bytes())
     return store.get_duplicates()
@@ -307,6 +329,7 @@ def assign_stories(
     extractions: Mapping[str, Extraction],
     duplicates: Mapping[str, DuplicateInfo],
     options: Options,
+    executor: Executor | None = None,
 ) -> dict[str, str]:
     """Online story assignment of new articles; returns the store's full article -> story map."""
     from .cluster import StoryClusterer
@@ -317,7 +340,9 @@ def assign_stories(
             StoryClusterer.from_bytes(blob, options.cluster) if blob else StoryClusterer(options.cluster)
         )
         logged = len(clusterer.log)
-        cluster_in_order(clusterer, sorted(articles, key=publication_order), extractions, duplicates, options)
+        cluster_in_order(
+            clusterer, sorted(articles, key=publication_order), extractions, duplicates, options, executor
+        )
         if articles:
             # Topics first: grouping them updates the state, which must be saved as it is after it.
             topics = {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
@@ -487,7 +512,11 @@ def last_flags(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[Flag
 
 
 def ingest_paths(
-    paths: Sequence[str | Path], options: Options, store: Store, progress: ProgressFn = _noop
+    paths: Sequence[str | Path],
+    options: Options,
+    store: Store,
+    progress: ProgressFn = _noop,
+    executor: Executor | None = None,
 ) -> RunState:
     """Add articles to the store: read, clean, dedup, annotate, assign stories. No report."""
     state = RunState()
@@ -510,14 +539,14 @@ def ingest_paths(
         run_articles += [a for a in resumed if a.id not in state.articles]
         state.counts["resumed"] = len(resumed)
     with _timed(state, "dedup"):
-        duplicates = state.duplicates = find_copies(store, new_articles, options)
+        duplicates = state.duplicates = find_copies(store, new_articles, options, executor)
     with _timed(state, "annotate"):
         n_errors = len(state.errors)
-        extractions = annotate_missing(store, run_articles, options, state, progress)
+        extractions = annotate_missing(store, run_articles, options, state, progress, executor)
         state.extractions.update(extractions)
         store.put_errors(state.errors[n_errors:])
     with _timed(state, "cluster"):
-        assign_stories(store, new_articles, extractions, duplicates, options)
+        assign_stories(store, new_articles, extractions, duplicates, options, executor)
     state.counts["articles"] = len(run_articles)
     return state
 
@@ -598,11 +627,14 @@ def analyze_paths(
     options: Options | None = None,
     store: Store | None = None,
     progress: ProgressFn = _noop,
+    executor: Executor | None = None,
 ) -> Report:
     """The main job: articles at `paths` -> a Report over their stories.
 
     `store` is the backend (SQLite by default, from `options.db_url`); pass one
-    in to share it, or let this function open and close its own.
+    in to share it, or let this function open and close its own. `executor` runs
+    the pure per-article work (`executors.open_executor`: local processes or Dask);
+    None: this machine's processes as the options say.
     """
     options = options or Options()
     own = store is None
@@ -612,7 +644,7 @@ def analyze_paths(
         store = Store(options.db_url)
     try:
         t0 = time.perf_counter()
-        state = ingest_paths(paths, options, store, progress)
+        state = ingest_paths(paths, options, store, progress, executor)
         report = report_for(store, list(state.articles), options, state, progress)
         return replace(report, stats={**report.stats, "seconds_total": round(time.perf_counter() - t0, 3)})
     finally:
@@ -621,7 +653,10 @@ def analyze_paths(
 
 
 def extract_paths(
-    paths: Sequence[str | Path], options: Options | None = None, progress: ProgressFn = _noop
+    paths: Sequence[str | Path],
+    options: Options | None = None,
+    progress: ProgressFn = _noop,
+    executor: Executor | None = None,
 ) -> tuple[list[tuple[Article, Extraction]], list[ProcessingError]]:
     """Per-article annotations without any cross-article stage and without a store."""
     from .nlp.pipeline import annotate
@@ -631,7 +666,9 @@ def extract_paths(
     read_articles(paths, options, state, progress)
     articles = list(state.articles.values())
     results: list[tuple[Article, Extraction]] = []
-    for done, (article, result) in enumerate(zip(articles, annotate(articles, options.nlp), strict=True), 1):
+    for done, (article, result) in enumerate(
+        zip(articles, annotate(articles, options.nlp, executor), strict=True), 1
+    ):
         if isinstance(result, ProcessingError):
             state.errors.append(result)
         else:

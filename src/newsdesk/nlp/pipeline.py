@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..executors import Executor, ordered_results
 from ..options import NlpOptions
 from ..records import Article, Entity, Extraction, ProcessingError
 from .doctext import doc_text
@@ -233,7 +234,7 @@ def _workers(options: NlpOptions, n_articles: int) -> int:
 
 
 def annotate(
-    articles: Sequence[Article], options: NlpOptions | None = None
+    articles: Sequence[Article], options: NlpOptions | None = None, executor: Executor | None = None
 ) -> Iterator[Extraction | ProcessingError]:
     """Annotate articles; yields one result per article, in input order.
 
@@ -244,6 +245,13 @@ def annotate(
     would ship whole Docs back and leave the extractors serial in the parent.
     """
     options = options or NlpOptions()
+    if executor is not None and articles:  # the run's executor: local processes or a Dask cluster
+        chunks = (
+            (list(articles[i : i + CHUNK_ARTICLES]), options.model, options.batch_size, options.gemm)
+            for i in range(0, len(articles), CHUNK_ARTICLES)
+        )
+        yield from ordered_results(executor, _worker_chunk, chunks, ahead=4)
+        return
     workers = _workers(options, len(articles))
     if workers <= 1:
         yield from _annotate_serial(articles, options.model, options.batch_size, options.gemm)

@@ -1,0 +1,97 @@
+"""The executor seam: where the pure per-article work (annotation, shingles, features) runs.
+
+`open_executor(spec)` gives a `concurrent.futures.Executor`-like backend that the
+pipeline receives from outside (`ingest_paths(..., executor=...)`):
+
+- `local` (default): the built-in path, worker processes on this machine as the
+  `workers`/`nlp.n_process` options say (None is returned: the stages start their own);
+- `local:N`: N spawned worker processes, shared by every stage of the run;
+- `dask-local:N`: a `distributed.LocalCluster` of N single-threaded worker processes;
+- `dask://HOST:PORT`: an existing Dask scheduler (extra `[dask]`).
+
+Only pure functions of a chunk travel to the workers; dedup and story assignment stay
+in this process and consume the results in input order, so every executor gives the
+same report for the same input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Protocol
+
+from .errors import MissingExtra
+
+_SPEC = re.compile(
+    r"^(?:(?P<local>local)(?::(?P<n>\d+))?|dask-local:(?P<dn>\d+)|dask://(?P<addr>[\w.\-\[\]:]+))$"
+)
+
+
+class Executor(Protocol):
+    """What the pipeline needs of an executor (concurrent.futures.Executor has it; so has Dask's)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]: ...
+
+    def shutdown(self, wait: bool = True) -> None: ...
+
+
+def parse_spec(spec: str) -> tuple[str, int | str | None]:
+    """('local', N | None), ('dask-local', N) or ('dask', 'tcp://HOST:PORT'); ValueError when malformed."""
+    m = _SPEC.match(spec.strip())
+    if m is None:
+        raise ValueError(f"executor {spec!r}: expected local, local:N, dask-local:N or dask://HOST:PORT")
+    if m.group("local"):
+        return "local", int(m.group("n")) if m.group("n") else None
+    if m.group("dn"):
+        return "dask-local", max(1, int(m.group("dn")))
+    return "dask", f"tcp://{m.group('addr')}"
+
+
+@contextlib.contextmanager
+def open_executor(spec: str = "local") -> Iterator[Executor | None]:
+    """The executor a spec names, shut down (and its cluster closed) on exit; None for `local`."""
+    kind, arg = parse_spec(spec)
+    if kind == "local":
+        if arg is None:
+            yield None
+            return
+        ctx = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and DB handles
+        with ProcessPoolExecutor(max_workers=max(1, int(arg)), mp_context=ctx) as pool:
+            yield pool
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise MissingExtra("executor", "dask", "dask[distributed]") from exc
+    if kind == "dask-local":
+        cluster = LocalCluster(
+            n_workers=int(arg),  # type: ignore[arg-type]
+            threads_per_worker=1,  # spaCy and numpy hold the GIL: processes, not threads
+            processes=True,
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    else:
+        cluster, client = None, Client(str(arg))
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def ordered_results(
+    executor: Executor, fn: Callable[[Any], list[Any]], chunks: Iterator[Any], ahead: int
+) -> Iterator[Any]:
+    """`fn` over `chunks` on `executor`, flattened, in input order, at most `ahead` chunks in flight."""
+    pending: list[Future[list[Any]]] = []
+    for chunk in chunks:
+        pending.append(executor.submit(fn, chunk))
+        if len(pending) > ahead:
+            yield from pending.pop(0).result()
+    for future in pending:
+        yield from future.result()
