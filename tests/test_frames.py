@@ -384,3 +384,18 @@ def test_a_framed_figure_among_others_in_its_sentence_still_meets_a_quote(nlp) -
     )
     (c,) = [c for c in conflicts if c.kind == "quote_vs_narrative"]
     assert {s.value for s in c.sides} == {3.1, 2.6}
+
+
+def test_a_statement_keeps_its_own_verb_so_it_reads_as_the_article_says(nlp) -> None:
+    facts, _ = _reconcile(
+        nlp,
+        [
+            ("Mayor Ines Varga ruled out talks with the union on Monday.", "2026-02-03", ""),
+            ("Varga denied that the budget would raise fares.", "2026-02-03", ""),
+            ("Mayor Ines Varga said the budget would balance.", "2026-02-03", ""),
+        ],
+    )
+    texts = {f.text for f in facts if f.kind == "statement"}
+    assert any(t.startswith("ruled out talks with the union") for t in texts), texts
+    assert any(t.startswith("denied") and "budget would raise fares" in t for t in texts), texts
+    assert not any(t.startswith("said") for t in texts), texts

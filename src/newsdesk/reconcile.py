@@ -351,6 +351,7 @@ class _Qt:
     direct: bool
     speaker_evidence: tuple[int, int] | None
     person: bool = True  # the speaker is a person (not "ABC Entertainment Group")
+    predicate: str | None = None  # a statement's own verb when it is more than "said": "ruled out", "denied"
     parts: tuple[
         tuple[str, str], ...
     ] = ()  # (text, normalized) of each fragment a cue splits off ('"...," she said. "..."')
@@ -518,6 +519,7 @@ def _collect(
                     direct=is_direct,
                     speaker_evidence=qt.antecedent_span or qt.speaker_span,
                     person=not qt.speaker or not _INSTITUTION.search(qt.speaker),
+                    predicate=_predicate_of(article.text, qt, start) if not is_direct else None,
                     parts=tuple(
                         (article.text[s:e], n)
                         for s, e in (qt.fragments if is_direct and len(qt.fragments) > 1 else ())
@@ -1414,6 +1416,27 @@ def reconcile(
     return _finish(drafts, conflicts, keys)
 
 
+# Reporting verbs that add nothing to what was said; any other cue ("ruled out", "denied",
+# "refused", "warned") is part of the statement and stays in front of it.
+_NEUTRAL_TEXT = """say says said tell tells told add adds added state states stated note notes noted explain
+    explains explained write writes wrote report reports reported announce announces announced according"""
+_NEUTRAL_CUES = frozenset(_NEUTRAL_TEXT.split())
+
+
+def _predicate_of(text: str, qt: Quote, start: int) -> str | None:
+    """The words from an indirect statement's cue to its content ("ruled out", "denied that"),
+    unless the cue only reports ("said"): without them the content reads as the opposite."""
+    if not qt.cue_span or not qt.cue or qt.cue.lower() in _NEUTRAL_CUES:
+        return None
+    cue_start = qt.cue_span[0]
+    if not 0 <= cue_start < start or start - cue_start > 40:
+        return None
+    words = text[cue_start:start].split()
+    if words and words[-1].lower() in ("that", "to", ","):
+        words = words[:-1]
+    return " ".join(words) or None
+
+
 def _quote_draft(kind: str, group: list[_Qt]) -> _Draft:
     names = [q.speaker_name for q in group if q.speaker_name]
     counts: dict[str, int] = defaultdict(int)
@@ -1426,7 +1449,8 @@ def _quote_draft(kind: str, group: list[_Qt]) -> _Draft:
     return _Draft(
         kind=kind,
         # The span keeps the comma inside the marks ('"...," she said'); the fact states the words.
-        text=group[0].claim.text.rstrip().rstrip(",;:"),
+        text=(f"{group[0].predicate} " if kind == "statement" and group[0].predicate else "")
+        + group[0].claim.text.rstrip().rstrip(",;:"),
         mentions=_mentions((q.claim, q.speaker) for q in group),
         speaker=speaker,
         order=_order(q.claim for q in group),
