@@ -227,3 +227,20 @@ def test_markup_in_a_title_is_printed_as_text(tmp_path: Path) -> None:
     assert "Grain [/b]" in analyzed.output  # the title as text (cut to the terminal width)
     listed = runner.invoke(app, ["stories", "--db", str(db)], env={"COLUMNS": "200"})
     assert listed.exit_code == 0 and "[/b]" in listed.output and "\x1b]8;" not in listed.output
+
+
+def test_ingest_reads_json_lines_from_standard_input(tmp_path: Path) -> None:
+    line = json.dumps(
+        {
+            "title": "Tram line opens",
+            "published": "2026-05-12",
+            "source": "City Post",
+            "text": "The new tram line between the harbour and the university opened on Tuesday, the city "
+            "transport office said. About 12,000 passengers used it on the first day.",
+        }
+    )
+    db = tmp_path / "s.db"
+    result = runner.invoke(app, ["ingest", "-", "--db", str(db), "--json"], input=line + "\n" + "{bad\n")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["new"] == 1 and len(summary["errors"]) == 1  # the bad line is reported, the good one kept

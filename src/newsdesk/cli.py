@@ -138,6 +138,28 @@ def _open_store(db: str, *, must_exist: bool = False) -> Any:
 
 
 @contextmanager
+def _stdin_as_file(paths: list[str], limit: int) -> Iterator[list[str]]:
+    """`-` among the paths: standard input copied, in blocks, to a temporary .jsonl file that the
+    JSONL reader then streams like any other (memory stays bounded whatever the input's size)."""
+    if "-" not in paths:
+        yield paths
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="newsdesk-stdin-") as tmp:
+        target = Path(tmp) / "stdin.jsonl"
+        with target.open("wb") as f:
+            copied = 0
+            while block := sys.stdin.buffer.read(1 << 20):
+                copied += len(block)
+                if copied > limit:
+                    err.print(f"error: standard input is over {limit} bytes (ingest.max_container_bytes)")
+                    raise typer.Exit(2)
+                f.write(block)
+        yield [str(target) if p == "-" else p for p in paths]
+
+
+@contextmanager
 def _executor(spec: str) -> Iterator[Any]:
     """The executor a --executor spec names (exit 2 with the reason when it cannot be started)."""
     from .executors import open_executor, parse_spec
@@ -332,11 +354,18 @@ def ingest(
     sets: SetOpt = None,
     executor: ExecutorOpt = "local",
 ) -> None:
-    """Add articles to the store (dedup, annotate, assign to stories) without writing a report."""
+    """Add articles to the store (dedup, annotate, assign to stories) without writing a report.
+
+    PATH `-` reads JSON Lines from standard input (one article a line, as in a .jsonl file)."""
     from .pipeline import ingest_paths
 
     options = _options(db, sets)
-    with _open_store(db) as store, _executor(executor) as pool, _progress(not as_json) as progress:
+    with (
+        _stdin_as_file(paths, options.ingest.max_container_bytes) as paths,
+        _open_store(db) as store,
+        _executor(executor) as pool,
+        _progress(not as_json) as progress,
+    ):
         state = ingest_paths(paths, options, store, progress, pool)
     summary = {
         "articles": len(state.articles),
