@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -493,6 +494,56 @@ def show(
             out.print(terminal(story, articles, flags))
     else:
         out.print(terminal(story, articles, flags))
+
+
+@app.command()
+def watch(
+    feed: Annotated[
+        list[str] | None, typer.Option("--feed", help="An RSS/Atom feed URL (repeatable).")
+    ] = None,
+    folder: Annotated[
+        list[Path] | None, typer.Option("--folder", help="A folder to watch for new files (repeatable).")
+    ] = None,
+    interval: Annotated[float, typer.Option(help="Seconds between polls of one feed.")] = 300.0,
+    once: Annotated[bool, typer.Option("--once", help="One pass over every source, then exit.")] = False,
+    db: DbOpt = DEFAULT_DB,
+    sets: SetOpt = None,
+    executor: ExecutorOpt = "local",
+) -> None:
+    """Follow feeds and folders: ingest new entries and files as they appear (conditional GET,
+    entries told apart by guid and URL, backoff on failing feeds, state kept in the store)."""
+    from .watch import PollResult
+    from .watch import watch as follow
+
+    if not feed and not folder:
+        err.print("error: give at least one --feed URL or --folder DIR")
+        raise typer.Exit(2)
+    options = _options(db, sets)
+
+    def said(result: PollResult) -> None:
+        out.print(
+            f"{time.strftime('%H:%M:%S')} feeds fetched {result.fetched}, unchanged {result.not_modified}; "
+            f"{result.new_entries} new entries, {result.new_files} new files, {result.articles_new} new articles",
+            markup=False,
+        )
+        _report_errors(
+            [{"path": e.path, "stage": e.stage, "message": e.message} for e in result.errors], False
+        )
+
+    with _open_store(db) as store, _executor(executor) as pool:
+        try:
+            follow(
+                store,
+                feed or [],
+                folder or [],
+                options,
+                interval=interval,
+                passes=1 if once else None,
+                on_pass=said,
+                executor=pool,
+            )
+        except KeyboardInterrupt:
+            err.print("stopped")
 
 
 @app.command("export-text")
