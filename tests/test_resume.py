@@ -135,3 +135,18 @@ def test_sigkill_during_ingest_then_rerun_leaves_every_article_in_a_story(tmp_pa
     )
     assert report.returncode == 0, report.stderr
     assert (tmp_path / "out" / "report.json").exists()
+
+
+def test_an_ingest_writes_the_assignments_of_its_own_articles_only(tmp_path: Path, monkeypatch) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "x.txt").write_text(" date 2026-05-12\nTram Line Opens\n\n" + "The new tram line opened. " * 20)
+    options = Options(db_url=f"sqlite:///{tmp_path / 's.db'}")
+    written: list[int] = []
+    with Store(options.db_url) as store:
+        pipeline.ingest_paths([corpus], options, store)
+        real = store.set_stories
+        monkeypatch.setattr(store, "set_stories", lambda rows: (written.append(len(rows)), real(rows))[1])
+        pipeline.ingest_paths([more], options, store)
+        assert written == [1] and len(store.story_assignments()) == 4

@@ -355,7 +355,12 @@ def assign_stories(
                 store.save_blob(STORY_EVENTS_BLOB, json.dumps([to_dict(e) for e in events]).encode())
         assignments = {aid: sid for sid, members in clusterer.stories().items() for aid in members}
         if articles:
-            store.set_stories(assignments)
+            # Only the rows that changed: the new articles and those a merge or split moved
+            # (an ingest of 100 articles into a large store writes about 100 rows, not all of them).
+            moved = {a.id for a in articles} | {
+                aid for e in clusterer.log[logged:] if e.kind in ("merge", "split") for aid in e.article_ids
+            }
+            store.set_stories({aid: assignments[aid] for aid in moved if aid in assignments})
     return assignments
 
 
