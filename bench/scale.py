@@ -1,0 +1,193 @@
+"""Scale: executors end to end, dedup + assignment as the store grows, bytes written per ingest,
+and the time from one new article to its updated dossier.
+
+The corpus is ECB+ (`../shared/bench/ecbplus/docs.jsonl`) with perturbations: each copy
+of a document gets a new id, a shifted date and a changed sentence order, so the copies
+are near-duplicates and stories, not exact repeats. Each measurement runs in its own
+process so its peak RSS is its own.
+
+    .venv/bin/python bench/scale.py                # small: 300 articles end to end, stores of 2k and 10k
+    .venv/bin/python bench/scale.py --e2e 1000 --stores 10000 100000   # closer to the issue's sizes
+
+Prints a table and writes bench/results/scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ECB = ROOT.parent / "shared" / "bench" / "ecbplus" / "docs.jsonl"
+RESULTS = ROOT / "bench" / "results"
+DEMO = ROOT / "examples" / "corpus"
+
+
+def make_corpus(n: int, dest: Path, seed: int = 7) -> int:
+    """n JSONL articles: ECB+ documents, then perturbed copies of them (new dates, sentences moved)."""
+    docs = []
+    with ECB.open(encoding="utf-8") as src:
+        for line in src:
+            doc = json.loads(line)
+            text = doc["text"].split("\n", 1)[1] if doc.get("url") and "\n" in doc["text"] else doc["text"]
+            docs.append(text)
+    rng = random.Random(seed)
+    with dest.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            lines = docs[i % len(docs)].split("\n")
+            if i >= len(docs):  # a perturbed copy: another day, two sentences swapped
+                a, b = rng.randrange(len(lines)), rng.randrange(len(lines))
+                lines[a], lines[b] = lines[b], lines[a]
+            day = 1 + i % 28
+            month = 1 + (i // 28) % 12
+            out.write(
+                json.dumps({"text": "\n".join(lines), "published": f"2024-{month:02d}-{day:02d}", "doc": i})
+                + "\n"
+            )
+    return n
+
+
+def _child(code: str, *args: str) -> dict:
+    """Run `code` in a fresh process (it prints one JSON line); add its peak RSS."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=3600
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+_E2E = """
+import json, resource, sys, time
+from newsdesk.executors import open_executor
+from newsdesk.options import Options
+from newsdesk.pipeline import ingest_paths
+from newsdesk.store import Store
+path, db, spec = sys.argv[1:4]
+options = Options(db_url=f"sqlite:///{db}")
+t0 = time.perf_counter()
+with Store(options.db_url) as store, open_executor(spec) as ex:
+    state = ingest_paths([path], options, store, executor=ex)
+secs = time.perf_counter() - t0
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"articles": len(state.articles), "seconds": secs, "rss_mb": rss, "worker_rss_mb": kids}))
+"""
+
+_STORE = """
+import json, os, resource, sys, time
+from newsdesk.options import Options
+from newsdesk.pipeline import find_copies, assign_stories
+from newsdesk.store import Store
+from newsdesk.ingest import iter_sources
+from newsdesk.clean import clean
+from newsdesk.records import ProcessingError
+path, db, n_base, n_new = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+options = Options(db_url=f"sqlite:///{db}", workers=-1)
+arts = []
+for raw in iter_sources([path], options.ingest):
+    if not isinstance(raw, ProcessingError):
+        arts.append(clean(raw, options.ingest))
+base, new = arts[:n_base], arts[n_base:n_base + n_new]
+with Store(options.db_url) as store:
+    store.put_articles(base)
+    t0 = time.perf_counter()
+    dups = find_copies(store, base, options)
+    assign_stories(store, base, {}, dups, options)
+    t_base = time.perf_counter() - t0
+    store.put_articles(new)
+    size0 = os.path.getsize(db) + (os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0)
+    written0 = sum(len(store.load_blob(b) or b"") for b in ("dedup-index", "story-clusterer"))
+    t0 = time.perf_counter()
+    dups = find_copies(store, new, options)
+    assign_stories(store, new, {}, dups, options)
+    t_new = time.perf_counter() - t0
+    blobs = sum(len(store.load_blob(b) or b"") for b in ("dedup-index", "story-clusterer"))
+print(json.dumps({
+    "stored": n_base, "added": len(new), "base_per_s": n_base / t_base, "new_ms_per_article": 1000 * t_new / max(1, len(new)),
+    "state_blob_bytes": blobs, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+_LATENCY = """
+import json, shutil, sys, time, tempfile, pathlib
+from newsdesk.options import Options
+from newsdesk.pipeline import ingest_paths, report_for
+from newsdesk.store import Store
+corpus, db = sys.argv[1:3]
+options = Options(db_url=f"sqlite:///{db}")
+with Store(options.db_url) as store:
+    ingest_paths([corpus], options, store)
+    report_for(store, None, options)
+    tmp = pathlib.Path(tempfile.mkdtemp())
+    one = tmp / "one.txt"
+    body = ("Crews in Northgate began repairing the breached levee on Thursday, the county engineer said. "
+            "The river has fallen below flood stage and residents of the lower town were allowed home. "
+            "Engineers said the repair of the 65-metre breach would take about three weeks. ")
+    one.write_text(" date 2026-03-05\\nLevee repairs begin in Northgate\\n\\n" + body * 2, "utf-8")
+    t0 = time.perf_counter()
+    state = ingest_paths([str(one)], options, store)
+    report = report_for(store, list(state.articles), options, state)
+    secs = time.perf_counter() - t0
+assert state.new_ids, state.errors
+print(json.dumps({"seconds": secs, "stories": len(report.stories), "new": len(state.new_ids)}))
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--e2e", type=int, default=300, help="articles for the end-to-end executor runs")
+    ap.add_argument(
+        "--stores", type=int, nargs="+", default=[2000, 10000], help="store sizes for dedup + assignment"
+    )
+    ap.add_argument("--add", type=int, default=100, help="articles added to each store")
+    ap.add_argument("--executors", nargs="+", default=["local:1", "local:2", "dask-local:2"])
+    args = ap.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out: dict = {"e2e": {}, "stores": [], "latency": None}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpd = Path(tmp)
+        e2e_input = tmpd / "e2e.jsonl"
+        make_corpus(args.e2e, e2e_input)
+        for spec in args.executors:
+            out["e2e"][spec] = _child(
+                _E2E, str(e2e_input), str(tmpd / f"e2e-{spec.replace(':', '-')}.db"), spec
+            )
+        for size in args.stores:
+            path = tmpd / f"store-{size}.jsonl"
+            make_corpus(size + args.add, path)
+            out["stores"].append(
+                _child(_STORE, str(path), str(tmpd / f"s{size}.db"), str(size), str(args.add))
+            )
+        out["latency"] = _child(_LATENCY, str(DEMO), str(tmpd / "lat.db"))
+    print(f"{'executor':<14} {'articles':>8} {'art/s':>8} {'coord RSS MB':>13} {'workers RSS MB':>15}")
+    for spec, r in out["e2e"].items():
+        print(
+            f"{spec:<14} {r['articles']:>8} {r['articles'] / r['seconds']:>8.1f} {r['rss_mb']:>13.0f} {r['worker_rss_mb']:>15.0f}"
+        )
+    print(
+        f"\n{'stored':>8} {'dedup+assign art/s':>19} {'ms/article added':>17} {'state blobs MB':>15} {'RSS MB':>7}"
+    )
+    for r in out["stores"]:
+        print(
+            f"{r['stored']:>8} {r['base_per_s']:>19.0f} {r['new_ms_per_article']:>17.2f} "
+            f"{r['state_blob_bytes'] / 1e6:>15.1f} {r['rss_mb']:>7.0f}"
+        )
+    print(f"\none new article to its updated dossier (warm demo store): {out['latency']['seconds']:.2f} s")
+    print(
+        "targets: >= 60 articles/s end to end with 2 local workers; >= 2,000 articles/s dedup + assignment, "
+        "flat from 10k to 1M; < 1 s from one new article to its dossier"
+    )
+    (RESULTS / "scale.json").write_text(json.dumps(out, indent=2))
+    print(
+        f"wrote {RESULTS / 'scale.json'}; command: .venv/bin/python bench/scale.py {' '.join(sys.argv[1:])}"
+    )
+
+
+if __name__ == "__main__":
+    main()
