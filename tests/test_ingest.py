@@ -92,18 +92,33 @@ def test_glob_and_missing_paths(tmp_path: Path) -> None:
 
 
 def test_symlinks_in_folders_follow_the_option(tmp_path: Path) -> None:
+    """Links are followed only with the option, and then only inside the paths given."""
     src = tmp_path / "elsewhere"
     src.mkdir()
     (src / "linked.txt").write_text(STORY)
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
+    (corpus / "sub").mkdir(parents=True)
     (corpus / "own.txt").write_text(STORY)
+    (corpus / "sub" / "deep.txt").write_text(STORY)
+    (corpus / "inside.txt").symlink_to(corpus / "sub" / "deep.txt")
     (corpus / "link.txt").symlink_to(src / "linked.txt")
     (corpus / "loop").symlink_to(corpus)  # a loop must not hang discovery
-    docs, _ = _collect([corpus])
-    assert [Path(d.path).name for d in docs] == ["own.txt"]
-    docs, _ = _collect([corpus], IngestOptions(follow_symlinks=True))
-    assert sorted(Path(d.path).name for d in docs) == ["link.txt", "own.txt"]
+    docs, errors = _collect([corpus])
+    assert sorted(Path(d.path).name for d in docs) == ["deep.txt", "own.txt"] and errors == []
+    docs, errors = _collect([corpus], IngestOptions(follow_symlinks=True))
+    assert sorted(Path(d.path).name for d in docs) == ["deep.txt", "inside.txt", "own.txt"]
+    [err] = errors  # the link out of the corpus is refused, by name
+    assert err.path == str(corpus / "link.txt") and err.stage == "ingest" and "outside" in err.message
+    # A link into another path given on the command line is inside the roots.
+    docs, errors = _collect([corpus, src], IngestOptions(follow_symlinks=True))
+    assert sorted(Path(d.path).name for d in docs) == [
+        "deep.txt",
+        "inside.txt",
+        "link.txt",
+        "linked.txt",
+        "own.txt",
+    ]
+    assert errors == []
 
 
 def test_a_single_path_string_is_one_path(tmp_path: Path) -> None:
@@ -199,14 +214,14 @@ def test_read_error_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     locked = tmp_path / "locked.txt"
     locked.write_text(STORY)
     (tmp_path / "ok.txt").write_text(STORY)
-    real = Path.read_bytes
+    real = Path.open
 
-    def read_bytes(self: Path) -> bytes:
+    def open_(self: Path, *args: object, **kwargs: object) -> object:
         if self.name == "locked.txt":
             raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     docs, errors = _collect([tmp_path])
     assert [Path(d.path).name for d in docs] == ["ok.txt"]
     assert [(Path(e.path).name, e.message) for e in errors] == [

@@ -20,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
 from .errors import NewsdeskError
+from .ingest.sources import MAX_DATE_CHARS
 from .options import IngestOptions
 from .records import Article, PublishedSource, RawDoc, Segment, TitleSource
 
@@ -177,7 +178,7 @@ def _squash(text: str) -> str:
 def normalize_date(value: str) -> str | None:
     """YYYY-MM-DD for a declared date in any absolute format; None when it is not a full date."""
     raw = value.strip()
-    if not raw:
+    if not raw or len(raw) > MAX_DATE_CHARS:  # dateparser costs ~0.5 ms a character: never unbounded
         return None
     try:
         return datetime.fromisoformat(raw.replace("Z", "+00:00")).date().isoformat()
@@ -567,13 +568,13 @@ def _published(
         value = normalize_date(raw.published)
         if value:
             return value, declared_source, None
-        notes.append(f"unparseable date: {raw.published!r}")
+        notes.append(f"unparseable date: {_quoted(raw.published)}")
     if html_date:
         value = normalize_date(html_date)
         if value:
             how = f"from HTML metadata ({html_method})"
             return value, "html-meta", "; ".join([*notes, how])
-        notes.append(f"unparseable date: {html_date!r}")
+        notes.append(f"unparseable date: {_quoted(html_date)}")
     if found.header_date:
         return found.header_date, "header", "; ".join([*notes, "from the export's date header"])
     if found.header_invalid:
@@ -590,6 +591,13 @@ def _published(
             what += ", none in the HTML"
         notes.append(what)
     return None, "absent", "; ".join(notes)
+
+
+def _quoted(value: str) -> str:
+    """A declared value for a reason, cut to MAX_DATE_CHARS: the reason is stored and shown."""
+    if len(value) <= MAX_DATE_CHARS:
+        return repr(value)
+    return f"{value[:MAX_DATE_CHARS]!r}… ({len(value):,} characters)"
 
 
 def _fail(raw: RawDoc, message: str) -> NewsdeskError:
@@ -625,7 +633,11 @@ def _draft_html(raw: RawDoc, declared_title: str | None, options: IngestOptions)
     """Main text and metadata from markup; text = title + blank line + paragraphs."""
     if len(raw.content) > 40 * options.max_article_chars:  # bound extraction work on absurd pages
         raise _fail(raw, f"HTML is {len(raw.content):,} characters, far beyond max_article_chars")
-    from .ingest.html import extract_html  # trafilatura and lxml load only for markup
+    from .ingest.html import MAX_HTML_TAGS, count_tags, extract_html  # trafilatura, lxml load for markup
+
+    n_tags = count_tags(raw.content)
+    if n_tags > MAX_HTML_TAGS:  # extraction work grows with the tags: refused before it starts
+        raise _fail(raw, f"HTML has {n_tags:,} tags, more than {MAX_HTML_TAGS:,}; not extracted")
 
     ex = extract_html(raw.content, raw.url)
     title = declared_title or (_squash(normalize_text(ex.title)) if ex.title else None)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 import importlib
+import stat
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from ..options import IngestOptions
 from ..records import Fmt, ProcessingError, RawDoc
-from .sources import STAGE, expand_paths, payload, read_bytes
+from .sources import STAGE, bound_fields, expand_paths, short, sniff_format
 
 # Format -> (module, reader). Modules load on first use: trafilatura, lxml, warcio and feedparser
 # took 0.3 s of a warm re-run of JSONL input that needs none of them.
@@ -19,10 +23,13 @@ _READERS: dict[Fmt, tuple[str, str]] = {
     "warc": ("warc", "read_warc"),
     "feed": ("feed", "read_feed"),
 }
+_ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+# What a corrupt or truncated gzip stream raises (BadGzipFile is an OSError, not a read error).
+_GZIP_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
 
 
 def _reader(fmt: Fmt) -> Callable[..., Iterator[RawDoc | ProcessingError]]:
-    """The reader of a format (WARC's takes a stream, the others a name and bytes)."""
+    """The reader of a format (JSONL and WARC take a stream, the others a name and bytes)."""
     module, name = _READERS[fmt]
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
@@ -33,8 +40,10 @@ __all__ = ["iter_sources"]
 def iter_sources(paths: Sequence[str | Path], options: IngestOptions) -> Iterator[RawDoc | ProcessingError]:
     """Every article found under `paths`, or a ProcessingError per refused file/record.
 
-    Never raises for bad input: one unreadable, binary, empty, oversized or
-    malformed file becomes an error record and the rest of the batch goes on.
+    Never raises for bad input: one unreadable, binary, empty, oversized or malformed file
+    becomes an error record and the rest of the batch goes on. Every file yields at least one
+    article or one error; JSONL and WARC are streamed record by record, so memory is bounded
+    by the largest record (max_bytes), not by the file.
     """
     if isinstance(paths, (str, Path)):  # one path, not a sequence of characters
         paths = [paths]
@@ -42,53 +51,101 @@ def iter_sources(paths: Sequence[str | Path], options: IngestOptions) -> Iterato
         if isinstance(item, ProcessingError):
             yield item
             continue
-        name = str(item)
-        if _is_warc(item):
-            # Web archives are routinely gigabytes: stream them; clean() bounds each record.
-            try:
-                with item.open("rb") as stream:
-                    yield from _reader("warc")(name, stream)
-            except OSError as exc:
-                yield ProcessingError(name, STAGE, f"unreadable: {exc.strerror or exc}")
-            continue
-        limit = options.max_container_bytes if _is_container(item) else options.max_bytes
         try:
-            data = read_bytes(item, limit)
+            for out in _read_path(item, options):
+                if isinstance(out, RawDoc):
+                    out, field_errors = bound_fields(out)
+                    yield from field_errors
+                yield out
         except OSError as exc:
-            yield ProcessingError(name, STAGE, f"unreadable: {exc.strerror or exc}")
-            continue
-        except ValueError as exc:
-            yield ProcessingError(name, STAGE, str(exc))
-            continue
-        try:
-            fmt, data = payload(item, data, limit)
-        except ValueError as exc:
-            yield ProcessingError(name, STAGE, str(exc))
-            continue
-        try:
-            yield from _reader(fmt)(name, data)
-        except ValueError as exc:
-            yield ProcessingError(name, STAGE, f"{fmt}: {exc}")
-        except Exception as exc:  # a reader bug on one file must not end the batch
-            yield ProcessingError(name, STAGE, f"{fmt} reader failed: {type(exc).__name__}: {exc}")
+            yield ProcessingError(str(item), STAGE, short(f"unreadable: {exc.strerror or exc}"))
+        except Exception as exc:  # a bug in our own dispatch: still one error, never the batch
+            yield ProcessingError(str(item), STAGE, short(f"ingest failed: {type(exc).__name__}: {exc}"))
 
 
-def _head(path: Path) -> bytes:
+def _guarded(
+    name: str, fmt: Fmt, records: Iterator[RawDoc | ProcessingError]
+) -> Iterator[RawDoc | ProcessingError]:
+    """A reader's records; its exceptions become one error (what it yielded before is kept)."""
     try:
-        with path.open("rb") as f:
-            return f.read(8192)
+        yield from records
     except OSError:
-        return b""
+        raise  # the file itself could not be read: "unreadable" in iter_sources
+    except ValueError as exc:
+        yield ProcessingError(name, STAGE, short(f"{fmt}: {exc}"))
+    except Exception as exc:  # a reader bug on one file must not end the batch
+        yield ProcessingError(name, STAGE, short(f"{fmt} reader failed: {type(exc).__name__}: {exc}"))
 
 
-def _is_warc(path: Path) -> bool:
-    name = path.name.lower()
-    if name.endswith((".warc", ".warc.gz", ".arc", ".arc.gz")):
-        return path.is_file()
-    return path.is_file() and _head(path).startswith(b"WARC/")
+def _read_path(path: Path, options: IngestOptions) -> Iterator[RawDoc | ProcessingError]:
+    """The records of one file. Gzip is unpacked as a stream, never past the size limits."""
+    name = str(path)
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+        yield ProcessingError(name, STAGE, "not a regular file")
+        return
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+        fh.seek(0)
+        if path.name.lower().endswith(_ARCHIVE_SUFFIXES) or head.startswith(b"WARC/"):
+            yield from _warc(name, fh, options)
+            return
+        stream: BinaryIO = fh
+        packed = head.startswith(b"\x1f\x8b")
+        inner_path = path
+        if packed:
+            try:
+                head = gzip.GzipFile(fileobj=fh, mode="rb").read(8192)
+            except _GZIP_ERRORS as exc:
+                yield ProcessingError(name, STAGE, short(f"corrupt or truncated gzip: {exc}"))
+                return
+            fh.seek(0)
+            if head.startswith(b"WARC/"):
+                yield from _warc(name, fh, options)
+                return
+            stream = gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[assignment]
+            inner_path = path.with_suffix("") if path.suffix.lower() == ".gz" else path
+        fmt = sniff_format(inner_path, head)
+        if fmt == "warc":  # gzip inside gzip: the WARC reader refuses it with a reason
+            yield from _warc(name, fh, options)
+            return
+        # JSONL holds many articles and is streamed: the container limit; one article a file: max_bytes.
+        limit, limit_name = (
+            (options.max_container_bytes, "max_container_bytes")
+            if fmt == "jsonl"
+            else (options.max_bytes, "max_bytes")
+        )
+        if st.st_size > limit:
+            yield ProcessingError(
+                name, STAGE, f"file is {st.st_size:,} bytes, larger than {limit_name}={limit:,}; not read"
+            )
+            return
+        if fmt == "jsonl":
+            records = _reader("jsonl")(
+                name,
+                stream,
+                max_line_bytes=options.max_bytes,
+                max_total_bytes=limit,
+                max_document_bytes=options.max_bytes,
+            )
+            yield from _guarded(name, fmt, records)
+            return
+        try:
+            data = stream.read(limit + 1)
+        except _GZIP_ERRORS as exc:
+            yield ProcessingError(name, STAGE, short(f"corrupt or truncated gzip: {exc}"))
+            return
+        if len(data) > limit:  # only a gzip can get here: the plain size was checked above
+            yield ProcessingError(name, STAGE, f"unpacks to more than {limit_name}={limit:,}; not read")
+            return
+        if not data.strip():
+            yield ProcessingError(name, STAGE, "empty file (after gunzip)" if packed else "empty file")
+            return
+        yield from _guarded(name, fmt, _reader(fmt)(name, data))
 
 
-def _is_container(path: Path) -> bool:
-    """Files that hold many articles (JSONL) get the larger container limit."""
-    name = path.name.lower().removesuffix(".gz")
-    return name.endswith((".jsonl", ".ndjson"))
+def _warc(name: str, fh: BinaryIO, options: IngestOptions) -> Iterator[RawDoc | ProcessingError]:
+    records = _reader("warc")(
+        name, fh, max_record_bytes=options.max_bytes, max_unpacked_bytes=options.max_container_bytes
+    )
+    yield from _guarded(name, "warc", records)

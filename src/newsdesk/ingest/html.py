@@ -16,6 +16,18 @@ from trafilatura.settings import use_config
 from ..records import ProcessingError, RawDoc
 from .sources import Decoded, decode, split_authors
 
+# Characters XML (and so lxml) refuses in any string: lxml raised "All strings must be XML
+# compatible" when it joined a text holding one, and the page was lost (issue 21, defect 8).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Element work of the extractors grows with the number of tags (trafilatura: about 75 us a tag,
+# 52 s for a 4 MB page of 500k <p>). clean refuses a page with more opening tags than this
+# before trafilatura, htmldate or lxml see it; real pages have under 20,000.
+MAX_HTML_TAGS = 50_000
+# trafilatura's author clean-up patterns backtrack quadratically on long <meta> values (a
+# 22,000-character meta author took 3.7 s; 1 MB would take hours). Longer meta content values
+# are emptied before trafilatura and htmldate see the page; real ones are under 1,000.
+MAX_META_CHARS = 2_000
+_META_CONTENT = re.compile(r"""<meta\b[^<>]{0,1000}?\bcontent\s*=\s*(["'])""", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -77,12 +89,51 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(t for t in (re.sub(r"^\|\s*|\s*\|$", "", line) for line in lines) if t)
 
 
+def count_tags(html: str) -> int:
+    """Opening tags (and comments, doctypes) of a page, roughly and fast: '<' not followed by '/'."""
+    return html.count("<") - html.count("</")
+
+
+def xml_safe(html: str) -> str:
+    """The markup without the characters lxml cannot hold (C0 controls, lone surrogates, U+FFFE/F)."""
+    return _NOT_XML.sub("", html) if _NOT_XML.search(html) else html
+
+
+def cap_meta(html: str) -> str:
+    """The page with every <meta content="..."> value longer than MAX_META_CHARS emptied.
+
+    Linear: each value's closing quote is looked for within the limit only, and past a long
+    value the scan goes on after it.
+    """
+    pieces: list[str] = []
+    last = 0
+    for m in _META_CONTENT.finditer(html):
+        start = m.end()
+        if start < last:
+            continue
+        quote = m.group(1)
+        if html.find(quote, start, start + MAX_META_CHARS + 1) >= 0:
+            continue
+        end = html.find(quote, start)
+        end = len(html) if end < 0 else end
+        pieces.append(html[last:start])
+        last = end
+    if not pieces:
+        return html
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
 def _lxml_dump(html: str) -> tuple[str | None, tuple[str, ...]]:
     """A readable text dump when no main-text extractor applies: title and block texts."""
     try:
-        root = lxml.html.fromstring(html)
-    except (etree.ParserError, ValueError):
+        return _lxml_blocks(html)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None, ()
+
+
+def _lxml_blocks(html: str) -> tuple[str | None, tuple[str, ...]]:
+    root = lxml.html.fromstring(html)
     title_el = root.find(".//title")
     h1 = root.find(".//h1")
     title = None
@@ -101,9 +152,11 @@ def _lxml_dump(html: str) -> tuple[str | None, tuple[str, ...]]:
 
 def extract_html(html: str, url: str | None = None) -> HtmlExtract:
     """Main text via trafilatura (precision, no comments); lxml dump when it finds nothing."""
+    html = xml_safe(html)
     if not _FRAGMENT.search(html[:4096]):
         title, paragraphs = _lxml_dump(f"<html><body>{html}</body></html>")
         return HtmlExtract(title, paragraphs, (), None, None, None, "lxml (HTML fragment)")
+    html = cap_meta(html)
     doc = None
     why = "trafilatura found no main text"
     try:
