@@ -244,3 +244,23 @@ def test_ingest_reads_json_lines_from_standard_input(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["new"] == 1 and len(summary["errors"]) == 1  # the bad line is reported, the good one kept
+
+
+def test_show_lists_warnings_of_a_story_reported_before_another(tmp_path: Path) -> None:
+    """A report over one folder keeps the warnings the store holds for the other stories."""
+    from newsdesk.options import Options
+    from newsdesk.pipeline import analyze_paths, last_flags
+    from newsdesk.store import Store
+
+    demo = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    (one / "a08.txt").write_text((demo / "a08_recycled_inquiry_headline.txt").read_text(encoding="utf-8"))
+    (two / "b06.txt").write_text((demo / "b06_freight_column_no_headline.txt").read_text(encoding="utf-8"))
+    options = Options(db_url=f"sqlite:///{tmp_path / 's.db'}")
+    with Store(options.db_url) as store:
+        first = analyze_paths([one], options, store=store)
+        warned = {a.article.id for a in first.articles if a.flags}
+        analyze_paths([two], options, store=store)
+        assert warned and set(last_flags(store, warned)) == warned

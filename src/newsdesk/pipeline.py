@@ -58,6 +58,7 @@ FAILURES_BLOB = "annotation-failures"
 FLAGS_BLOB = "article-flags"  # the last run's warnings and the signature of their inputs
 DOSSIER_VERSION = "1"  # bump when reconcile/dossier output changes for the same input
 STORE_BATCH = 200
+INGEST_BATCH = 5_000  # raw records read, cleaned, stored, deduplicated, annotated and placed at a time
 WORKER_CHUNK = 256  # articles a worker gets at a time for shingles and feature vectors
 PARALLEL_MIN_ARTICLES = 2000  # below this, starting worker processes for dedup/cluster costs more
 
@@ -118,7 +119,6 @@ def read_articles(
     With a store, a raw record seen before (same content hash, same cleaner
     version) is not cleaned again: its article comes from the store.
     """
-    from .clean import CLEAN_VERSION, clean
     from .ingest import iter_sources
 
     raws: list[RawDoc] = []
@@ -127,7 +127,20 @@ def read_articles(
             state.errors.append(item)
         else:
             raws.append(item)
-    state.counts["documents_read"] = len(raws)
+    clean_records(raws, options, state, progress, store)
+
+
+def clean_records(
+    raws: Sequence[RawDoc],
+    options: Options,
+    state: RunState,
+    progress: ProgressFn = _noop,
+    store: Store | None = None,
+) -> None:
+    """Clean raw records into `state.articles` (known ones come from the store, not cleaned again)."""
+    from .clean import CLEAN_VERSION, clean
+
+    state.counts["documents_read"] = state.counts.get("documents_read", 0) + len(raws)
     keys = [raw_key(raw, CLEAN_VERSION, options) for raw in raws]
     known = store.get_sources(keys) if store is not None else {}
     stored = store.get_articles(set(known.values())) if known else {}
@@ -493,14 +506,21 @@ def flag_all(
     blob = store.load_blob(FLAGS_BLOB)
     saved = json.loads(blob) if blob else {}
     if saved.get("signature") == signature:
-        return {aid: tuple(codec.from_data(Flag, f) for f in flags) for aid, flags in saved["flags"].items()}
+        wanted = {a.id for a in articles}
+        return {
+            aid: tuple(codec.from_data(Flag, f) for f in flags)
+            for aid, flags in saved["flags"].items()
+            if aid in wanted and flags
+        }
     try:
         flags = flag_articles(articles, extractions, duplicates, story_of, options)
     except Exception as exc:
         state.errors.append(ProcessingError(path="", stage="flags", message=f"{type(exc).__name__}: {exc}"))
         return {}
     data = {aid: [codec.to_data(f) for f in fs] for aid, fs in flags.items()}
-    store.save_blob(FLAGS_BLOB, json.dumps({"signature": signature, "flags": data}).encode())
+    # Keep the other articles' warnings: `last_flags` (show, the service) reads any article's.
+    merged = {**saved.get("flags", {}), **{aid: [] for aid in (a.id for a in articles)}, **data}
+    store.save_blob(FLAGS_BLOB, json.dumps({"signature": signature, "flags": merged}).encode())
     return flags
 
 
@@ -522,11 +542,49 @@ def ingest_paths(
     store: Store,
     progress: ProgressFn = _noop,
     executor: Executor | None = None,
+    keep: bool = True,
 ) -> RunState:
-    """Add articles to the store: read, clean, dedup, annotate, assign stories. No report."""
+    """Add articles to the store: read, clean, dedup, annotate, assign stories. No report.
+
+    Records are taken from the readers INGEST_BATCH at a time and each batch goes through
+    every stage before the next is read, so memory stays bounded by the batch whatever the
+    input's size (with `keep=False` the run keeps only counts and errors, not its articles).
+    Inputs smaller than a batch are one batch: the same result as reading them whole.
+    """
+    from .ingest import iter_sources
+
     state = RunState()
+    batch: list[RawDoc] = []
+    read_errors: list[ProcessingError] = []
+    first = True
+    for item in iter_sources(paths, options.ingest):
+        if isinstance(item, ProcessingError):
+            read_errors.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= INGEST_BATCH:
+            _ingest_batch(batch, read_errors, options, store, state, progress, executor, first, keep)
+            batch, read_errors, first = [], [], False
+    if batch or read_errors or first:
+        _ingest_batch(batch, read_errors, options, store, state, progress, executor, first, keep)
+    return state
+
+
+def _ingest_batch(
+    raws: Sequence[RawDoc],
+    read_errors: list[ProcessingError],
+    options: Options,
+    store: Store,
+    total: RunState,
+    progress: ProgressFn,
+    executor: Executor | None,
+    resume: bool,
+    keep: bool,
+) -> None:
+    """One batch through every stage; what it found is added to `total`."""
+    state = RunState(errors=list(read_errors), timings=total.timings)
     with _timed(state, "read"):
-        read_articles(paths, options, state, progress, store)
+        clean_records(raws, options, state, progress, store)
     with _timed(state, "store"):
         store_articles(store, state)
         store.put_sources(state.source_keys)
@@ -537,7 +595,7 @@ def ingest_paths(
     # Dedup and story assignment are idempotent for articles they have seen, so a half-done step
     # is simply done again.
     placed = {a.id for a in new_articles}
-    left = [i for i in store.unassigned_article_ids() if i not in placed]
+    left = [i for i in store.unassigned_article_ids() if i not in placed] if resume else []
     if left:
         resumed = [state.articles.get(i) or a for i, a in store.get_articles(left).items()]
         new_articles += resumed
@@ -553,7 +611,16 @@ def ingest_paths(
     with _timed(state, "cluster"):
         assign_stories(store, new_articles, extractions, duplicates, options, executor)
     state.counts["articles"] = len(run_articles)
-    return state
+    # add the batch to the run
+    total.errors.extend(state.errors)
+    total.new_ids.update(state.new_ids)
+    total.source_keys.update(state.source_keys)
+    for key, value in state.counts.items():
+        total.counts[key] = total.counts.get(key, 0) + value
+    total.duplicates = state.duplicates
+    if keep:
+        total.articles.update(state.articles)
+        total.extractions.update(state.extractions)
 
 
 def report_for(

@@ -1,26 +1,109 @@
 """Human words for the codes the records carry: TIMEX3 values, statuses, kinds, sources.
 
-The report, the terminal and the service show these; report.json keeps the codes.
+The static report, `newsdesk show` and the service (`serve/words.py` builds on these)
+show them; report.json keeps the codes ("XXXX-08-25", "2026-W12", "single_source").
+Every function is pure and never raises on a value it does not know: it returns the value.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-_SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
-_PARTS = {"MO": "morning", "AF": "afternoon", "EV": "evening", "NI": "night", "DT": "daytime"}
-_HALVES = {"1": "first half", "2": "second half"}
-_QUARTERS = {"1": "first quarter", "2": "second quarter", "3": "third quarter", "4": "fourth quarter"}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
+PARTS_OF_DAY = {
+    "MO": "morning",
+    "MI": "midday",
+    "AF": "afternoon",
+    "EV": "evening",
+    "NI": "night",
+    "DT": "daytime",
+}
+ORDINALS = ("first", "second", "third", "fourth")
+REFS = {"PRESENT_REF": "now", "PAST_REF": "in the past", "FUTURE_REF": "in the future"}
+
+
 _UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day", "H": "hour"}
-_REFS = {"PRESENT_REF": "now", "PAST_REF": "in the past", "FUTURE_REF": "in the future"}
-_DAY = re.compile(r"^(\d{4}|XXXX)-(\d\d|XX)-(\d\d|XX)(?:T(\w\w))?")
-_MONTH = re.compile(r"^(\d{4}|XXXX)-(\d\d)$")
-_WEEK = re.compile(r"^(\d{4})-W(\d\d)(-WE)?$")
-_SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
-_QUARTER = re.compile(r"^(\d{4})-([QH])(\d)$")
 _DURATION = re.compile(r"^P(\d+(?:\.\d+)?)([YMWDH])$")
-_DECADE = re.compile(r"^(\d{3})X?$")
+_DAY = re.compile(r"^(\d{4}|XXXX)-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}|MO|MI|AF|EV|NI|DT))?")
+_MONTH = re.compile(r"^(\d{4}|XXXX)-(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})(-WE)?$")
+_SEASON = re.compile(r"^(\d{4}|XXXX)-(SP|SU|FA|WI)$")
+_PART = re.compile(r"^(\d{4})-([QH])(\d)$")
+_YEARISH = re.compile(r"^\d{2,4}$")
+
+
+def day(value: str | None) -> str:
+    """'2025-08-25' -> '25 Aug 2025' (a first/last-seen or publication date); '' for none."""
+    if not value:
+        return ""
+    return date_words(value[:10]) if _DAY.match(value) else value
+
+
+def date_words(value: str | None) -> str:
+    """A TIMEX3 value in words: '2025-08-25' -> '25 Aug 2025', 'XXXX-08-25' -> '25 Aug, year not stated'."""
+    if not value:
+        return "date not known"
+    if value in REFS:
+        return REFS[value]
+    try:
+        return _date_words(value)
+    except (ValueError, IndexError):
+        return value
+
+
+def _date_words(value: str) -> str:
+    if m := _DAY.match(value):
+        year, month, mday, time = m.groups()
+        text = f"{int(mday)} {MONTHS[int(month) - 1]}"
+        text += ", year not stated" if year == "XXXX" else f" {year}"
+        if time in PARTS_OF_DAY:
+            return f"{PARTS_OF_DAY[time]} of {text}"
+        return f"{text}, {time}" if time else text
+    if m := _MONTH.match(value):
+        year, month = m.groups()
+        name = MONTH_NAMES[int(month) - 1]
+        return f"{name}, year not stated" if year == "XXXX" else f"{name} {year}"
+    if m := _WEEK.match(value):
+        year, week, weekend = m.groups()
+        monday = dt.date.fromisocalendar(int(year), int(week), 1)
+        if weekend:
+            saturday = monday + dt.timedelta(days=5)
+            return f"the weekend of {saturday.day} {MONTHS[saturday.month - 1]} {saturday.year}"
+        return f"the week of {monday.day} {MONTHS[monday.month - 1]} {monday.year}"
+    if m := _SEASON.match(value):
+        year, season = m.groups()
+        return f"{SEASONS[season]}, year not stated" if year == "XXXX" else f"{SEASONS[season]} {year}"
+    if m := _PART.match(value):
+        year, part, n = m.groups()
+        what = "quarter" if part == "Q" else "half"
+        return f"the {ORDINALS[int(n) - 1]} {what} of {year}"
+    if m := _DURATION.match(value):
+        n = float(m.group(1))
+        return f"{n:g} {_UNITS[m.group(2)]}" + ("" if n == 1 else "s")
+    if _YEARISH.match(value):
+        if len(value) == 4:
+            return value
+        if len(value) == 3:
+            return f"the {value}0s"
+        return f"the {value}00s"
+    return value
+
 
 STATUS = {"corroborated": "corroborated", "single_source": "one source", "conflicting": "conflicting"}
 KIND = {
@@ -47,38 +130,8 @@ SOURCE = {
 
 
 def human_date(value: str | None) -> str:
-    """'2025-08-25' -> '25 Aug 2025'; 'XXXX-08-25' -> '25 Aug, year not stated'; '2025-WI' ->
-    'winter 2025'; 'P7Y' -> '7 years'. An unknown code is returned as it is."""
-    if not value:
-        return "no date"
-    if value in _REFS:
-        return _REFS[value]
-    m = _DAY.match(value)
-    if m and m.group(2) != "XX":
-        year, month, day, part = m.groups()
-        text = f"{int(day)} {_MONTHS[int(month) - 1]}" if day != "XX" else _MONTHS[int(month) - 1]
-        text += ", year not stated" if year == "XXXX" else f" {year}"
-        return text + (f", {_PARTS[part]}" if part in _PARTS else "")
-    if m := _MONTH.match(value):
-        year, month = m.groups()
-        return _MONTHS[int(month) - 1] + (", year not stated" if year == "XXXX" else f" {year}")
-    if m := _WEEK.match(value):
-        return ("the weekend of " if m.group(3) else "") + f"week {int(m.group(2))} of {m.group(1)}"
-    if m := _SEASON.match(value):
-        return f"{_SEASONS[m.group(2)]} {m.group(1)}"
-    if m := _QUARTER.match(value):
-        part = (_QUARTERS if m.group(2) == "Q" else _HALVES).get(m.group(3))
-        return f"{part} of {m.group(1)}" if part else value
-    if m := _DURATION.match(value):
-        n = float(m.group(1))
-        unit = _UNITS[m.group(2)]
-        count = f"{n:g}"
-        return f"{count} {unit}" + ("" if n == 1 else "s")
-    if re.fullmatch(r"\d{4}", value):
-        return value
-    if m := _DECADE.match(value):
-        return f"the {m.group(1)}0s"
-    return value
+    """A TIMEX3 value in words ('no date' for none): see `date_words`."""
+    return date_words(value) if value else "no date"
 
 
 def human_status(status: str) -> str:

@@ -1,0 +1,489 @@
+"""The service's read model: story cards, article cards, warnings and search, kept in memory.
+
+Reads must never wait on NLP or on a scan of the store, so the service keeps
+what its lists, filters and search read (titles, outlets, dates, conflicts,
+the words of every dossier and article) in memory, and the last dossiers read
+as ready-made JSON. The ingest worker refreshes exactly the stories and articles
+a job touched; writes by another process (the CLI beside the server) are
+picked up by `poll`, which compares the cheap story summaries and reloads
+only the stories whose summary changed.
+
+Search is an in-memory scan (every query word must occur, case-folded) over
+story titles, outlets and dossier texts (facts, quotes, summary, conflicts)
+and over article titles and texts: simple and exact, linear in the size of the
+store (fine for a desk's store; a full-text index is the next step past
+~100k articles).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from ..pipeline import TOPICS_BLOB, last_flags
+from ..records import Article, Conflict, DuplicateInfo, Flag, Story
+from ..render.json import story_to_dict
+from ..store import codec
+from ..store.repository import StorySummary
+from . import words
+
+T = TypeVar("T")
+FLAGS_BLOB = "serve-article-flags"  # every article's last warnings, merged job by job
+SNIPPET_CHARS = 90
+GZIP_MIN_BYTES = 2048
+STORY_CACHE = 256
+
+
+class ReadStore(Protocol):
+    """What the read model needs of a store (`newsdesk.store.Store` has it all)."""
+
+    def list_stories(self) -> list[StorySummary]: ...
+    def get_story(self, story_id: str) -> Story | None: ...
+    def get_articles(self, ids: Iterable[str]) -> dict[str, Article]: ...
+    def article_ids(self) -> list[str]: ...
+    def story_assignments(self) -> dict[str, str]: ...
+    def get_duplicates(self) -> dict[str, DuplicateInfo]: ...
+    def load_blob(self, name: str) -> bytes | None: ...
+    def save_blob(self, name: str, data: bytes) -> None: ...
+    def lock(self, name: str = ...) -> AbstractContextManager[None]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """A response body made once per change, with its gzip form: a large story's page is a few
+    hundred kB that compress about 8x, so readers (and the server's socket writes) get less."""
+
+    raw: bytes
+    gz: bytes | None
+
+    @classmethod
+    def of(cls, raw: bytes) -> Packed:
+        return cls(raw, gzip.compress(raw, 5) if len(raw) >= GZIP_MIN_BYTES else None)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCard:
+    """One article as lists and search show it."""
+
+    id: str
+    title: str | None
+    outlet: str
+    published: str | None
+    url: str | None
+    text: str
+    folded: str  # case-folded title and text, for search
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictCard:
+    """One conflict with its story and when it arose (the newest publication date on its sides)."""
+
+    story_id: str
+    story_title: str
+    arose: str | None
+    conflict: Conflict
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCard:
+    """One story as the list, its filters and search read it."""
+
+    summary: StorySummary
+    outlets: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    conflicts: tuple[ConflictCard, ...]
+    passages: tuple[str, ...]  # dossier texts: facts, quotes, summary, conflicts
+    folded: str
+
+    @property
+    def id(self) -> str:
+        return self.summary.id
+
+    @property
+    def title(self) -> str:
+        return self.summary.title or "Untitled story"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The /stories item (and the payload of a `story` event)."""
+        s = self.summary
+        return {
+            "id": s.id,
+            "title": self.title,
+            "articles": s.articles,
+            "first_seen": s.first_seen,
+            "last_seen": s.last_seen,
+            "conflicts": s.conflicts,
+            "outlets": list(self.outlets),
+            "links": {"self": f"/stories/{s.id}", "page": f"/story/{s.id}"},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A search result: the card and a passage around the first match (before, match, after)."""
+
+    card: StoryCard | ArticleCard
+    snippet: tuple[str, str, str]
+    score: int
+
+
+def fold(text: str) -> str:
+    return text.casefold()
+
+
+def terms(query: str) -> list[str]:
+    """The words of a query, case-folded; quoted phrases stay whole."""
+    out: list[str] = []
+    for i, part in enumerate(query.split('"')):
+        if i % 2:
+            if part.strip():
+                out.append(fold(" ".join(part.split())))
+        else:
+            out.extend(fold(w) for w in part.split())
+    return out
+
+
+def snippet(text: str, term: str) -> tuple[str, str, str]:
+    """The passage of `text` around the first occurrence of `term` (case-folded search)."""
+    folded = fold(text)
+    at = folded.find(term)
+    if at < 0 or len(folded) != len(text):  # casefold changed lengths: show the start instead
+        return ("", "", text[: SNIPPET_CHARS * 2].strip() + ("…" if len(text) > SNIPPET_CHARS * 2 else ""))
+    lo, hi = max(0, at - SNIPPET_CHARS), min(len(text), at + len(term) + SNIPPET_CHARS)
+    before = ("…" if lo else "") + " ".join(text[lo:at].split(" ")).lstrip()
+    after = text[at + len(term) : hi].rstrip() + ("…" if hi < len(text) else "")
+    return before, text[at : at + len(term)], after
+
+
+class Catalog:
+    """In-memory cards of every story and article, refreshed by the worker and by `poll`."""
+
+    def __init__(self, store: ReadStore) -> None:
+        self.store = store
+        self._lock = threading.RLock()
+        self._built = False
+        self._stories: dict[str, StoryCard] = {}
+        self._articles: dict[str, ArticleCard] = {}
+        self._story_of: dict[str, str] = {}
+        self._flags: dict[str, tuple[Flag, ...]] = {}
+        self._duplicates: dict[str, DuplicateInfo] = {}
+        self._topics: dict[str, str] = {}
+        # Values derived from one story (its dossier and JSON, its page), kept until it changes.
+        self._memo: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._stale: dict[tuple[str, str], Any] = {}  # the last value of a changed story, until redone
+        self._flights: dict[tuple[str, str], threading.Event] = {}
+        self._versions: dict[str, int] = {}
+        self._cache_lock = threading.Lock()
+        # How to make each kind of derived value again, by story id (`rewarm` after a job).
+        self.makers: dict[str, Callable[[str], Any]] = {"dossier": self._load_dossier}
+
+    # ------------------------------------------------------------------ refresh
+
+    def ensure(self) -> None:
+        """Build the cards on first use (the worker does it at start, off the request path)."""
+        if not self._built:
+            self.refresh()
+
+    def refresh(self, stories: Iterable[str] = (), articles: Iterable[str] = ()) -> None:
+        """Reload new articles, every story whose summary changed, and the ones named."""
+        with self._lock:
+            forced_stories, forced_articles = set(stories), set(articles)
+            known = self._articles
+            wanted = [i for i in self.store.article_ids() if i not in known or i in forced_articles]
+            cards = dict(known)
+            for article in self.store.get_articles(wanted).values():
+                cards[article.id] = _article_card(article)
+            self._articles = cards
+            self._story_of = self.store.story_assignments()
+            self._duplicates = self.store.get_duplicates()
+            blob = self.store.load_blob(TOPICS_BLOB)
+            self._topics = json.loads(blob) if blob else {}
+            self._reload_flags(wanted)
+            self._reload_stories(self.store.list_stories(), forced_stories)
+            self._built = True
+
+    def poll(self) -> bool:
+        """Pick up another writer's changes; True when anything was reloaded. One small query when idle."""
+        if not self._built:
+            self.refresh()
+            return True
+        summaries = self.store.list_stories()
+        if {s.id: s for s in summaries} == {sid: c.summary for sid, c in self._stories.items()}:
+            return False
+        self.refresh()
+        return True
+
+    def _reload_stories(self, summaries: Sequence[StorySummary], forced: set[str]) -> None:
+        cards: dict[str, StoryCard] = {}
+        changed: list[str] = []
+        for summary in summaries:
+            old = self._stories.get(summary.id)
+            if old is not None and old.summary == summary and summary.id not in forced:
+                cards[summary.id] = old
+                continue
+            story = self.store.get_story(summary.id)
+            if story is None:
+                continue
+            cards[summary.id] = self._story_card(summary, story)
+            changed.append(summary.id)
+        gone = set(self._stories) - set(cards)
+        self._stories = cards
+        self._forget(changed, gone)
+
+    def _reload_flags(self, new_ids: Sequence[str]) -> None:
+        """Warnings: at first from the service's own merged blob, then from `add_flags`; an article
+        neither has seen (stored by another writer) gets the last report's."""
+        flags = dict(self._flags)
+        if not self._built:
+            blob = self.store.load_blob(FLAGS_BLOB)
+            data: dict[str, list[Any]] = json.loads(blob) if blob else {}
+            flags = {aid: tuple(codec.from_data(Flag, f) for f in fs) for aid, fs in data.items()}
+            new_ids = list(self._articles)
+        missing = [i for i in new_ids if i not in flags]
+        if missing:
+            flags.update(last_flags(self.store, missing))  # type: ignore[arg-type]
+        self._flags = flags
+
+    def _story_card(self, summary: StorySummary, story: Story) -> StoryCard:
+        members = [self._articles.get(a) for a in story.article_ids]
+        outlets = tuple(dict.fromkeys(m.outlet for m in members if m is not None))
+        passages = tuple(
+            p
+            for p in (
+                *(f.text for f in story.facts),
+                *(q.text for q in story.quotes),
+                *(s.text for s in story.summary),
+                *(c.description for c in story.conflicts),
+            )
+            if p
+        )
+        conflicts = tuple(ConflictCard(story.id, story.title, self._arose(c), c) for c in story.conflicts)
+        folded = fold("\n".join((story.title, *outlets, *passages)))
+        return StoryCard(summary, outlets, story.article_ids, conflicts, passages, folded)
+
+    def _arose(self, conflict: Conflict) -> str | None:
+        dates = [
+            card.published
+            for side in conflict.sides
+            for aid in side.article_ids
+            if (card := self._articles.get(aid)) is not None and card.published
+        ]
+        return max(dates, default=None)
+
+    def add_flags(self, flags: Mapping[str, Sequence[Flag]]) -> None:
+        """A job's warnings (already merged into the store by `merge_flags`)."""
+        with self._lock:
+            self._flags = {**self._flags, **{aid: tuple(fs) for aid, fs in flags.items()}}
+
+    # ------------------------------------------------------------------ reads
+
+    def stories(self) -> list[StoryCard]:
+        self.ensure()
+        return list(self._stories.values())
+
+    def story_card(self, story_id: str) -> StoryCard | None:
+        self.ensure()
+        return self._stories.get(story_id)
+
+    def _forget(self, changed: Sequence[str], gone: Iterable[str]) -> None:
+        """Derived values of changed stories become stale (served only while being redone)."""
+        with self._cache_lock:
+            dropped = {*changed, *gone}
+            for sid in dropped:
+                self._versions[sid] = self._versions.get(sid, 0) + 1
+            for key in [k for k in self._memo if k[0] in dropped]:
+                value = self._memo.pop(key)
+                if key[0] in changed:
+                    self._stale[key] = value
+            for key in [k for k in self._stale if k[0] in gone]:
+                del self._stale[key]
+
+    def _load_dossier(self, story_id: str) -> tuple[Story, Packed] | None:
+        story = self.store.get_story(story_id)
+        if story is None:
+            return None
+        data = json.dumps(story_to_dict(story), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return story, Packed.of(data.encode())
+
+    def story(self, story_id: str) -> tuple[Story, Packed] | None:
+        """A dossier and its report.json-schema JSON."""
+        return self.memo(story_id, "dossier", lambda: self._load_dossier(story_id))
+
+    def rewarm(self) -> None:
+        """Make again what readers had of the stories that changed (the worker calls it after a
+        job), so no request waits on rendering a large story: they get the previous value meanwhile."""
+        with self._cache_lock:
+            keys = list(self._stale)
+        for story_id, what in keys:
+            make = self.makers.get(what)
+            if make is not None and story_id in self._stories:
+                self.memo(story_id, what, lambda make=make, story_id=story_id: make(story_id))
+
+    def memo(self, story_id: str, what: str, make: Callable[[], T]) -> T:
+        """A value derived from one story, made once per change of that story.
+
+        One caller makes it; callers meanwhile get the story's previous value when there is one
+        (a page a second old, not a pile-up of renders of a large story), else wait for it.
+        """
+        key = (story_id, what)
+        while True:
+            with self._cache_lock:
+                if key in self._memo:
+                    self._memo.move_to_end(key)
+                    return self._memo[key]  # type: ignore[no-any-return]
+                flight = self._flights.get(key)
+                if flight is None:
+                    flight = self._flights[key] = threading.Event()
+                    version = self._versions.get(story_id, 0)
+                    break
+                if key in self._stale:
+                    return self._stale[key]  # type: ignore[no-any-return]
+            flight.wait(60)
+        try:
+            value = make()
+        finally:
+            with self._cache_lock:
+                del self._flights[key]
+                flight.set()
+        if value is not None:
+            with self._cache_lock:
+                if self._versions.get(story_id, 0) == version:  # not changed meanwhile
+                    self._memo[key] = value
+                    self._stale.pop(key, None)
+                    while len(self._memo) > STORY_CACHE * 2:
+                        self._memo.popitem(last=False)
+        return value
+
+    def article_card(self, article_id: str) -> ArticleCard | None:
+        self.ensure()
+        return self._articles.get(article_id)
+
+    def article_cards(self) -> Mapping[str, ArticleCard]:
+        self.ensure()
+        return self._articles
+
+    def story_of(self, article_id: str) -> str | None:
+        return self._story_of.get(article_id)
+
+    def topic_of(self, story_id: str | None) -> str | None:
+        return self._topics.get(story_id or "")
+
+    def flags(self, article_id: str) -> tuple[Flag, ...]:
+        return self._flags.get(article_id, ())
+
+    def duplicate(self, article_id: str) -> DuplicateInfo | None:
+        return self._duplicates.get(article_id)
+
+    def outlet(self, article_id: str) -> str:
+        card = self._articles.get(article_id)
+        return card.outlet if card is not None else "article not in the store"
+
+    def name(self, record_id: str) -> str | None:
+        """A label for an article or story id met in generated text (warnings)."""
+        if record_id in self._articles:
+            return self._articles[record_id].outlet
+        card = self._stories.get(record_id)
+        return f"the story “{card.title}”" if card is not None else None
+
+    def conflicts(self) -> list[ConflictCard]:
+        """Every conflict, newest first: by the latest publication on its sides, then its story's last article."""
+        cards = [c for s in self.stories() for c in s.conflicts]
+        last_seen = {s.id: s.summary.last_seen or "" for s in self._stories.values()}
+        cards.sort(key=lambda c: (c.arose or "", last_seen.get(c.story_id, ""), c.conflict.id), reverse=True)
+        return cards
+
+    def outlets(self) -> list[str]:
+        return sorted({o for s in self.stories() for o in s.outlets}, key=str.casefold)
+
+    def filter(
+        self,
+        *,
+        since: str | None = None,
+        has_conflicts: bool | None = None,
+        outlet: str | None = None,
+        q: str | None = None,
+    ) -> list[StoryCard]:
+        """Stories updated since a day (last_seen), with or without conflicts, by outlet and words;
+        most recently updated first."""
+        want = terms(q or "")
+        shop = fold(outlet.strip()) if outlet and outlet.strip() else None
+        out = []
+        for card in self.stories():
+            s = card.summary
+            if since and (s.last_seen or "") < since:
+                continue
+            if has_conflicts is not None and (s.conflicts > 0) != has_conflicts:
+                continue
+            if shop and not any(shop in fold(o) for o in card.outlets):
+                continue
+            if want and not all(t in card.folded for t in want):
+                continue
+            out.append(card)
+        out.sort(key=lambda c: (c.summary.last_seen or "", c.summary.articles, c.id), reverse=True)
+        return out
+
+    def search(self, query: str, limit: int = 20) -> tuple[list[Hit], list[Hit]]:
+        """Stories and articles where every word of `query` occurs; title matches rank first."""
+        want = terms(query)
+        if not want:
+            return [], []
+        stories = [
+            Hit(card, _story_snippet(card, want[0]), _score(fold(card.title), card.folded, want))
+            for card in self.stories()
+            if all(t in card.folded for t in want)
+        ]
+        articles = [
+            Hit(card, snippet(card.text, want[0]), _score(fold(card.title or ""), card.folded, want))
+            for card in self._articles.values()
+            if all(t in card.folded for t in want)
+        ]
+        # Best score first; among equals the most recent (two stable sorts).
+        stories.sort(key=lambda h: _recency(h.card), reverse=True)
+        stories.sort(key=lambda h: h.score, reverse=True)
+        articles.sort(key=lambda h: _recency(h.card), reverse=True)
+        articles.sort(key=lambda h: h.score, reverse=True)
+        return stories[:limit], articles[:limit]
+
+
+def merge_flags(store: ReadStore, flags: Mapping[str, Sequence[Flag]]) -> None:
+    """Merge a job's warnings into the service's blob: the pipeline's own blob keeps only the last
+    report's articles, and a job reports on the stories it touched, not on every article."""
+    with store.lock("serve-flags"):
+        blob = store.load_blob(FLAGS_BLOB)
+        data: dict[str, Any] = json.loads(blob) if blob else {}
+        data.update({aid: [codec.to_data(f) for f in fs] for aid, fs in flags.items()})
+        store.save_blob(FLAGS_BLOB, json.dumps(data, separators=(",", ":")).encode())
+
+
+def _recency(card: StoryCard | ArticleCard) -> str:
+    return (card.summary.last_seen if isinstance(card, StoryCard) else card.published) or ""
+
+
+def _score(title: str, folded: str, want: Sequence[str]) -> int:
+    return sum(100 * (t in title) + min(folded.count(t), 50) for t in want)
+
+
+def _story_snippet(card: StoryCard, term: str) -> tuple[str, str, str]:
+    for passage in (card.title, *card.outlets, *card.passages):
+        if term in fold(passage):
+            return snippet(passage, term)
+    return ("", "", "")
+
+
+def _article_card(article: Article) -> ArticleCard:
+    title = article.title or None
+    return ArticleCard(
+        id=article.id,
+        title=title,
+        outlet=words.outlet(article),
+        published=article.published,
+        url=article.url,
+        text=article.text,
+        folded=fold(f"{title or ''}\n{words.outlet(article)}\n{article.text}"),
+    )

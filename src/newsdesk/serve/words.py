@@ -1,0 +1,195 @@
+"""Human words for the codes the pipeline records: dates, statuses, kinds, warnings, outlets.
+
+The store keeps TIMEX3 values ("XXXX-08-25", "2026-W12", "2025-WI") and codes
+("single_source", "headline_mismatch") because they can be compared and
+checked; a reader of the web app gets "25 Aug, year not stated", "the week of
+16 Mar 2026", "winter 2025", "one source". Every function here is pure and
+never raises on a value it does not know: it falls back to the value itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..records import Article
+from ..render.html import format_value
+from ..render.words import (  # the date words are shared with the static report and `show`
+    date_words,
+    day,
+)
+
+STATUS_WORDS = {"corroborated": "corroborated", "single_source": "one source", "conflicting": "conflicting"}
+KIND_WORDS = {"quote": "quote", "quantity": "figure", "event": "event", "statement": "statement"}
+CONFLICT_WORDS = {
+    "date": "Dates differ",
+    "number": "Figures differ",
+    "speaker": "Who said it",
+    "quote_vs_narrative": "Quote against the report",
+    "statement": "Said and denied",
+}
+TIMELINE_WORDS = {"event": "event", "update": "update", "publication": "published"}
+SEVERITY_WORDS = {"info": "note", "warning": "warning", "error": "problem"}
+FLAG_WORDS = {
+    "missing_date": "No publication date",
+    "date_mismatch": "Date contradicts the text",
+    "stale_content": "Old content",
+    "headline_mismatch": "Headline not supported by the text",
+    "boilerplate": "Boilerplate removed",
+    "duplicate_paragraph": "Repeated paragraph",
+    "syndicated_copy": "Copy of another article",
+    "unresolved_speaker": "Quote without a speaker",
+    "off_story": "Close to another story",
+}
+CURRENCIES = {"usd", "eur", "gbp", "jpy", "cny", "krw", "chf", "cad", "aud", "inr", "rub", "brl"}
+
+# TIMEX values inside generated sentences (conflict descriptions, notes, warnings), never article text.
+_IN_TEXT = re.compile(
+    r"(?<![\w-])(?:\d{4}|XXXX)-(?:\d{2}-\d{2}(?:T\d{2}:\d{2})?|W\d{2}(?:-WE)?|SP|SU|FA|WI|Q[1-4]|H[12])(?![\w-])"
+)
+_ARTICLE_ID = re.compile(r"\ba[0-9a-f]{16}\b")
+_STORY_ID = re.compile(r"\bs[0-9a-f]{16}\b")
+
+
+def in_words(text: str | None, names: Callable[[str], str | None] | None = None) -> str:
+    """A generated sentence with its TIMEX values in words and its record ids named.
+
+    `names` maps an article or story id to its label (outlet, title); an id it does not
+    know stays as it is. Only for text the pipeline wrote, never for article text.
+    """
+    if not text:
+        return ""
+    out = _IN_TEXT.sub(lambda m: date_words(m.group(0)), text)
+    if names is not None:
+
+        def name(m: re.Match[str]) -> str:
+            return names(m.group(0)) or m.group(0)
+
+        out = _STORY_ID.sub(name, _ARTICLE_ID.sub(name, out))
+    return out
+
+
+def description_words(text: str | None, names: Callable[[str], str | None] | None = None) -> str:
+    """A conflict's description as a sentence: 'both: length of breach: 65 m vs 40 m' ->
+    'Length of breach: 65 m vs 40 m'."""
+    out = in_words(text, names).removeprefix("both: ")
+    return out[:1].upper() + out[1:]
+
+
+def status_words(status: str) -> str:
+    return STATUS_WORDS.get(status, status.replace("_", " "))
+
+
+def kind_words(kind: str) -> str:
+    return KIND_WORDS.get(kind, kind.replace("_", " "))
+
+
+def conflict_words(kind: str) -> str:
+    return CONFLICT_WORDS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def flag_words(code: str) -> str:
+    return FLAG_WORDS.get(code, code.replace("_", " ").capitalize())
+
+
+def severity_words(severity: str) -> str:
+    return SEVERITY_WORDS.get(severity, severity)
+
+
+def timeline_words(kind: str) -> str:
+    return TIMELINE_WORDS.get(kind, kind)
+
+
+def reason_words(reason: str | None) -> str:
+    """Why two sides were compared, as a sentence: 'both: length of breach' -> 'Both sides describe ...'."""
+    if not reason:
+        return ""
+    if reason.startswith("both: "):
+        return f"Both sides describe {in_words(reason[6:])}."
+    return f"Compared because: {in_words(reason)}."
+
+
+def unit_words(value: Any, unit: str | None) -> str:
+    """A figure with its unit, plural where the unit is a counted word: '3 people', '65 m', '2.4 billion USD'."""
+    if unit and unit.isalpha() and unit.islower() and len(unit) >= 4 and unit not in CURRENCIES:
+        number = format_value(value)
+        if value == 1 or not number:
+            return format_value(value, unit)
+        return f"{number} {_plural(unit)}"
+    return format_value(value, unit)
+
+
+def _plural(word: str) -> str:
+    if word == "person":
+        return "people"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word if word.endswith("s") else word + "es"
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def value_words(value: Any, kind: str, unit: str | None = None) -> str:
+    """A conflict side's or fact's value for people: dates in words, figures with units."""
+    if kind == "date" and isinstance(value, str):
+        return date_words(value)
+    if value is None:
+        return "not stated"
+    if isinstance(value, str):
+        return value
+    return unit_words(value, unit)
+
+
+def host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        name = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    return name.removeprefix("www.") or None
+
+
+def outlet(article: Article | None, fallback: str = "unknown article") -> str:
+    """Who published an article: the outlet, else the web site, else the file it came from (never an id)."""
+    if article is None:
+        return fallback
+    if article.source:
+        return article.source
+    site = host(article.url)
+    if site:
+        return site
+    name = Path(article.path).name or fallback
+    return f"{name} ({article.locator})" if article.locator else name
+
+
+def safe_url(url: str | None) -> str | None:
+    """An article's original address as a link target: only http(s), never javascript: or data:."""
+    if url and urlsplit(url).scheme.lower() in ("http", "https"):
+        return url
+    return None
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """'1 article', '3 articles', '2 copies'."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def filters() -> Mapping[str, Callable[..., str]]:
+    """The Jinja filters of the web app's templates."""
+    return {
+        "day": day,
+        "date_words": date_words,
+        "in_words": in_words,
+        "status_words": status_words,
+        "kind_words": kind_words,
+        "conflict_words": conflict_words,
+        "flag_words": flag_words,
+        "severity_words": severity_words,
+        "timeline_words": timeline_words,
+        "reason_words": reason_words,
+        "description_words": description_words,
+    }
