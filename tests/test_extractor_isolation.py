@@ -48,3 +48,27 @@ def test_the_partial_failure_is_reported_again_on_a_warm_rerun(
         again = pipeline.ingest_paths([corpus], options, store)
     assert again.counts["annotated"] == 0
     assert len([e for e in again.errors if e.stage == "annotate"]) == 3
+
+
+def test_an_article_past_the_nlp_limits_keeps_what_was_read_and_says_so(tmp_path: Path) -> None:
+    from newsdesk.options import NlpOptions
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    sentence = (
+        "Ferry workers in Port Calder extended their strike on Monday, union leader Tomas Brevik said. "
+    )
+    (corpus / "long.txt").write_text(
+        " date 2026-05-11\nFerry strike goes on\n\n" + sentence * 40, encoding="utf-8"
+    )
+    options = Options(db_url=f"sqlite:///{tmp_path / 's.db'}", nlp=NlpOptions(max_chars=1_000))
+    with Store(options.db_url) as store:
+        state = pipeline.ingest_paths([corpus], options, store)
+    (ext,) = state.extractions.values()
+    assert ext.timexes and max(t.end for t in ext.timexes) <= 1_000
+    assert any("nlp.max_chars" in e.message for e in state.errors)
+
+    budget = Options(db_url=f"sqlite:///{tmp_path / 't.db'}", nlp=NlpOptions(time_budget=1e-9))
+    with Store(budget.db_url) as store:
+        state = pipeline.ingest_paths([corpus], budget, store)
+    assert any("time budget" in e.message and "nlp.time_budget" in e.message for e in state.errors)

@@ -139,6 +139,15 @@ class NlpOptions(_Section):
     n_process: int = Field(
         0, description="annotation worker processes; 0 = one per core (used for large batches only)"
     )
+    max_chars: int = Field(
+        300_000,
+        ge=1_000,
+        description="characters of one article the NLP reads (the parse is linear in them: about 10 s "
+        "for 300,000 on one core); the rest is not annotated and the article says so",
+    )
+    time_budget: float = Field(
+        60.0, gt=0, description="seconds the extractors may spend on one article; what did not run is said"
+    )
 
 
 class ReconcileOptions(_Section):

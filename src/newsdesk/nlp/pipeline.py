@@ -13,6 +13,7 @@ import functools
 import logging
 import multiprocessing
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +26,8 @@ from .doctext import doc_text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+DEFAULT_MAX_CHARS = 300_000
+DEFAULT_TIME_BUDGET = 60.0
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -133,8 +136,12 @@ def analysis_text(article: Article) -> str:
     return "".join(chars)
 
 
-def doc_extraction(doc: Doc, article: Article) -> Extraction:
-    """Run every extractor on one parsed article."""
+def _limits(options: NlpOptions) -> tuple[int, float]:
+    return options.max_chars, options.time_budget
+
+
+def doc_extraction(doc: Doc, article: Article, budget: float = DEFAULT_TIME_BUDGET) -> Extraction:
+    """Run every extractor on one parsed article (within `budget` seconds; what did not run is said)."""
     from . import events, frames, quantities, quotes, timex
 
     ents = doc.ents  # rebuilt by spaCy on every access: read once
@@ -144,9 +151,20 @@ def doc_extraction(doc: Doc, article: Article) -> Extraction:
         (s.start_char, s.end_char) for s in doc.sents if text[s.start_char : s.end_char].strip()
     )
     problems: list[str] = []
+    if len(text) < len(article.text) and article.text[len(text) :].strip():
+        problems.append(
+            f"annotated the first {len(text):,} of {len(article.text):,} characters (nlp.max_chars): "
+            "the rest of the article has no facts"
+        )
+    started = time.perf_counter()
 
     def part(name: str, run: Callable[[], T], empty: T) -> T:
         """One extractor's result; its failure costs that extractor only, and is recorded."""
+        if time.perf_counter() - started > budget:
+            problems.append(
+                f"{name}: not run, the article's time budget of {budget:g} s is spent (nlp.time_budget)"
+            )
+            return empty
         try:
             return run()
         except Exception as exc:
@@ -183,7 +201,11 @@ def keyterms(doc: Doc, ents: Sequence[Span] | None = None, limit: int = 30) -> t
 
 
 def _annotate_serial(
-    articles: Sequence[Article], model: str, batch_size: int, gemm: str = "numpy"
+    articles: Sequence[Article],
+    model: str,
+    batch_size: int,
+    gemm: str = "numpy",
+    limits: tuple[int, float] = (DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET),
 ) -> list[Extraction | ProcessingError]:
     """Parse and extract in this process, with numpy's BLAS on one thread (as in the workers): a
     second thread gained ~5% in a lone process on 2 cores (2026-12-03, within this VM's noise)
@@ -191,18 +213,23 @@ def _annotate_serial(
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
-        return _annotate_batches(articles, model, batch_size, gemm)
+        return _annotate_batches(articles, model, batch_size, gemm, limits)
 
 
 def _annotate_batches(
-    articles: Sequence[Article], model: str, batch_size: int, gemm: str = "numpy"
+    articles: Sequence[Article],
+    model: str,
+    batch_size: int,
+    gemm: str = "numpy",
+    limits: tuple[int, float] = (DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET),
 ) -> list[Extraction | ProcessingError]:
+    max_chars, budget = limits
     nlp = load_nlp(model, gemm)
-    docs = nlp.pipe((analysis_text(a) for a in articles), batch_size=batch_size)
+    docs = nlp.pipe((analysis_text(a)[:max_chars] for a in articles), batch_size=batch_size)
     results: list[Extraction | ProcessingError] = []
     for article, doc in zip(articles, docs, strict=True):
         try:
-            results.append(doc_extraction(doc, article))
+            results.append(doc_extraction(doc, article, budget))
         except Exception as exc:
             results.append(
                 ProcessingError(
@@ -223,9 +250,11 @@ def _init_worker(model: str, gemm: str) -> None:
     load_nlp(model, gemm)
 
 
-def _worker_chunk(args: tuple[list[Article], str, int, str]) -> list[Extraction | ProcessingError]:
-    articles, model, batch_size, gemm = args
-    return _annotate_serial(articles, model, batch_size, gemm)
+def _worker_chunk(
+    args: tuple[list[Article], str, int, str, tuple[int, float]],
+) -> list[Extraction | ProcessingError]:
+    articles, model, batch_size, gemm, limits = args
+    return _annotate_serial(articles, model, batch_size, gemm, limits)
 
 
 def _workers(options: NlpOptions, n_articles: int) -> int:
@@ -247,14 +276,22 @@ def annotate(
     options = options or NlpOptions()
     if executor is not None and articles:  # the run's executor: local processes or a Dask cluster
         chunks = (
-            (list(articles[i : i + CHUNK_ARTICLES]), options.model, options.batch_size, options.gemm)
+            (
+                list(articles[i : i + CHUNK_ARTICLES]),
+                options.model,
+                options.batch_size,
+                options.gemm,
+                _limits(options),
+            )
             for i in range(0, len(articles), CHUNK_ARTICLES)
         )
         yield from ordered_results(executor, _worker_chunk, chunks, ahead=4)
         return
     workers = _workers(options, len(articles))
     if workers <= 1:
-        yield from _annotate_serial(articles, options.model, options.batch_size, options.gemm)
+        yield from _annotate_serial(
+            articles, options.model, options.batch_size, options.gemm, _limits(options)
+        )
         return
     chunks = [list(articles[i : i + CHUNK_ARTICLES]) for i in range(0, len(articles), CHUNK_ARTICLES)]
     ctx = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and DB handles
@@ -262,6 +299,7 @@ def annotate(
         max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(options.model, options.gemm)
     ) as pool:
         for results in pool.map(
-            _worker_chunk, [(c, options.model, options.batch_size, options.gemm) for c in chunks]
+            _worker_chunk,
+            [(c, options.model, options.batch_size, options.gemm, _limits(options)) for c in chunks],
         ):
             yield from results
