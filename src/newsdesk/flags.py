@@ -600,8 +600,8 @@ def _headline_mismatch(article: Article, ext: Extraction | None) -> Flag | None:
     return Flag(
         "headline_mismatch",
         "warning",
-        f"{len(unsupported)} of {len(content)} headline words, and none of the body's names, "
-        f"appear in the body: {', '.join(s.text for s in evidence)}",
+        f"{len(unsupported)} of {len(content)} headline words never appear in the body, and the headline "
+        f"names none of the body's people or places: {', '.join(s.text for s in evidence)}",
         evidence,
     )
 
