@@ -80,7 +80,7 @@ print(json.dumps({"articles": len(state.articles), "seconds": secs, "rss_mb": rs
 """
 
 _STORE = """
-import json, os, resource, sys, time
+import json, resource, sys, time
 from newsdesk.options import Options
 from newsdesk.pipeline import find_copies, assign_stories
 from newsdesk.store import Store
@@ -101,16 +101,17 @@ with Store(options.db_url) as store:
     assign_stories(store, base, {}, dups, options)
     t_base = time.perf_counter() - t0
     store.put_articles(new)
-    size0 = os.path.getsize(db) + (os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0)
-    written0 = sum(len(store.load_blob(b) or b"") for b in ("dedup-index", "story-clusterer"))
+    before = dict(store.load_blobs(""))
     t0 = time.perf_counter()
     dups = find_copies(store, new, options)
     assign_stories(store, new, {}, dups, options)
     t_new = time.perf_counter() - t0
-    blobs = sum(len(store.load_blob(b) or b"") for b in ("dedup-index", "story-clusterer"))
+    after = dict(store.load_blobs(""))
+    written = {n: len(d) for n, d in after.items() if before.get(n) != d}
+    blobs = sum(len(d) for n, d in after.items() if n.startswith(("dedup-index", "story-clusterer")))
 print(json.dumps({
     "stored": n_base, "added": len(new), "base_per_s": n_base / t_base, "new_ms_per_article": 1000 * t_new / max(1, len(new)),
-    "state_blob_bytes": blobs, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "state_blob_bytes": blobs, "written_bytes": written, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
 """
 
@@ -171,12 +172,16 @@ def main() -> None:
             f"{spec:<14} {r['articles']:>8} {r['articles'] / r['seconds']:>8.1f} {r['rss_mb']:>13.0f} {r['worker_rss_mb']:>15.0f}"
         )
     print(
-        f"\n{'stored':>8} {'dedup+assign art/s':>19} {'ms/article added':>17} {'state blobs MB':>15} {'RSS MB':>7}"
+        f"\n{'stored':>8} {'dedup+assign art/s':>19} {'ms/article added':>17} {'state MB':>9} "
+        f"{'written MB: index / clusterer':>30} {'RSS MB':>7}"
     )
     for r in out["stores"]:
+        w = r["written_bytes"]
+        index = sum(v for k, v in w.items() if k.startswith("dedup-index")) / 1e6
+        rest = sum(v for k, v in w.items() if not k.startswith("dedup-index")) / 1e6
         print(
             f"{r['stored']:>8} {r['base_per_s']:>19.0f} {r['new_ms_per_article']:>17.2f} "
-            f"{r['state_blob_bytes'] / 1e6:>15.1f} {r['rss_mb']:>7.0f}"
+            f"{r['state_blob_bytes'] / 1e6:>9.1f} {f'{index:.2f} / {rest:.2f}':>30} {r['rss_mb']:>7.0f}"
         )
     print(f"\none new article to its updated dossier (warm demo store): {out['latency']['seconds']:.2f} s")
     print(

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.cluster import StoryClusterer
-from newsdesk.dedup import DedupIndex
 from newsdesk.options import Options
-from newsdesk.pipeline import CLUSTER_BLOB, DEDUP_BLOB
+from newsdesk.pipeline import CLUSTER_BLOB, load_dedup_index
 from newsdesk.store import Store
 
 pytestmark = pytest.mark.slow
@@ -36,7 +35,7 @@ def _state(db: Path) -> tuple[int, int, int, int]:
     """(articles, articles in the dedup index, articles the clusterer holds, unassigned)."""
     options = Options()
     with Store(f"sqlite:///{db}") as store:
-        index = DedupIndex.from_bytes(store.load_blob(DEDUP_BLOB), options.dedup)
+        index, _, _ = load_dedup_index(store, options)
         clusterer = StoryClusterer.from_bytes(store.load_blob(CLUSTER_BLOB), options.cluster)
         held = sum(len(m) for m in clusterer.stories().values())
         return len(store.article_ids()), len(index), held, len(store.unassigned_article_ids())

@@ -264,3 +264,52 @@ def test_an_earlier_day_stays_the_original_whatever_the_text_says() -> None:
     early = make("a-early", [*PARAS[:3], LOCAL, *PARAS[3:]], published="2026-05-11")
     out = _oriented(early, wire)
     assert set(out) == {"b-wire"} and out["b-wire"].direction == "dated"
+
+
+# ------------------------------------------------------------------ append-only segments
+
+
+def test_a_snapshot_plus_segments_is_the_index_that_made_them() -> None:
+    opts = DedupOptions()
+    whole = DedupIndex(opts)
+    base = DedupIndex(opts)
+    first = [make("orig", PARAS), make("orchard", OTHER)]
+    second = [make("same-topic", SAME_TOPIC), make("copy", [*PARAS, LOCAL])]
+    for a in first:
+        whole.add(a), base.add(a)
+    snapshot = base.to_bytes()
+    for a in second:
+        whole.add(a), base.add(a)
+    assert base.changed
+    segment = base.segment_bytes()
+    assert not base.changed and len(segment) < len(snapshot)
+    loaded = DedupIndex.from_bytes(snapshot, opts)
+    loaded.apply_segment(segment)
+    assert len(loaded) == len(whole)
+    assert loaded.add(make("copy", [*PARAS, LOCAL])) == whole.add(make("copy", [*PARAS, LOCAL]))
+    late = make("late-copy", [*SAME_TOPIC, "The ferry company did not comment on Tuesday evening at all."])
+    assert loaded.add(late) == whole.add(late)  # a copy of an article only the segment holds
+    assert whole.add(late) is not None and whole.add(late).duplicate_of == "same-topic"
+
+
+def test_ingests_append_segments_and_compact_when_they_pile_up(tmp_path) -> None:
+    from newsdesk.options import Options
+    from newsdesk.pipeline import DEDUP_BLOB, DEDUP_SEGMENTS, find_copies
+    from newsdesk.store import Store
+
+    options = Options(db_url=f"sqlite:///{tmp_path / 's.db'}")
+    with Store(options.db_url) as store:
+
+        def ingest(*articles: Article) -> dict:
+            store.put_articles(articles)  # copies point at stored articles
+            return find_copies(store, articles, options)
+
+        ingest(make("orig", PARAS), make("orchard", OTHER))
+        assert store.load_blob(DEDUP_BLOB) and not store.load_blobs(DEDUP_SEGMENTS)
+        ingest(make("same-topic", SAME_TOPIC))
+        assert len(store.load_blobs(DEDUP_SEGMENTS)) == 1  # appended, the base not rewritten
+        ingest(make("copy", [*PARAS, LOCAL]))
+        # the segments now weigh more than a quarter of this tiny base: folded into it
+        assert not store.load_blobs(DEDUP_SEGMENTS)
+        dups = ingest(make("late", SAME_TOPIC))
+    assert dups["copy"].duplicate_of == "orig" and dups["late"].duplicate_of == "same-topic"

@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Any
 
 import numpy as np
 import rensa
@@ -223,6 +224,8 @@ class DedupIndex:
         self._exact: dict[str, int] = {}  # text key -> first doc number
         self._buckets = _MultiMap()  # LSH band key (band index mixed in) -> doc numbers
         self._postings = _MultiMap()  # sampled shingle hash -> doc numbers
+        # What changed since the last snapshot or segment: a segment persists only this.
+        self._journal: list[tuple[Any, ...]] = []
 
     # ------------------------------------------------------------------ public
 
@@ -244,6 +247,7 @@ class DedupIndex:
             unique = np.unique(sh.hashes)
         if sh.hashes.size == 0:
             self._number[article.id] = -1
+            self._journal.append(("unindexed", article.id))
             return None
         exact = self._exact.get(sh.text_key)
         keys = None
@@ -252,15 +256,75 @@ class DedupIndex:
         info = self._match(article, sh, unique, exact, keys)
         if info is not None:
             self._results[article.id] = info
+            self._journal.append(("result", info))
         if keys is None or (info is not None and info.kind == "exact"):
             self._number[article.id] = -1  # the original already covers this text
+            self._journal.append(("unindexed", article.id))
             return info
-        self._exact.setdefault(sh.text_key, len(self._ids))
+        if sh.text_key not in self._exact:
+            self._exact[sh.text_key] = len(self._ids)
+            self._journal.append(("exact", sh.text_key, len(self._ids)))
         self._register(article.id, unique, keys)
+        self._journal.append(("doc", article.id, unique, keys))
         return info
 
+    @property
+    def changed(self) -> bool:
+        return bool(self._journal)
+
+    def segment_bytes(self) -> bytes:
+        """What changed since the last snapshot or segment, as one segment (plain arrays and JSON);
+        `apply_segment` on a loaded index replays it. Persisting segments writes each article once,
+        where `to_bytes` rewrites the whole index."""
+        docs = [e for e in self._journal if e[0] == "doc"]
+        meta = {
+            "format": _FORMAT,
+            "segment": True,
+            "docs": [e[1] for e in docs],
+            "unindexed": [e[1] for e in self._journal if e[0] == "unindexed"],
+            "results": [
+                [i.article_id, i.duplicate_of, i.overlap, i.kind, [list(s) for s in i.shared_spans]]
+                for e in self._journal
+                if e[0] == "result"
+                for i in [e[1]]
+            ],
+            "exact": [[e[1], e[2]] for e in self._journal if e[0] == "exact"],
+        }
+        buf = io.BytesIO()
+        np.savez(
+            buf,
+            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+            hash_lengths=np.array([e[2].size for e in docs], dtype=np.int64),
+            hashes=np.concatenate([e[2] for e in docs]) if docs else np.zeros(0, dtype=np.uint32),
+            key_lengths=np.array([e[3].size for e in docs], dtype=np.int64),
+            keys=np.concatenate([e[3] for e in docs]) if docs else np.zeros(0, dtype=np.uint64),
+        )
+        self._journal = []
+        return buf.getvalue()
+
+    def apply_segment(self, data: bytes) -> None:
+        """Replay a segment written by `segment_bytes`, in the order it was written."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            meta = json.loads(z["meta"].tobytes().decode())
+            hashes, hash_lengths = z["hashes"], z["hash_lengths"]
+            keys, key_lengths = z["keys"], z["key_lengths"]
+        if meta.get("format") != _FORMAT or not meta.get("segment"):
+            raise ValueError("not a dedup index segment of this format")
+        h_off = np.concatenate([[0], np.cumsum(hash_lengths)]).tolist()
+        k_off = np.concatenate([[0], np.cumsum(key_lengths)]).tolist()
+        for text_key, n in meta["exact"]:
+            self._exact.setdefault(text_key, int(n))
+        for i, aid in enumerate(meta["docs"]):
+            if aid not in self._number or self._number[aid] < 0:
+                self._register(aid, hashes[h_off[i] : h_off[i + 1]], keys[k_off[i] : k_off[i + 1]])
+        for aid in meta["unindexed"]:
+            self._number.setdefault(aid, -1)
+        for aid, orig, overlap, kind, spans in meta["results"]:
+            self._results[aid] = DuplicateInfo(aid, orig, overlap, kind, tuple(tuple(s) for s in spans))
+
     def to_bytes(self) -> bytes:
-        """Persistable state: plain arrays and JSON, no pickle."""
+        """Persistable state: plain arrays and JSON, no pickle (a snapshot: the journal starts over)."""
+        self._journal = []
         meta = {
             "format": _FORMAT,
             "shingle_words": self.options.shingle_words,

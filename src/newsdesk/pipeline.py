@@ -50,6 +50,7 @@ ProgressFn = Callable[[str, int, int], None]
 """progress(stage, done, total): called as work advances (total 0 when unknown)."""
 
 DEDUP_BLOB = "dedup-index"
+DEDUP_SEGMENTS = "dedup-index/segment/"  # appended after DEDUP_BLOB, in name order
 CLUSTER_BLOB = "story-clusterer"
 STORY_EVENTS_BLOB = "story-events"  # merges and splits, oldest first, for the report
 TOPICS_BLOB = "story-topics"  # story id -> topic id
@@ -324,16 +325,44 @@ def find_copies(
     store: Store, articles: Sequence[Article], options: Options, executor: Executor | None = None
 ) -> dict[str, DuplicateInfo]:
     """Feed new articles to the persistent dedup index, oldest first; return every known copy."""
-    from .dedup import DedupIndex
 
     if articles:
         with store.lock():  # read, change and write the index as one step against other writers
-            blob = store.load_blob(DEDUP_BLOB)
-            index = DedupIndex.from_bytes(blob, options.dedup) if blob else DedupIndex(options.dedup)
+            index, blob, segments = load_dedup_index(store, options)
             found = dedup_in_order(index, sorted(articles, key=publication_order), options, executor)
             store.put_duplicates(found)
-            store.save_blob(DEDUP_BLOB, index.to_bytes())
+            if index.changed:
+                _save_index(store, index, blob, segments)
     return store.get_duplicates()
+
+
+def load_dedup_index(
+    store: Store, options: Options
+) -> tuple[DedupIndex, bytes | None, list[tuple[str, bytes]]]:
+    """The stored dedup index: its last snapshot with every segment appended since replayed."""
+    from .dedup import DedupIndex
+
+    blob = store.load_blob(DEDUP_BLOB)
+    index = DedupIndex.from_bytes(blob, options.dedup) if blob else DedupIndex(options.dedup)
+    segments = store.load_blobs(DEDUP_SEGMENTS)
+    for _name, data in segments:
+        index.apply_segment(data)
+    return index, blob, segments
+
+
+def _save_index(
+    store: Store, index: DedupIndex, base: bytes | None, segments: list[tuple[str, bytes]]
+) -> None:
+    """Append the run's changes as one segment; rewrite the whole index only when the segments
+    add up to a quarter of it (so each article is rewritten a bounded number of times: the
+    cost of an ingest follows its own size, not the store's)."""
+    names = [name for name, _ in segments]
+    piled = sum(len(data) for _, data in segments)
+    if base is None or piled > len(base) // 4:
+        store.replace_blobs(DEDUP_BLOB, index.to_bytes(), names)
+        return
+    last = int(names[-1].rsplit("/", 1)[1]) if names else 0
+    store.save_blob(f"{DEDUP_SEGMENTS}{last + 1:010d}", index.segment_bytes())
 
 
 def assign_stories(

@@ -412,6 +412,30 @@ class Store:
             data = conn.scalar(select(BlobRow.data).where(BlobRow.name == name))
             return bytes(data) if data is not None else None
 
+    def load_blobs(self, prefix: str) -> list[tuple[str, bytes]]:
+        """Every blob whose name starts with `prefix`, by name (segments of an append-only state)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(BlobRow.name, BlobRow.data)
+                .where(BlobRow.name.startswith(prefix))
+                .order_by(BlobRow.name)
+            )
+            return [(name, bytes(data)) for name, data in rows]
+
+    def delete_blobs(self, names: Iterable[str]) -> None:
+        names = list(names)
+        if names:
+            with self.engine.begin() as conn:
+                conn.execute(delete(BlobRow).where(BlobRow.name.in_(names)))
+
+    def replace_blobs(self, name: str, data: bytes, drop: Iterable[str]) -> None:
+        """Save one blob and drop others in one transaction (a compaction: nothing is lost midway)."""
+        drop = [n for n in drop if n != name]
+        with self.engine.begin() as conn:
+            if drop:
+                conn.execute(delete(BlobRow).where(BlobRow.name.in_(drop)))
+            conn.execute(self._upsert(BlobRow.__table__), [{"name": name, "data": bytes(data)}])
+
     # ------------------------------------------------------------------ story assignments
 
     def _assign(self) -> Any:
