@@ -52,7 +52,8 @@ ProgressFn = Callable[[str, int, int], None]
 DEDUP_BLOB = "dedup-index"
 DEDUP_SEGMENTS = "dedup-index/segment/"  # appended after DEDUP_BLOB, in name order
 CLUSTER_BLOB = "story-clusterer"
-STORY_EVENTS_BLOB = "story-events"  # merges and splits, oldest first, for the report
+STORY_EVENTS_BLOB = "story-events"  # merges and splits, oldest first, for the report (before segments)
+STORY_EVENTS_SEGMENTS = "story-events/segment/"  # each run's merges and splits, appended
 TOPICS_BLOB = "story-topics"  # story id -> topic id
 DOSSIER_BLOB = "dossier-signatures"
 FAILURES_BLOB = "annotation-failures"
@@ -391,10 +392,12 @@ def assign_stories(
             store.save_blob(CLUSTER_BLOB, clusterer.to_bytes())
             store.save_blob(TOPICS_BLOB, json.dumps(topics, sort_keys=True).encode())
             changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
-            if changes:
-                events = load_story_events(store)
-                events += changes
-                store.save_blob(STORY_EVENTS_BLOB, json.dumps([to_dict(e) for e in events]).encode())
+            if changes:  # appended as one more segment: the history is never rewritten
+                last = store.load_blobs(STORY_EVENTS_SEGMENTS)
+                n = int(last[-1][0].rsplit("/", 1)[1]) + 1 if last else 1
+                store.save_blob(
+                    f"{STORY_EVENTS_SEGMENTS}{n:010d}", json.dumps([to_dict(e) for e in changes]).encode()
+                )
         assignments = {aid: sid for sid, members in clusterer.stories().items() for aid in members}
         if articles:
             # Only the rows that changed: the new articles and those a merge or split moved
@@ -417,8 +420,10 @@ def _for_features(extraction: Extraction | None) -> Extraction | None:
 
 def load_story_events(store: Store) -> list[ClusterEvent]:
     """Every story merge and split recorded in the store, oldest first."""
-    blob = store.load_blob(STORY_EVENTS_BLOB)
+    blob = store.load_blob(STORY_EVENTS_BLOB)  # the whole history, as releases before segments kept it
     events = json.loads(blob) if blob else []
+    for _name, data in store.load_blobs(STORY_EVENTS_SEGMENTS):
+        events += json.loads(data)
     return [ClusterEvent(**{**e, "article_ids": tuple(e["article_ids"])}) for e in events]
 
 
