@@ -266,7 +266,7 @@ def _date_range(first: str | None, last: str | None) -> str:
 
 def _print_summary(summary: dict[str, Any]) -> None:
     table = Table(title="Stories", show_lines=False)
-    numeric = ("articles", "facts", "agreed", "conflicts")
+    numeric = ("articles", "facts", "corroborated", "conflicts")
     table.add_column("story", no_wrap=True)
     for col in numeric:
         table.add_column(col, justify="right", no_wrap=True)
