@@ -503,3 +503,16 @@ def test_every_reader_end_to_end(tmp_path: Path) -> None:
     ]
     again = [clean(raw, OPTS) for raw in iter_sources([tmp_path], OPTS) if isinstance(raw, RawDoc)]
     assert again == arts  # deterministic, ids included
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Tue, 12 May 2026 09:00:00 +99999999999999",  # a zone no datetime can hold (found by bench/fuzz.py)
+        "Tue, 12 May 2026 09:00:00 -0000000000099999999999999999",
+    ],
+)
+def test_dates_no_library_can_hold_are_no_date(value: str) -> None:
+    from newsdesk.clean import normalize_date
+
+    assert normalize_date(value) is None

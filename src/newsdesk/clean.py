@@ -186,14 +186,25 @@ def normalize_date(value: str) -> str | None:
         pass
     if re.fullmatch(r"\d{9,13}(?:\.\d+)?", raw):  # Unix time (ms when 13 digits), read as UTC
         seconds = float(raw) / (1000 if len(raw.split(".")[0]) == 13 else 1)
-        return datetime.fromtimestamp(seconds, tz=UTC).date().isoformat()
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
     try:
         return parsedate_to_datetime(raw).date().isoformat()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # "+99999999999" as a zone: no date
         pass
     import dateparser  # loaded on first use: a warm re-run cleans nothing
 
-    parsed = dateparser.parse(
+    try:
+        parsed = _dateparser_parse(dateparser, raw)
+    except (TypeError, ValueError, OverflowError, OSError):  # a date the library cannot even hold
+        return None
+    return parsed.date().isoformat() if parsed else None
+
+
+def _dateparser_parse(dateparser: Any, raw: str) -> Any:
+    return dateparser.parse(
         raw,
         settings={
             "PARSERS": ["custom-formats", "absolute-time"],  # never relative to "now"
@@ -202,7 +213,6 @@ def normalize_date(value: str) -> str | None:
             "PREFER_LOCALE_DATE_ORDER": True,
         },
     )
-    return parsed.date().isoformat() if parsed else None
 
 
 def _line_blocks(text: str, start: int, end: int) -> list[_Block]:
