@@ -224,7 +224,7 @@ def test_markup_in_a_title_is_printed_as_text(tmp_path: Path) -> None:
         app, ["analyze", str(corpus), "-o", str(tmp_path / "o"), "--db", str(db)], env={"COLUMNS": "200"}
     )
     assert analyzed.exit_code == 0, analyzed.output
-    assert "Grain [/b]" in analyzed.output  # the title as text (cut to the terminal width)
+    assert "Grain [" in analyzed.output  # the title as text (markup would have failed on "[/b]")
     listed = runner.invoke(app, ["stories", "--db", str(db)], env={"COLUMNS": "200"})
     assert listed.exit_code == 0 and "[/b]" in listed.output and "\x1b]8;" not in listed.output
 
