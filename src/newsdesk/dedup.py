@@ -141,6 +141,17 @@ def shingle_offsets(article: Article, k: int, count: int) -> tuple[np.ndarray, n
     return starts, ends
 
 
+def copied_spans(
+    article: Article, sh: Shingles, original_hashes: np.ndarray, k: int
+) -> tuple[tuple[int, int], ...]:
+    """Character spans of the article whose shingles the original also has (merged)."""
+    mask = np.isin(sh.hashes, original_hashes)
+    starts, ends = shingle_offsets(article, k, sh.hashes.size)
+    if starts.size != mask.size:  # tokenization moved under lower-casing (rare scripts): no spans
+        return ()
+    return merge_spans(list(zip(starts[mask].tolist(), ends[mask].tolist(), strict=True)))
+
+
 @cache
 def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """Bands and rows whose S-curve crosses 1/2 closest to the Jaccard threshold."""
@@ -454,11 +465,7 @@ class DedupIndex:
         if best is None:
             return None
         cls, n, overlap = best
-        mask = np.isin(sh.hashes, self._hashes[n], assume_unique=False)  # the copied shingles
-        starts, ends = shingle_offsets(article, opts.shingle_words, sh.hashes.size)
-        if starts.size != mask.size:  # tokenization moved under lower-casing (rare scripts): no spans
-            starts, ends, mask = starts[:0], ends[:0], mask[:0]
-        spans = merge_spans(list(zip(starts[mask].tolist(), ends[mask].tolist(), strict=True)))
+        spans = copied_spans(article, sh, self._hashes[n], opts.shingle_words)
         other = self._hashes[n]
         if cls == 0 and overlap >= 0.999 and other.size == unique.size:
             kind = "exact"
@@ -619,12 +626,8 @@ def copy_info(article: Article, original: Article, options: DedupOptions) -> Dup
     if unique.size == 0:
         return DuplicateInfo(article.id, original.id, 0.0, "near")
     overlap = float(np.isin(unique, other.hashes).sum()) / unique.size
-    mask = np.isin(sh.hashes, other.hashes)
-    starts, ends = shingle_offsets(article, options.shingle_words, sh.hashes.size)
-    if starts.size != mask.size:  # tokenization moved under lower-casing (rare scripts): no spans
-        starts, ends, mask = starts[:0], ends[:0], mask[:0]
-    spans = merge_spans(list(zip(starts[mask].tolist(), ends[mask].tolist(), strict=True)))
+    spans = copied_spans(article, sh, other.hashes, options.shingle_words)
     kind = "exact" if overlap >= 0.999 and sh.text_key == other.text_key else "near"
     if overlap < options.min_overlap:
         kind = "partial"
-    return DuplicateInfo(article.id, original.id, round(overlap, 4), kind, tuple(spans))
+    return DuplicateInfo(article.id, original.id, round(overlap, 4), kind, spans)
