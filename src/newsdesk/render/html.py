@@ -18,14 +18,14 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from ..records import Article, ArticleReport, Report, Span, Story, content_id, to_dict
 from .json import article_to_dict, report_to_dict
-from .words import human_date, human_kind, human_source, human_status
+from .words import host as web_host
+from .words import human_date, human_kind, human_source, human_status, web_link
 
 STATUSES = ("conflicting", "corroborated", "single_source")
 KINDS = ("quote", "quantity", "event", "statement")
@@ -52,13 +52,6 @@ def _environment() -> Environment:
     env.filters["hsource"] = human_source
     env.filters["weblink"] = web_link
     return env
-
-
-def web_link(url: str | None) -> str | None:
-    """A URL safe to link to from the page: http(s) only (never javascript: or data:)."""
-    if url and url.strip().lower().startswith(("http://", "https://")):
-        return url.strip()
-    return None
 
 
 def script_json(data: Any) -> Markup:
@@ -184,13 +177,6 @@ def _inside(inner: Span, outer: Span) -> bool:
     )
 
 
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None
-
-
 class _View:
     """Builds the plain data the template shows; lookups by article id in one place."""
 
@@ -205,7 +191,7 @@ class _View:
             return article_id
         if a.source:
             return a.source
-        host = _host(a.url)
+        host = web_host(a.url)
         if host:
             return host
         name = Path(a.path).name or article_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = (
@@ -144,3 +145,21 @@ def human_kind(kind: str) -> str:
 
 def human_source(source: str | None) -> str:
     return SOURCE.get(source or "", (source or "unknown").replace("-", " "))
+
+
+def host(url: str | None) -> str | None:
+    """The web site of a URL without "www." ('bbc.co.uk'); None for none or a malformed one."""
+    if not url:
+        return None
+    try:
+        name = urlsplit(url).hostname or ""
+    except ValueError:  # "http://[::1": urlsplit refuses it
+        return None
+    return name.removeprefix("www.") or None
+
+
+def web_link(url: str | None) -> str | None:
+    """A URL safe to link to from a page: http(s) only (never javascript: or data:)."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None

@@ -36,6 +36,7 @@ from .. import __version__
 from ..options import Options
 from ..records import ArticleReport
 from ..render.json import article_to_dict
+from ..render.words import web_link
 from . import words
 from .catalog import Catalog, Packed, StoryCard
 from .events import EventHub
@@ -430,7 +431,7 @@ def create_app(
                 ],
                 "story": {"id": story.id, "title": story.title} if story else None,
                 "links": {
-                    "original": words.safe_url(article.url),
+                    "original": web_link(article.url),
                     "page": f"/article/{article_id}",
                     "story": f"/stories/{story.id}" if story else None,
                 },

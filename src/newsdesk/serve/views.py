@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from ..records import Article, Fact, Flag, Span, Story
 from ..render.html import _window, evidence_pieces  # the static report's evidence windows
+from ..render.words import web_link
 from . import words
 from .catalog import ArticleCard, Catalog, ConflictCard, StoryCard
 
@@ -253,7 +254,7 @@ def source_rows(story: Story, texts: Texts, catalog: Catalog, names: Any) -> lis
                 "outlet": texts.outlet(aid),
                 "title": (card.title if card else None) or "(no headline)",
                 "published": words.day(card.published) if card else "",
-                "url": words.safe_url(card.url) if card else None,
+                "url": web_link(card.url) if card else None,
                 "copy_of": (
                     {
                         "outlet": texts.outlet(dup.duplicate_of),
@@ -462,7 +463,7 @@ def article_view(
         "published": words.day(article.published) if article.published else "",
         "published_reason": article.published_reason,
         "authors": list(article.authors),
-        "url": words.safe_url(article.url),
+        "url": web_link(article.url),
         "raw_url": article.url,
         "file": article.path.rsplit("/", 1)[-1] + (f" ({article.locator})" if article.locator else ""),
         "words": words.count(article.word_count, "word"),

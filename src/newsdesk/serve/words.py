@@ -13,16 +13,16 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..records import Article
 from ..render.html import format_value
 from ..render.words import (  # the date words are shared with the static report and `show`
     date_words,
     day,
+    host,
+    human_status,
 )
 
-STATUS_WORDS = {"corroborated": "corroborated", "single_source": "one source", "conflicting": "conflicting"}
 KIND_WORDS = {"quote": "quote", "quantity": "figure", "event": "event", "statement": "statement"}
 CONFLICT_WORDS = {
     "date": "Dates differ",
@@ -80,7 +80,7 @@ def description_words(text: str | None, names: Callable[[str], str | None] | Non
 
 
 def status_words(status: str) -> str:
-    return STATUS_WORDS.get(status, status.replace("_", " "))
+    return human_status(status)
 
 
 def kind_words(kind: str) -> str:
@@ -143,16 +143,6 @@ def value_words(value: Any, kind: str, unit: str | None = None) -> str:
     return unit_words(value, unit)
 
 
-def host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        name = urlsplit(url).hostname or ""
-    except ValueError:
-        return None
-    return name.removeprefix("www.") or None
-
-
 def outlet(article: Article | None, fallback: str = "unknown article") -> str:
     """Who published an article: the outlet, else the web site, else the file it came from (never an id)."""
     if article is None:
@@ -164,13 +154,6 @@ def outlet(article: Article | None, fallback: str = "unknown article") -> str:
         return site
     name = Path(article.path).name or fallback
     return f"{name} ({article.locator})" if article.locator else name
-
-
-def safe_url(url: str | None) -> str | None:
-    """An article's original address as a link target: only http(s), never javascript: or data:."""
-    if url and urlsplit(url).scheme.lower() in ("http", "https"):
-        return url
-    return None
 
 
 def count(n: int, one: str, many: str | None = None) -> str:
