@@ -363,6 +363,9 @@ def test_date_conflict_monday_vs_tuesday(report: Any) -> None:
     assert monday.article.id in _side(conflict, "2026-03-09").article_ids
     for side in conflict.sides:
         assert side.evidence
+    # Each side says which words gave its date and how: a weekday counted back from the publication day.
+    (read,) = [r for r in _side(conflict, "2026-03-09").readings if r.article_id == monday.article.id]
+    assert read.text == "Monday" and "publication date 2026-03-11" in (read.how or "")
 
 
 def test_number_conflict_on_the_fund(report: Any) -> None:

@@ -180,3 +180,34 @@ def test_build_story_is_deterministic_and_order_independent() -> None:
     assert first == story()[0]
     again = build_story("s1", list(reversed(list(articles.values()))), _extractions(), {}, Options())
     assert again == first
+
+
+def test_story_says_which_names_its_articles_share() -> None:
+    """Why these articles are one story: names at least half of them use, each counted once per article."""
+    from dataclasses import replace
+
+    from newsdesk.records import Entity
+
+    s, articles = story()
+    ents = {
+        "a1": (
+            Entity(0, 5, "Ines Varga", "PERSON"),
+            Entity(6, 9, "the Calder Port", "FAC"),
+            Entity(0, 5, "Varga", "PERSON"),
+        ),
+        "a2": (Entity(0, 5, "Ines  Varga", "PERSON"), Entity(6, 9, "Calder Port", "FAC")),
+        "a3": (
+            Entity(0, 5, "Calder Port", "FAC"),
+            Entity(6, 9, "TERMINAL - Police", "ORG"),
+            Entity(0, 1, "Tomas Brevik", "PERSON"),
+        ),
+    }
+    extractions = {aid: replace(x, entities=ents[aid]) for aid, x in _extractions().items()}
+    built = build_story("s1", list(articles.values()), extractions, {}, Options())
+    terms = dict(built.shared_terms)
+    assert terms["Calder Port"] == 3  # "the" is not part of the name
+    assert terms["Ines Varga"] == 2  # spacing does not make another name
+    assert "Varga" not in terms  # a part of a shared name adds nothing
+    assert "Tomas Brevik" not in terms  # one article is not a tie
+    assert not any(" - " in t for t in terms)  # a dateline fused into a name is no name
+    assert s.shared_terms == story()[0].shared_terms  # deterministic

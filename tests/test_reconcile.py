@@ -18,6 +18,8 @@ from newsdesk.records import (
     Extraction,
     Quantity,
     Quote,
+    Reading,
+    TimeRef,
 )
 
 OPTS = ReconcileOptions()
@@ -744,3 +746,26 @@ def test_institution_and_its_spokesperson_are_not_rival_speakers() -> None:
     )
     assert conflicts == ()
     assert facts[0].status == "corroborated"
+
+
+def test_date_conflict_sides_say_which_words_gave_each_date_and_how() -> None:
+    """A reader checks the step from 'on Monday' to a day: the words, and the rule's own account."""
+    a = art("a1", SUMMIT_1, published="2026-03-04", source="One")
+    b = art("a2", SUMMIT_2, published="2026-03-04", source="Two")
+    why = "relative to publication date 2026-03-04 (past tense)"
+
+    def dated(article: Article, sentence: str, trigger: str, who, date: str, words: str) -> Extraction:
+        ev = event(sentence, sentence, trigger, who, date, words)
+        s, e = ev.timex_span
+        return replace(ext(article, events=[ev]), timexes=(TimeRef(s, e, words, "DATE", date, why),))
+
+    _facts, conflicts = run(
+        [
+            (a, dated(a, SUMMIT_1, "met", ("Ines Varga", "Paul Oduya"), "2026-03-02", "on Monday")),
+            (b, dated(b, SUMMIT_2, "talks", ("Oduya", "Varga"), "2026-03-03", "on Tuesday")),
+        ]
+    )
+    (c,) = conflicts
+    readings = {s.value: s.readings for s in c.sides}
+    assert readings["2026-03-02"] == (Reading("a1", "on Monday", why),)
+    assert readings["2026-03-03"] == (Reading("a2", "on Tuesday", why),)

@@ -497,6 +497,8 @@ def test_pages_speak_human_words_and_escape_text(live: tuple[LiveServer, httpx.C
     assert "4 Mar 2026" in story and "2026-03-04" not in story.split("<main", 1)[1].split("data-search", 1)[0]
     assert "single_source" not in re.sub(r'(class|data-status|value)="[^"]*"', "", story)
     assert "Why these" in story or "Both sides describe" in story
+    assert "One story because the articles name:" in story  # why these articles are one story
+    assert "1 of 2 articles" in story  # each side says how many of the articles stating a value give it
     assert client.get(f"/story/{story_id}/all").status_code == 200
     index = client.get("/").text
     assert "first seen" in index and "Add articles" in index

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.render.words import human_date, human_kind, human_status
+from newsdesk.render.words import (
+    how_words,
+    human_date,
+    human_kind,
+    human_status,
+    readings_view,
+    share_words,
+    ties_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -32,3 +40,62 @@ def test_dates_in_words(code: str | None, words: str) -> None:
 def test_statuses_and_kinds_in_words() -> None:
     assert human_status("single_source") == "one source"
     assert human_kind("quote_vs_narrative") == "quote against the text"
+
+
+@pytest.mark.parametrize(
+    ("how", "words"),
+    [
+        (
+            "relative to publication date 2026-03-11 (past tense)",
+            "counted from the publication date (11 Mar 2026), told in the past tense",
+        ),
+        (
+            "year relative to publication date 2026-03-11",
+            "no year given: the year was taken from the publication date (11 Mar 2026)",
+        ),
+        (
+            "the week relative to publication date 2026-03-11",
+            "the week of the publication date (11 Mar 2026)",
+        ),
+        (
+            "relative to the text (future tense)",
+            "counted from another date in the text, told in the future tense",
+        ),
+        ("explicit date", "written out in full"),
+        ("a reason nobody wrote a sentence for", "a reason nobody wrote a sentence for"),
+        (None, ""),
+    ],
+)
+def test_how_a_value_was_read_in_words(how: str | None, words: str) -> None:
+    assert how_words(how) == words
+
+
+def test_shares_and_ties_in_words() -> None:
+    assert share_words(3, 4) == "3 of 4 articles"
+    assert share_words(1, 1) == "1 article"
+    assert (
+        ties_words((("Port Aldane", 9), ("Nadia Korvel", 5)), 9)
+        == "Port Aldane (all 9); Nadia Korvel (5 of 9)"
+    )
+
+
+def test_readings_group_words_and_keep_article_text_as_text() -> None:
+    from newsdesk.records import Reading
+
+    why = "relative to publication date 2026-03-11 (past tense)"
+    rows = readings_view(
+        (
+            Reading("a1", "<b>Tuesday</b>", why),
+            Reading("a2", "<b>Tuesday</b>", why),
+            Reading("a3", "40 m", None),
+        ),
+        {"a1": "One", "a2": "One", "a3": "Two"}.get,
+    )
+    assert rows == [
+        {
+            "text": "<b>Tuesday</b>",  # the templates escape it; words never turn it into markup
+            "how": "counted from the publication date (11 Mar 2026), told in the past tense",
+            "article_ids": ["a1", "a2"],
+            "outlets": ["One"],
+        }
+    ]

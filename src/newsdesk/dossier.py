@@ -40,6 +40,11 @@ SUMMARY_MIN, SUMMARY_MAX = 3, 5
 _TIMELINE_DATE = re.compile(r"^(\d{4}|XXXX)-\d{2}")  # month precision or better: "later this year" is no date
 QUOTE_BOARD_MIN_WORDS = 3  # shorter "quotes" are scare quotes and names ("Trump Tower"), not statements
 _SENTENCE_CHARS = (30, 400)
+_TIE_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "PRODUCT", "WORK_OF_ART"})
+SHARED_TERMS_SHOWN = 6
+# A term a reader would recognise: words, initials and inner apostrophes or hyphens; a dateline
+# that the tagger fused into a name ("FORD - Residents") is not one.
+_TERM = re.compile(r"[^\W_]+(?:[ '’.&-][^\W_]+)*\.?")
 
 
 # --------------------------------------------------------------------------- title and dates
@@ -212,6 +217,51 @@ def _summary(
     )
 
 
+def _shared_terms(
+    articles: Sequence[Article], extractions: Mapping[str, Extraction]
+) -> tuple[tuple[str, int], ...]:
+    """The names (then the salient terms) that at least two articles and half of them use.
+
+    An editor asks why these articles are one story; the clusterer's vectors are no answer, the
+    names they share are. Each term counts an article once, in the spelling most articles use.
+    """
+    if len(articles) < 2:
+        return ()
+    need = max(2, (len(articles) + 1) // 2)
+    out: list[tuple[str, int]] = []
+    for pick in (
+        lambda ext: (e.text for e in ext.entities if e.label in _TIE_LABELS),
+        lambda ext: iter(ext.keyterms),
+    ):
+        counts: dict[str, int] = defaultdict(int)
+        spelling: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for a in articles:
+            ext = extractions.get(a.id)
+            if ext is None:
+                continue
+            seen: set[str] = set()
+            for text in pick(ext):
+                shown = " ".join(text.split())
+                shown = shown[4:] if shown.lower().startswith("the ") else shown
+                key = shown.lower()
+                if len(key) < 3 or key in seen or not _TERM.fullmatch(shown):
+                    continue
+                seen.add(key)
+                counts[key] += 1
+                spelling[key][shown] += 1
+        known = {t.lower() for t, _n in out}
+        ranked = sorted((k for k, n in counts.items() if n >= need), key=lambda k: (-counts[k], k))
+        for key in ranked:
+            if key in known or any(key in k.split() for k in known):
+                continue  # "Smith" beside "John Smith" says nothing new
+            name = max(spelling[key].items(), key=lambda kv: (kv[1], kv[0]))[0]
+            out.append((name, counts[key]))
+            known.add(key)
+            if len(out) >= SHARED_TERMS_SHOWN:
+                return tuple(out)
+    return tuple(out)
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -239,6 +289,7 @@ def build_story(
         quotes=_quote_board(facts),
         summary=_summary(facts, ordered, extractions, duplicates),
         coverage=tuple((f.id, tuple(sorted({m.article_id for m in f.mentions}))) for f in facts),
+        shared_terms=_shared_terms(ordered, extractions),
     )
 
 
@@ -257,8 +308,7 @@ def terminal(
     from rich.table import Table
     from rich.text import Text
 
-    from .render.html import format_value  # the HTML page's wording of values: '$350 billion', '4,000'
-    from .render.words import human_date
+    from .render.words import format_value, human_date, readings_view, share_words, ties_words, value_words
 
     def label(article_id: str) -> str:
         a = articles.get(article_id)
@@ -275,14 +325,29 @@ def terminal(
             style="dim",
         ),
     ]
+    if story.shared_terms:
+        parts.append(
+            Text(
+                f"one story because the articles name: {ties_words(story.shared_terms, len(story.article_ids))}"
+            )
+        )
+    units = {f.id: f.unit for f in story.facts if f.unit}
     for c in story.conflicts:
+        unit = next((units[i] for i in c.fact_ids if i in units), None)
+        total = len({a for side in c.sides for a in side.article_ids})
         body = Text()
         if c.reason:
             body.append("aligned because ", style="dim")
             body.append(f"{c.reason}\n")
         for side in c.sides:
-            body.append(format_value(side.value) or "-", style="bold yellow")
-            body.append(f"  — {', '.join(label(a) for a in side.article_ids)}\n")
+            body.append(value_words(side.value, c.kind, unit) or "-", style="bold yellow")
+            body.append(f"  — {share_words(len(side.article_ids), total)}: ")
+            body.append(f"{', '.join(label(a) for a in side.article_ids)}\n")
+            for r in readings_view(side.readings, label):
+                body.append(
+                    f"    read “{_clip(r['text'], 60)}” ({', '.join(r['outlets'])}): {r['how']}\n",
+                    style="dim",
+                )
             for sp in side.evidence:
                 body.append(f"    “{_clip(sp.text)}” ", style="italic")
                 body.append(f"[{sp.article_id} {sp.start}:{sp.end}]\n", style="dim")

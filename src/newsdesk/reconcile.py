@@ -42,6 +42,7 @@ from .records import (
     Mention,
     Quantity,
     Quote,
+    Reading,
     Span,
     content_id,
 )
@@ -340,6 +341,7 @@ class _Ev:
     names: tuple[str, ...] = ()  # participants as the article names them (canonical forms), for display
     actors: frozenset[str] = frozenset()  # participants that are not places or nationalities
     classes: frozenset[str] = frozenset()  # event classes of the trigger (`data/event_classes.json`)
+    reading: Reading | None = None  # the time words its date was read from, and how
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,6 +500,7 @@ def _collect(
                     date=ev.date,
                     timex=ev.timex_span,
                     names=tuple(dict.fromkeys(canon.get(p, p) for p in _split_names(ev.participants))),
+                    reading=_date_reading(article, ext, ev.timex_span),
                 )
             )
         for qt in ext.quotes:
@@ -1344,11 +1347,13 @@ def reconcile(
                             _plain_value(qg[0].value),
                             [q.claim for q in qg],
                             _evidence((q.claim for q in qg), by_id),
+                            [_num_reading(q) for q in qg],
                         ),
                         (
                             _plain_value(ng[0].value),
                             [n.claim for n in ng],
                             _evidence((n.claim for n in ng), by_id),
+                            [_num_reading(n) for n in ng],
                         ),
                     ],
                     [nd],
@@ -1503,7 +1508,12 @@ def _number_conflicts(groups, drafts, by_id, options, conflicts) -> None:
                 "number",
                 f"{reasons[(i, j)]}: {_amount(gi[0])} vs {_amount(gj[0])}",
                 [
-                    (_plain_value(g[0].value), [n.claim for n in g], _evidence((n.claim for n in g), by_id))
+                    (
+                        _plain_value(g[0].value),
+                        [n.claim for n in g],
+                        _evidence((n.claim for n in g), by_id),
+                        [_num_reading(n) for n in g],
+                    )
                     for g in (gi, gj)
                 ],
                 [drafts[i], drafts[j]],
@@ -1574,12 +1584,20 @@ def _date_conflicts(groups, drafts, by_id, options, conflicts) -> None:
                     side = next(sd for sd in sides if sd[0] == d.date)
                     side[1].extend(e.claim for e in g)
                     side[2].extend(_event_evidence(g, by_id))
+                    side[3].extend(e.reading for e in g if e.reading)
                 fact_drafts.extend((drafts[i], drafts[j]))
                 continue
             told[key] = len(conflicts)
             sides = []
             for g, d in ((groups[i], drafts[i]), (groups[j], drafts[j])):
-                sides.append((d.date, [e.claim for e in g], _event_evidence(g, by_id)))
+                sides.append(
+                    (
+                        d.date,
+                        [e.claim for e in g],
+                        _event_evidence(g, by_id),
+                        [e.reading for e in g if e.reading],
+                    )
+                )
             conflicts.append(
                 (
                     "date",
@@ -1590,6 +1608,30 @@ def _date_conflicts(groups, drafts, by_id, options, conflicts) -> None:
                     _date_reason(groups[i][0], groups[j][0], shared_class),
                 )
             )
+
+
+def _num_reading(n: _Num) -> Reading:
+    """The figure's own words, and whether it was read as a range, a bound or a conversion."""
+    how = []
+    if n.low != n.high:
+        if math.isfinite(n.low) and math.isfinite(n.high):
+            how.append(f"read as a range: {_fmt_number(n.low)} to {_fmt_number(n.high)}")
+        elif math.isfinite(n.low):
+            how.append(f"read as at least {_fmt_number(n.low)}")
+        elif math.isfinite(n.high):
+            how.append(f"read as at most {_fmt_number(n.high)}")
+    if n.conversion:
+        how.append("converted to a common unit")
+    return Reading(n.claim.article_id, n.claim.text, "; ".join(how) or None)
+
+
+def _date_reading(article: Article, ext: Extraction, span: tuple[int, int]) -> Reading | None:
+    """The time words an event's date came from and the timex rule's own account of the step."""
+    start, end = span
+    if not 0 <= start < end <= len(article.text):
+        return None
+    how = next((t.reason for t in ext.timexes if t.start == start and t.end == end), None)
+    return Reading(article.id, article.text[start:end], how)
 
 
 def _date_reason(a: _Ev, b: _Ev, event_class: str) -> str:
@@ -1705,10 +1747,11 @@ def _finish(drafts: list[_Draft], raw_conflicts, keys: Mapping[str, str]):
     conflicts = []
     for kind, description, sides, fact_drafts, reason in raw_conflicts:
         out_sides = []
-        for value, claims, evidence in sides:
+        for value, claims, evidence, *more in sides:
             ids = tuple(sorted({c.article_id for c in claims}))
             uniq = tuple(sorted(set(evidence), key=lambda s: (s.article_id, s.start, s.end)))
-            out_sides.append(ConflictSide(value=value, article_ids=ids, evidence=uniq))
+            readings = tuple(dict.fromkeys(more[0])) if more else ()
+            out_sides.append(ConflictSide(value=value, article_ids=ids, evidence=uniq, readings=readings))
         fact_ids = tuple(sorted({d.id for d in fact_drafts}))
         cid = content_id(kind, fact_ids, tuple((s.value, s.article_ids) for s in out_sides), prefix="c")
         conflicts.append(

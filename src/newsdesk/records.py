@@ -306,10 +306,20 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """How one article's words became a side's value, so a reader can check the step."""
+
+    article_id: str
+    text: str  # the words read: "on Tuesday", "about 1,200"
+    how: str | None = None  # the timex reason: "relative to publication date 2025-08-26 (past tense)"
+
+
+@dataclass(frozen=True, slots=True)
 class ConflictSide:
     value: Any
     article_ids: tuple[str, ...]
     evidence: tuple[Span, ...]
+    readings: tuple[Reading, ...] = ()  # per article, the words its value was read from
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +369,9 @@ class Story:
     quotes: tuple[QuoteBoardEntry, ...] = ()
     summary: tuple[SummarySentence, ...] = ()
     coverage: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (fact_id, article_ids reporting it)
+    # Why the articles are one story: the names and terms most of them share, with how many
+    # articles use each ("Northgate", 4). Read from the extractions, not from the clusterer's state.
+    shared_terms: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ with `Array.from` so astral characters do not shift highlights.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -24,14 +24,24 @@ from markupsafe import Markup, escape
 
 from ..records import Article, ArticleReport, Report, Span, Story, content_id, to_dict
 from .json import article_to_dict, report_to_dict
+from .words import (
+    format_value,
+    human_date,
+    human_kind,
+    human_source,
+    human_status,
+    readings_view,
+    share_words,
+    ties_words,
+    value_words,
+    web_link,
+)
 from .words import host as web_host
-from .words import human_date, human_kind, human_source, human_status, web_link
 
 STATUSES = ("conflicting", "corroborated", "single_source")
 KINDS = ("quote", "quantity", "event", "statement")
 CONTEXT_CHARS = 220
 MARK_LIMIT = 320
-CURRENCIES = {"usd", "eur", "gbp", "jpy", "cny", "krw", "chf", "cad", "aud", "inr", "rub", "brl"}
 _BOUNDARY = re.compile(r"([.!?][\"'”’)]?)\s+|\n")
 
 
@@ -60,40 +70,6 @@ def script_json(data: Any) -> Markup:
     for char, code in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
         text = text.replace(char, code)
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def format_value(value: Any, unit: str | None = None) -> str:
-    """A fact or conflict value for people: 4000 -> '4,000', 3.0 -> '3', ranges as 'a-b'."""
-    if value is None:
-        text = ""
-    elif isinstance(value, bool):
-        text = str(value).lower()
-    elif isinstance(value, float) and not math.isfinite(value):
-        text = str(value)
-    elif isinstance(value, (int, float)):
-        text = _number(value)
-    elif isinstance(value, (list, tuple)):
-        text = "–".join(format_value(v) for v in value)
-    elif isinstance(value, Mapping):
-        text = ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
-    else:
-        text = str(value)
-    if unit and text:
-        if unit == "%":
-            return f"{text}%"
-        return f"{text} {unit.upper() if unit.lower() in CURRENCIES else unit}"
-    return text
-
-
-def _number(value: float) -> str:
-    """4000 -> '4,000'; 2400000000 -> '2.4 billion' (how articles write large round numbers)."""
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        scaled = value / size
-        if abs(scaled) >= 1 and round(scaled, 3) == scaled:
-            return f"{scaled:,.3f}".rstrip("0").rstrip(".") + f" {word}"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.6g}"
 
 
 def _boundaries(text: str, start: int, end: int) -> tuple[int, int, bool, bool]:
@@ -261,6 +237,8 @@ class _View:
             numbers.setdefault(f.id, n)  # a repeated fact id links to its first row
         fact_anchor = {fid: f"{anchor}-fact-{n}" for fid, n in numbers.items()}
         sentences = {(m.article_id, m.start, m.end): m.sentence for f in story.facts for m in f.mentions}
+        unit_of = {f.id: f.unit for f in story.facts if f.unit}
+        units = {c.id: next((unit_of[i] for i in c.fact_ids if i in unit_of), None) for c in story.conflicts}
         conflicts = [
             {
                 "kind": c.kind,
@@ -269,8 +247,12 @@ class _View:
                 "facts": [(numbers[i], fact_anchor[i]) for i in c.fact_ids if i in numbers],
                 "sides": [
                     {
-                        "value": side.value,
+                        "value": value_words(side.value, c.kind, units.get(c.id)),
                         "articles": [self.ref(a) for a in side.article_ids],
+                        "share": share_words(
+                            len(side.article_ids), len({a for d in c.sides for a in d.article_ids})
+                        ),
+                        "readings": readings_view(side.readings, lambda a: self.ref(a)["outlet"]),
                         "evidence": self.evidence(side.evidence, sentences),
                     }
                     for side in c.sides
@@ -335,6 +317,7 @@ class _View:
             "title": story.title,
             "first_seen": story.first_seen,
             "last_seen": story.last_seen,
+            "ties": ties_words(story.shared_terms, len(story.article_ids)),
             "articles": [self.ref(a) for a in story.article_ids],
             "n_copies": sum(1 for a in story.article_ids if a in self.entries and self.entries[a].duplicate),
             "conflicts": conflicts,
@@ -446,6 +429,19 @@ class BlobCache(Protocol):
 HTML_CACHE_BLOB = "report-html"
 
 
+@cache
+def _page_code_digest() -> str:
+    """A digest of the templates and this module: an upgrade that changes the page misses the cache."""
+    from importlib import resources
+
+    h = hashlib.blake2b(digest_size=8)
+    h.update(Path(__file__).read_bytes())
+    for item in sorted(resources.files("newsdesk").joinpath("templates").iterdir(), key=lambda t: t.name):
+        if item.is_file():
+            h.update(item.name.encode() + b"\0" + item.read_bytes())
+    return h.hexdigest()
+
+
 def render_html_cached(report: Report, cache: BlobCache, data: Mapping[str, Any] | None = None) -> str:
     """render_html, reused when the report's content is unchanged since the last render.
 
@@ -457,7 +453,9 @@ def render_html_cached(report: Report, cache: BlobCache, data: Mapping[str, Any]
     shown = {k: v for k, v in (report_to_dict(report) if data is None else data).items()}
     shown.pop("generated_at", None)
     shown.pop("stats", None)
-    key = content_id(json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str), length=32)
+    key = content_id(
+        _page_code_digest(), json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str), length=32
+    )
     token = f"ndgen-{key}"
     head = key.encode() + b"\n"
     blob = cache.load_blob(HTML_CACHE_BLOB)

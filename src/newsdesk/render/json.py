@@ -142,6 +142,9 @@ def conflict_to_dict(c: Conflict) -> dict[str, Any]:
                 "value": _value(side.value),
                 "article_ids": list(side.article_ids),
                 "evidence": [span_to_dict(s) for s in side.evidence],
+                "readings": [
+                    {"article_id": r.article_id, "text": r.text, "how": r.how} for r in side.readings
+                ],
             }
             for side in c.sides
         ],
@@ -183,6 +186,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "quotes": [quote_to_dict(q) for q in story.quotes],
         "summary": [summary_to_dict(s) for s in story.summary],
         "coverage": [{"fact_id": fid, "article_ids": list(aids)} for fid, aids in story.coverage],
+        "shared_terms": [{"term": t, "articles": n} for t, n in story.shared_terms],
     }
 
 

@@ -8,8 +8,13 @@ Every function is pure and never raises on a value it does not know: it returns 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
+
+from ..records import Reading
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = (
@@ -37,6 +42,7 @@ PARTS_OF_DAY = {
 }
 ORDINALS = ("first", "second", "third", "fourth")
 REFS = {"PRESENT_REF": "now", "PAST_REF": "in the past", "FUTURE_REF": "in the future"}
+CURRENCIES = {"usd", "eur", "gbp", "jpy", "cny", "krw", "chf", "cad", "aud", "inr", "rub", "brl"}
 
 
 _UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day", "H": "hour"}
@@ -163,3 +169,143 @@ def web_link(url: str | None) -> str | None:
     if url and url.strip().lower().startswith(("http://", "https://")):
         return url.strip()
     return None
+
+
+# How a value was read (`Reading.how`, the timex rules' own reasons) in words. Patterns, then the
+# sentence they become; {date} is the publication date in words, {tense} the tense clause.
+HOW = (
+    (
+        re.compile(r"^year relative to publication date (\S+)(?: \((\w+) tense\))?$"),
+        "no year given: the year was taken from the publication date ({date}){tense}",
+    ),
+    (
+        re.compile(r"^relative to publication date (\S+)(?: \((\w+) tense\))?$"),
+        "counted from the publication date ({date}){tense}",
+    ),
+    (
+        re.compile(r"^the (\w+) relative to publication date (\S+)$"),
+        "the {unit} of the publication date ({date})",
+    ),
+    (
+        re.compile(r"^relative to the text(?: \((\w+) tense\))?$"),
+        "counted from another date in the text{tense}",
+    ),
+    (re.compile(r"^explicit (date|month|year|season|decade|century)$"), "written out in full"),
+)
+TENSE = {"past": ", told in the past tense", "future": ", told in the future tense", "present": ""}
+
+
+def how_words(how: str | None) -> str:
+    """'relative to publication date 2026-03-11 (past tense)' -> 'counted from the publication date
+    (11 Mar 2026), told in the past tense'; a reason it does not know is returned as it is."""
+    if not how:
+        return ""
+    for pattern, template in HOW:
+        if m := pattern.match(how):
+            groups = list(m.groups())
+            dates = [g for g in groups if g and _DAY.match(g)]
+            tenses = [g for g in groups if g in TENSE]
+            units = [g for g in groups if g and g.isalpha() and g not in TENSE]
+            return template.format(
+                date=date_words(dates[0]) if dates else "",
+                tense=TENSE.get(tenses[0], "") if tenses else "",
+                unit=units[0] if units else "",
+            )
+    return how
+
+
+def share_words(n: int, total: int) -> str:
+    """'3 of 4 articles' (how many of those that state a value give this one)."""
+    return f"{n} of {total} articles" if total > n else ("1 article" if n == 1 else f"all {n} articles")
+
+
+def readings_view(readings: Sequence[Reading], label: Callable[[str], str]) -> list[dict[str, Any]]:
+    """A side's readings grouped by what was read and how: words, the outlets (`label(article_id)`)
+    and the step in words. Article text stays text: the templates escape it."""
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for r in readings:
+        if r.how:  # a figure read as written needs no account: its evidence shows the words
+            groups.setdefault((" ".join(r.text.split()), r.how), []).append(r.article_id)
+    return [
+        {
+            "text": text,
+            "how": how_words(how),
+            "article_ids": ids,
+            "outlets": list(dict.fromkeys(label(a) for a in ids)),
+        }
+        for (text, how), ids in groups.items()
+    ]
+
+
+def ties_words(terms: Sequence[tuple[str, int]], n_articles: int) -> str:
+    """Why a story's articles belong together: 'Ilse Brandt (all 9 articles), Millbank (7 of 9)'."""
+    parts = [f"{t} ({'all ' + str(n) if n >= n_articles else f'{n} of {n_articles}'})" for t, n in terms]
+    return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------- values
+
+
+def format_value(value: Any, unit: str | None = None) -> str:
+    """A fact or conflict value for people: 4000 -> '4,000', 3.0 -> '3', ranges as 'a-b'."""
+    if value is None:
+        text = ""
+    elif isinstance(value, bool):
+        text = str(value).lower()
+    elif isinstance(value, float) and not math.isfinite(value):
+        text = str(value)
+    elif isinstance(value, (int, float)):
+        text = _number(value)
+    elif isinstance(value, (list, tuple)):
+        text = "–".join(format_value(v) for v in value)
+    elif isinstance(value, Mapping):
+        text = ", ".join(f"{k}: {format_value(v)}" for k, v in value.items())
+    else:
+        text = str(value)
+    if unit and text:
+        if unit == "%":
+            return f"{text}%"
+        return f"{text} {unit.upper() if unit.lower() in CURRENCIES else unit}"
+    return text
+
+
+def _number(value: float) -> str:
+    """4000 -> '4,000'; 2400000000 -> '2.4 billion' (how articles write large round numbers)."""
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        scaled = value / size
+        if abs(scaled) >= 1 and round(scaled, 3) == scaled:
+            return f"{scaled:,.3f}".rstrip("0").rstrip(".") + f" {word}"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6g}"
+
+
+def unit_words(value: Any, unit: str | None) -> str:
+    """A figure with its unit, plural where the unit is a counted word: '3 people', '65 m', '2.4 billion USD'."""
+    if unit and unit.isalpha() and unit.islower() and len(unit) >= 4 and unit not in CURRENCIES:
+        number = format_value(value)
+        if value == 1 or not number:
+            return format_value(value, unit)
+        return f"{number} {_plural(unit)}"
+    return format_value(value, unit)
+
+
+def _plural(word: str) -> str:
+    if word == "person":
+        return "people"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word if word.endswith("s") else word + "es"
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def value_words(value: Any, kind: str, unit: str | None = None) -> str:
+    """A conflict side's or fact's value for people: dates in words, figures with units."""
+    if kind == "date" and isinstance(value, str):
+        return date_words(value)
+    if value is None:
+        return "not stated"
+    if isinstance(value, str):
+        return value
+    return unit_words(value, unit)

@@ -150,6 +150,7 @@ def conflict_view(
     out = []
     for c in story.conflicts:
         unit = _unit_of(story, c.fact_ids)
+        total = len({a for side in c.sides for a in side.article_ids})
         out.append(
             {
                 "id": c.id,
@@ -167,6 +168,8 @@ def conflict_view(
                             for a in side.article_ids
                         ],
                         "evidence": texts.evidence(side.evidence, sentences)[:evidence_shown],
+                        "share": words.share_words(len(side.article_ids), total),
+                        "readings": words.readings_view(side.readings, lambda a: texts.label(a, ambiguous)),
                     }
                     for side in c.sides
                 ],
@@ -339,6 +342,7 @@ def story_view(story: Story, catalog: Catalog, full: bool = False) -> dict[str, 
         "copies": words.count(copies, "copy", "copies") if copies else "",
         "first_seen": words.day(story.first_seen) or "date unknown",
         "last_seen": words.day(story.last_seen) or "date unknown",
+        "ties": words.ties_words(story.shared_terms, len(story.article_ids)),
         "conflicts": conflict_view(
             story, index, texts, catalog.name, ambiguous, fact_href, None if full else EVIDENCE_SHOWN
         ),

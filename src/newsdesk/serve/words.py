@@ -12,16 +12,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 from ..records import Article
-from ..render.html import format_value
 from ..render.words import (  # the date words are shared with the static report and `show`
     date_words,
     day,
     host,
     human_status,
 )
+from ..render.words import readings_view as readings_view  # re-exported: the views speak through this module
+from ..render.words import share_words as share_words
+from ..render.words import ties_words as ties_words
+from ..render.words import unit_words as unit_words
+from ..render.words import value_words as value_words
 
 KIND_WORDS = {"quote": "quote", "quantity": "figure", "event": "event", "statement": "statement"}
 CONFLICT_WORDS = {
@@ -44,7 +47,6 @@ FLAG_WORDS = {
     "unresolved_speaker": "Quote without a speaker",
     "off_story": "Close to another story",
 }
-CURRENCIES = {"usd", "eur", "gbp", "jpy", "cny", "krw", "chf", "cad", "aud", "inr", "rub", "brl"}
 
 # TIMEX values inside generated sentences (conflict descriptions, notes, warnings), never article text.
 _IN_TEXT = re.compile(
@@ -110,37 +112,6 @@ def reason_words(reason: str | None) -> str:
     if reason.startswith("both: "):
         return f"Both sides describe {in_words(reason[6:])}."
     return f"Compared because: {in_words(reason)}."
-
-
-def unit_words(value: Any, unit: str | None) -> str:
-    """A figure with its unit, plural where the unit is a counted word: '3 people', '65 m', '2.4 billion USD'."""
-    if unit and unit.isalpha() and unit.islower() and len(unit) >= 4 and unit not in CURRENCIES:
-        number = format_value(value)
-        if value == 1 or not number:
-            return format_value(value, unit)
-        return f"{number} {_plural(unit)}"
-    return format_value(value, unit)
-
-
-def _plural(word: str) -> str:
-    if word == "person":
-        return "people"
-    if word.endswith(("s", "x", "ch", "sh")):
-        return word if word.endswith("s") else word + "es"
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
-
-
-def value_words(value: Any, kind: str, unit: str | None = None) -> str:
-    """A conflict side's or fact's value for people: dates in words, figures with units."""
-    if kind == "date" and isinstance(value, str):
-        return date_words(value)
-    if value is None:
-        return "not stated"
-    if isinstance(value, str):
-        return value
-    return unit_words(value, unit)
 
 
 def outlet(article: Article | None, fallback: str = "unknown article") -> str:
