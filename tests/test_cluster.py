@@ -423,7 +423,7 @@ def test_story_restored_from_format_1_never_splits() -> None:
 
 def test_saved_state_holds_the_topics_it_was_saved_with(tmp_path: Path) -> None:
     """The pipeline groups topics before it saves: a restored clusterer knows every topic id."""
-    from newsdesk.pipeline import CLUSTER_BLOB, ingest_paths
+    from newsdesk.pipeline import ingest_paths, load_clusterer
     from newsdesk.store import Store
 
     corpus = tmp_path / "corpus"
@@ -433,7 +433,7 @@ def test_saved_state_holds_the_topics_it_was_saved_with(tmp_path: Path) -> None:
     options = Options(db_url=f"sqlite:///{tmp_path / 'nd.db'}")
     with Store(options.db_url) as store:
         ingest_paths([str(corpus)], options, store=store)
-        restored = StoryClusterer.from_bytes(store.load_blob(CLUSTER_BLOB), options.cluster)
+        restored, _segments, _whole = load_clusterer(store, options)
     assert not restored._topics_stale
     assert set(restored._topic.values()) == set(restored.topics())
 
@@ -520,3 +520,91 @@ def test_a_recycled_article_looking_forward_to_a_past_year_stays_out_of_the_curr
         )
     clusterer.assign(old)
     assert clusterer.story_of("bridge-old") != clusterer.story_of("bridge-0")
+
+
+def _many_stories(n: int) -> list[Article]:
+    """n small stories of two reports each, made of invented words (each story its own words)."""
+    import random
+
+    rng = random.Random(5)
+    syllables = ["ka", "lo", "mir", "tan", "vel", "du", "sor", "pen", "ri", "gaz", "om", "bru"]
+    out = []
+    for s in range(n):
+        words = ["".join(rng.choice(syllables) for _ in range(3)) + str(s) for _ in range(12)]
+        for k in range(2):
+            body = " ".join(rng.sample(words, 10)).capitalize() + ". " + " ".join(rng.sample(words, 9)) + "."
+            out.append(make(f"m{s}-{k}", body, f"2026-04-{1 + (s % 28):02d}"))
+    return out
+
+
+def _apply(stored: dict[str, bytes], segments: list[bytes], parts: tuple[dict, dict]) -> None:
+    write, append = parts
+    stored.update(write)
+    if "log" in append:
+        segments.append(append["log"])
+
+
+def test_parts_restore_a_clusterer_that_goes_on_exactly_like_the_live_one() -> None:
+    """Saved as parts after every batch (only changed chunks written), restored, fed the next batch:
+    the same stories, the same log, as the clusterer that never stopped."""
+    options = ClusterOptions()
+    articles = [*_drifting(), *_many_stories(140), *corpus()]
+    live = StoryClusterer(options)
+    stored: dict[str, bytes] = {}
+    segments: list[bytes] = []
+    _apply(stored, segments, live.to_parts(full=True))
+    live.mark_saved()
+    for start in range(0, len(articles), 23):
+        chunks = [stored[k] for k in sorted(stored) if k.startswith("stories/")]
+        restored = StoryClusterer.from_parts(stored["core"], chunks, segments, options)
+        assert restored.stories() == live.stories() and restored.log == live.log
+        for a in articles[start : start + 23]:
+            live.assign(a)
+            restored.assign(a)
+        assert restored.stories() == live.stories() and restored.log == live.log
+        _apply(stored, segments, live.to_parts())
+        live.mark_saved()
+    assert _splits(live), "the drifting story should have split"
+    assert len(live.stories()) > 2 * 64  # more than two chunks of stories
+
+
+def test_an_ingest_rewrites_only_the_chunks_it_changed() -> None:
+    options = ClusterOptions()
+    clusterer = StoryClusterer(options)
+    for a in _many_stories(200):
+        clusterer.assign(a)
+    whole, _ = clusterer.to_parts(full=True)
+    clusterer.mark_saved()
+    clusterer.assign(
+        make("m3-again", " ".join(["more", *_many_stories(4)[6].text.split()[:12]]), "2026-04-04")
+    )
+    write, append = clusterer.to_parts()
+    chunks = [k for k in write if k.startswith("stories/")]
+    assert len([k for k in whole if k.startswith("stories/")]) == 4  # 200 stories
+    assert len(chunks) == 1 and "core" in write  # one changed story, one chunk
+    assert set(append) == {"log"}
+    seg = json.loads(zlib.decompress(append["log"]))
+    assert [e[2] for e in seg["log"]] == ["m3-again"] and list(seg["articles"]) == ["m3-again"]
+
+
+def test_a_store_with_the_single_blob_of_an_older_release_is_migrated_to_parts(tmp_path: Path) -> None:
+    from newsdesk.pipeline import CLUSTER_BLOB, CLUSTER_PARTS, assign_stories, load_clusterer
+    from newsdesk.store import Store
+
+    options = Options(db_url=f"sqlite:///{tmp_path / 'old.db'}")
+    first, later = corpus()[:6], corpus()[6:]
+    old = StoryClusterer(options.cluster)
+    for a in first:
+        old.assign(a)
+    with Store(options.db_url) as store:
+        store.put_articles([*first, *later])
+        store.save_blob(CLUSTER_BLOB, old.to_bytes())  # as releases before parts stored it
+        restored, _segments, whole = load_clusterer(store, options)
+        assert whole and restored.stories() == old.stories()
+        assign_stories(store, later, {}, {}, options)
+        assert store.load_blob(CLUSTER_BLOB) is None  # folded into parts in the same transaction
+        assert store.load_blob(f"{CLUSTER_PARTS}core") is not None
+        now, _segments, whole = load_clusterer(store, options)
+    for a in later:
+        old.assign(a)
+    assert not whole and now.stories() == old.stories() and now.log == old.log

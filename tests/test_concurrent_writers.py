@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.cluster import StoryClusterer
 from newsdesk.options import Options
-from newsdesk.pipeline import CLUSTER_BLOB, load_dedup_index
+from newsdesk.pipeline import load_clusterer, load_dedup_index
 from newsdesk.store import Store
 
 pytestmark = pytest.mark.slow
@@ -36,7 +35,7 @@ def _state(db: Path) -> tuple[int, int, int, int]:
     options = Options()
     with Store(f"sqlite:///{db}") as store:
         index, _, _ = load_dedup_index(store, options)
-        clusterer = StoryClusterer.from_bytes(store.load_blob(CLUSTER_BLOB), options.cluster)
+        clusterer, _segments, _whole = load_clusterer(store, options)
         held = sum(len(m) for m in clusterer.stories().values())
         return len(store.article_ids()), len(index), held, len(store.unassigned_article_ids())
 

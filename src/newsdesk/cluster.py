@@ -303,48 +303,42 @@ class StoryClusterer:
         self._n_docs += len(features)
         self._frozen_idf = True
 
-    def to_bytes(self) -> bytes:
-        """Persistable state (compressed JSON, no pickle)."""
-        data = {
+    def _core(self) -> dict[str, Any]:
+        """The state that is not per story, per article or history: bounded by the vocabulary and
+        the live window, not by the store."""
+        return {
             "format": _FORMAT,
             "n_docs": self._n_docs,
             "df": self._df,
             "frozen": self._frozen_idf,
-            "stories": [
-                [
-                    s.id,
-                    s.members,
-                    s.centroid,
-                    sorted(s.years.items()),
-                    s.first_day,
-                    s.last_day,
-                    sorted(s.posted),
-                    s.alias_of,
-                    s.norm,
-                    s.norm_docs,
-                    s.info,
-                    None if s.embedding is None else s.embedding.tolist(),
-                ]
-                for s in self._stories
-            ],
             "live": self._live,
             "topics": [[s, t] for s, t in sorted(self._topic.items())],
             "topics_stale": self._topics_stale,
             "max_day": self._max_day,
             "since_evict": self._since_evict,
-            "articles": self._article_story,
             "postings": self._postings,
-            "log": [
-                [
-                    e.kind,
-                    e.story_id,
-                    e.article_id,
-                    e.other_story_id,
-                    e.score,
-                    *([e.article_ids] if e.article_ids else []),
-                ]
-                for e in self.log
-            ],
+        }
+
+    def _restore_core(self, raw: Mapping[str, Any]) -> None:
+        self._n_docs = raw["n_docs"]
+        self._df = Counter(raw["df"])
+        self._frozen_idf = raw["frozen"]
+        self._live = raw["live"]
+        self._topic = {s: t for s, t in raw.get("topics", [])}
+        self._topics_stale = raw.get("topics_stale", True)
+        self._max_day = raw["max_day"]
+        self._since_evict = raw["since_evict"]
+        self._vocab = {f: f for f in self._df}
+        self._postings = raw["postings"]
+        self._stale = None
+
+    def to_bytes(self) -> bytes:
+        """Persistable state (compressed JSON, no pickle), whole: see `to_parts` for the appended form."""
+        data = {
+            **self._core(),
+            "stories": [_story_row(s) for s in self._stories],
+            "articles": self._article_story,
+            "log": [_event_row(e) for e in self.log],
         }
         return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
 
@@ -355,39 +349,80 @@ class StoryClusterer:
         if raw.get("format") not in (1, _FORMAT):  # format 1: no member info (those stories never split)
             raise ValueError(f"story clusterer format {raw.get('format')} is not {_FORMAT}")
         c = cls(options)
-        c._n_docs = raw["n_docs"]
-        c._df = Counter(raw["df"])
-        c._frozen_idf = raw["frozen"]
-        for sid, members, centroid, years, first, last, posted, alias, norm, norm_docs, *more in raw[
-            "stories"
-        ]:
-            years_counter = Counter({int(y): n for y, n in years})
-            c._stories.append(
-                _Story(
-                    sid,
-                    members,
-                    centroid,
-                    years_counter,
-                    first,
-                    last,
-                    set(posted),
-                    alias,
-                    norm,
-                    norm_docs,
-                    more[0] if more else {},
-                    _array(more[1]) if len(more) > 1 else None,
-                )
-            )
-        c._live = raw["live"]
-        c._topic = {s: t for s, t in raw.get("topics", [])}
-        c._topics_stale = raw.get("topics_stale", True)
-        c._max_day = raw["max_day"]
-        c._since_evict = raw["since_evict"]
-        c._vocab = {f: f for f in c._df}
+        c._restore_core(raw)
+        c._stories = [_story_from_row(row) for row in raw["stories"]]
         c._article_story = raw["articles"]
-        c._postings = raw["postings"]
-        c._stale = None
-        c.log = [ClusterEvent(*e[:5], tuple(e[5]) if len(e) > 5 else ()) for e in raw["log"]]
+        c.log = [_event_from_row(e) for e in raw["log"]]
+        c.mark_saved()
+        return c
+
+    # ------------------------------------------------------------------ appended persistence
+
+    def mark_saved(self) -> None:
+        """Remember the state as stored, so `to_parts` writes only what changes after this."""
+        self._saved_prints = [_fingerprint(s) for s in self._stories]
+        self._saved_log = len(self.log)
+
+    def to_parts(
+        self, full: bool = False, history: bool = False
+    ) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        """What changed since `mark_saved`, as named parts: (parts to write, parts to append).
+
+        To write (replacing the part of that name): the core, and each chunk of `STORY_CHUNK`
+        stories that holds a story changed since (found by a fingerprint of what a change
+        touches: members, alias, centroid, info, days). To append: the log entries since, and
+        the article -> story entries they placed or moved. An ingest of 100 articles into a
+        large store writes the core and a few chunks, not every story. `full` writes every
+        chunk and the whole history (a new store, or a migration from the single blob); `history`
+        only the whole history (appended segments folded into one).
+        """
+        prints = [_fingerprint(s) for s in self._stories]
+        saved = [] if full else getattr(self, "_saved_prints", [])
+        chunks = sorted(
+            {i // STORY_CHUNK for i, fp in enumerate(prints) if full or i >= len(saved) or saved[i] != fp}
+        )
+        write = {CORE_PART: _pack(self._core())}
+        for c in chunks:
+            rows = [_story_row(s) for s in self._stories[c * STORY_CHUNK : (c + 1) * STORY_CHUNK]]
+            write[f"{CHUNK_PART}{c:08d}"] = _pack({"first": c * STORY_CHUNK, "stories": rows})
+        history = history or full
+        start = 0 if history else getattr(self, "_saved_log", 0)
+        events = self.log[start:]
+        placed: dict[str, int] = {}
+        if history:
+            placed = dict(self._article_story)
+        else:
+            for e in events:
+                for aid in (e.article_id, *e.article_ids):
+                    if aid is not None and aid in self._article_story:
+                        placed[aid] = self._article_story[aid]
+        append = {}
+        if events or placed:
+            append["log"] = _pack({"log": [_event_row(e) for e in events], "articles": placed})
+        return write, append
+
+    @classmethod
+    def from_parts(
+        cls, core: bytes, chunks: Sequence[bytes], segments: Sequence[bytes], options: ClusterOptions
+    ) -> StoryClusterer:
+        """Restore a clusterer from `to_parts` output: the core, its story chunks in name order
+        and its appended segments in the order they were written."""
+        raw = _unpack(core)
+        if raw.get("format") != _FORMAT:
+            raise ValueError(f"story clusterer format {raw.get('format')} is not {_FORMAT}")
+        c = cls(options)
+        c._restore_core(raw)
+        for data in chunks:
+            chunk = _unpack(data)
+            first = chunk["first"]
+            if len(c._stories) < first:
+                raise ValueError(f"story clusterer chunk at {first} follows only {len(c._stories)} stories")
+            c._stories[first : first + len(chunk["stories"])] = [_story_from_row(r) for r in chunk["stories"]]
+        for data in segments:
+            seg = _unpack(data)
+            c.log.extend(_event_from_row(e) for e in seg["log"])
+            c._article_story.update(seg["articles"])
+        c.mark_saved()
         return c
 
     # ------------------------------------------------------------------ scoring
@@ -964,3 +999,82 @@ def _average_link(feats: Sequence[Features], options: ClusterOptions) -> list[in
     # Relabel in order of first appearance so labels follow publication order.
     first: dict[int, int] = {}
     return [first.setdefault(int(label), len(first)) for label in labels]
+
+
+# --------------------------------------------------------------------------- persistence rows
+
+STORY_CHUNK = 64  # stories per stored chunk: a change rewrites its chunk, not the story list
+CORE_PART = "core"
+CHUNK_PART = "stories/"
+
+
+def _pack(data: Any) -> bytes:
+    return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
+
+
+def _unpack(data: bytes) -> Any:
+    return json.loads(zlib.decompress(data).decode())
+
+
+def _story_row(s: _Story) -> list[Any]:
+    return [
+        s.id,
+        s.members,
+        s.centroid,
+        sorted(s.years.items()),
+        s.first_day,
+        s.last_day,
+        sorted(s.posted),
+        s.alias_of,
+        s.norm,
+        s.norm_docs,
+        s.info,
+        None if s.embedding is None else s.embedding.tolist(),
+    ]
+
+
+def _story_from_row(row: Sequence[Any]) -> _Story:
+    sid, members, centroid, years, first, last, posted, alias, norm, norm_docs, *more = row
+    return _Story(
+        sid,
+        members,
+        centroid,
+        Counter({int(y): n for y, n in years}),
+        first,
+        last,
+        set(posted),
+        alias,
+        norm,
+        norm_docs,
+        more[0] if more else {},
+        _array(more[1]) if len(more) > 1 else None,
+    )
+
+
+def _fingerprint(s: _Story) -> tuple[Any, ...]:
+    """What every change to a story touches (a new member, a merge, a split, an eviction)."""
+    return (
+        len(s.members),
+        s.alias_of,
+        len(s.centroid),
+        len(s.info),
+        len(s.posted),
+        s.first_day,
+        s.last_day,
+        s.embedding is None,
+    )
+
+
+def _event_row(e: ClusterEvent) -> list[Any]:
+    return [
+        e.kind,
+        e.story_id,
+        e.article_id,
+        e.other_story_id,
+        e.score,
+        *([e.article_ids] if e.article_ids else []),
+    ]
+
+
+def _event_from_row(e: Sequence[Any]) -> ClusterEvent:
+    return ClusterEvent(*e[:5], tuple(e[5]) if len(e) > 5 else ())

@@ -51,7 +51,9 @@ ProgressFn = Callable[[str, int, int], None]
 
 DEDUP_BLOB = "dedup-index"
 DEDUP_SEGMENTS = "dedup-index/segment/"  # appended after DEDUP_BLOB, in name order
-CLUSTER_BLOB = "story-clusterer"
+CLUSTER_BLOB = "story-clusterer"  # the whole clusterer, as releases before parts kept it (migrated on use)
+CLUSTER_PARTS = "story-clusterer/"  # core, stories/<chunk>, log/<segment>: see `StoryClusterer.to_parts`
+CLUSTER_SEGMENTS_MAX = 64  # appended log segments folded into one past this many
 STORY_EVENTS_BLOB = "story-events"  # merges and splits, oldest first, for the report (before segments)
 STORY_EVENTS_SEGMENTS = "story-events/segment/"  # each run's merges and splits, appended
 TOPICS_BLOB = "story-topics"  # story id -> topic id
@@ -375,13 +377,9 @@ def assign_stories(
     executor: Executor | None = None,
 ) -> dict[str, str]:
     """Online story assignment of new articles; returns the store's full article -> story map."""
-    from .cluster import StoryClusterer
 
     with store.lock() if articles else contextlib.nullcontext():  # one read-change-write of the state
-        blob = store.load_blob(CLUSTER_BLOB)
-        clusterer = (
-            StoryClusterer.from_bytes(blob, options.cluster) if blob else StoryClusterer(options.cluster)
-        )
+        clusterer, segments, migrated = load_clusterer(store, options)
         logged = len(clusterer.log)
         cluster_in_order(
             clusterer, sorted(articles, key=publication_order), extractions, duplicates, options, executor
@@ -389,8 +387,7 @@ def assign_stories(
         if articles:
             # Topics first: grouping them updates the state, which must be saved as it is after it.
             topics = {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
-            store.save_blob(CLUSTER_BLOB, clusterer.to_bytes())
-            store.save_blob(TOPICS_BLOB, json.dumps(topics, sort_keys=True).encode())
+            _save_clusterer(store, clusterer, segments, migrated, topics)
             changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
             if changes:  # appended as one more segment: the history is never rewritten
                 last = store.load_blobs(STORY_EVENTS_SEGMENTS)
@@ -407,6 +404,44 @@ def assign_stories(
             }
             store.set_stories({aid: assignments[aid] for aid in moved if aid in assignments})
     return assignments
+
+
+def load_clusterer(store: Store, options: Options) -> tuple[StoryClusterer, list[str], bool]:
+    """The stored clusterer, its appended segment names, and whether it came from the single blob
+    of an older release (then the first save writes it whole, in parts, and drops the blob)."""
+    from .cluster import StoryClusterer
+
+    core = store.load_blob(f"{CLUSTER_PARTS}core")
+    if core is None:
+        blob = store.load_blob(CLUSTER_BLOB)
+        if blob is None:
+            return StoryClusterer(options.cluster), [], True
+        return StoryClusterer.from_bytes(blob, options.cluster), [], True
+    chunks = [data for _n, data in store.load_blobs(f"{CLUSTER_PARTS}stories/")]
+    segments = store.load_blobs(f"{CLUSTER_PARTS}log/")
+    clusterer = StoryClusterer.from_parts(core, chunks, [d for _n, d in segments], options.cluster)
+    return clusterer, [n for n, _d in segments], False
+
+
+def _save_clusterer(
+    store: Store, clusterer: StoryClusterer, segments: list[str], whole: bool, topics: Mapping[str, str]
+) -> None:
+    """The core, the changed story chunks and one more log segment, in one transaction; the
+    segments are folded into one when they pile up (the history is then written once more)."""
+    fold = whole or len(segments) >= CLUSTER_SEGMENTS_MAX
+    write, append = clusterer.to_parts(full=whole, history=fold)
+    blobs = {f"{CLUSTER_PARTS}{name}": data for name, data in write.items()}
+    blobs[TOPICS_BLOB] = json.dumps(topics, sort_keys=True).encode()
+    drop: list[str] = []
+    if fold:
+        drop = [*segments, CLUSTER_BLOB]
+        n = 1
+    else:
+        n = int(segments[-1].rsplit("/", 1)[1]) + 1 if segments else 1
+    if "log" in append:
+        blobs[f"{CLUSTER_PARTS}log/{n:010d}"] = append["log"]
+    store.write_blobs(blobs, drop)
+    clusterer.mark_saved()
 
 
 def _for_features(extraction: Extraction | None) -> Extraction | None:

@@ -430,11 +430,19 @@ class Store:
 
     def replace_blobs(self, name: str, data: bytes, drop: Iterable[str]) -> None:
         """Save one blob and drop others in one transaction (a compaction: nothing is lost midway)."""
-        drop = [n for n in drop if n != name]
+        self.write_blobs({name: data}, drop)
+
+    def write_blobs(self, blobs: Mapping[str, bytes], drop: Iterable[str] = ()) -> None:
+        """Save several blobs and drop others in one transaction: the parts of one state
+        (a clusterer's core, its changed chunks, its new segment) are stored together or not at all."""
+        drop = [n for n in drop if n not in blobs]
         with self.engine.begin() as conn:
             if drop:
                 conn.execute(delete(BlobRow).where(BlobRow.name.in_(drop)))
-            conn.execute(self._upsert(BlobRow.__table__), [{"name": name, "data": bytes(data)}])
+            if blobs:
+                conn.execute(
+                    self._upsert(BlobRow.__table__), [{"name": n, "data": bytes(d)} for n, d in blobs.items()]
+                )
 
     # ------------------------------------------------------------------ story assignments
 
