@@ -390,15 +390,21 @@ def create_app(
             }
         )
 
-    @app.get("/stories/{story_id}", tags=["read"], summary="One dossier, as a story in report.json")
-    def get_story(story_id: str, request: Request) -> Response:
-        """The dossier in the report.json schema's `story` shape: facts, conflicts, timeline,
-        quotes, summary, coverage."""
-        access.check_read(request)
+    def get_story_made(story_id: str, request: Request) -> Response:
         hit = catalog.story(story_id)
         if hit is None:
             raise HTTPException(404, f"no story {story_id!r}")
         return _send(request, hit[1], "application/json")
+
+    @app.get("/stories/{story_id}", tags=["read"], summary="One dossier, as a story in report.json")
+    async def get_story(story_id: str, request: Request) -> Response:
+        """The dossier in the report.json schema's `story` shape: facts, conflicts, timeline,
+        quotes, summary, coverage."""
+        access.check_read(request)
+        made = catalog.peek(story_id, "dossier")  # cached: answered on the event loop
+        if made is not None:
+            return _send(request, made[1], "application/json")
+        return await run_in_threadpool(get_story_made, story_id, request)
 
     @app.get(
         "/articles/{article_id}", tags=["read"], summary="One article: metadata, text, spans, warnings, story"
@@ -572,10 +578,11 @@ def create_app(
         )
 
     def story_page_html(story_id: str, full: bool) -> Packed | None:
-        """A story's page, from the store (not the cache: a cached page must be current)."""
-        story = store.get_story(story_id)
-        if story is None:
+        """A story's page, made from the current dossier (decoded once for the page and the API)."""
+        hit = catalog.story(story_id, current=True)
+        if hit is None:
             return None
+        story = hit[0]
         path = f"/story/{story_id}" + ("/all" if full else "")
         return Packed.of(_render(env, path, "story.html.j2", s=story_view(story, catalog, full)))
 
@@ -592,14 +599,23 @@ def create_app(
             return not_found(request, "story")
         return _send(request, html, "text/html; charset=utf-8")
 
+    async def story_html_fast(request: Request, story_id: str, full: bool) -> Response:
+        """A page already made answers on the event loop; one to make goes to a thread (so a
+        reader of a cached page never queues behind the thread pool or a render)."""
+        if access.can_read(request):
+            made = catalog.peek(story_id, "page-all" if full else "page")
+            if made is not None:
+                return _send(request, made, "text/html; charset=utf-8")
+        return await run_in_threadpool(story_html, request, story_id, full)
+
     @app.get("/story/{story_id}", include_in_schema=False)
-    def story_page(story_id: str, request: Request) -> Response:
-        return story_html(request, story_id, full=False)
+    async def story_page(story_id: str, request: Request) -> Response:
+        return await story_html_fast(request, story_id, full=False)
 
     @app.get("/story/{story_id}/all", include_in_schema=False)
-    def story_page_all(story_id: str, request: Request) -> Response:
+    async def story_page_all(story_id: str, request: Request) -> Response:
         """Every fact and the whole timeline of a large story."""
-        return story_html(request, story_id, full=True)
+        return await story_html_fast(request, story_id, full=True)
 
     @app.get("/article/{article_id}", include_in_schema=False)
     def article_page(

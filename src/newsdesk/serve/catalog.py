@@ -182,6 +182,10 @@ class Catalog:
         self._cache_lock = threading.Lock()
         # How to make each kind of derived value again, by story id (`rewarm` after a job).
         self.makers: dict[str, Callable[[str], Any]] = {"dossier": self._load_dossier}
+        # What `rewarm` makes again: the dossier and the story page. A large story's page of every
+        # fact is made when someone asks (its previous version is served meanwhile): rendering it
+        # after every job held the GIL for a quarter second and put readers of other pages behind it.
+        self.rewarmed: frozenset[str] = frozenset({"dossier", "page"})
 
     # ------------------------------------------------------------------ refresh
 
@@ -311,25 +315,38 @@ class Catalog:
         data = json.dumps(story_to_dict(story), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         return story, Packed.of(data.encode())
 
-    def story(self, story_id: str) -> tuple[Story, Packed] | None:
-        """A dossier and its report.json-schema JSON."""
-        return self.memo(story_id, "dossier", lambda: self._load_dossier(story_id))
+    def story(self, story_id: str, current: bool = False) -> tuple[Story, Packed] | None:
+        """A dossier and its report.json-schema JSON (`current`: not the previous one while it is redone)."""
+        return self.memo(story_id, "dossier", lambda: self._load_dossier(story_id), current)
 
     def rewarm(self) -> None:
         """Make again what readers had of the stories that changed (the worker calls it after a
         job), so no request waits on rendering a large story: they get the previous value meanwhile."""
         with self._cache_lock:
-            keys = list(self._stale)
+            keys = [k for k in self._stale if k[1] in self.rewarmed]
         for story_id, what in keys:
             make = self.makers.get(what)
             if make is not None and story_id in self._stories:
                 self.memo(story_id, what, lambda make=make, story_id=story_id: make(story_id))
 
-    def memo(self, story_id: str, what: str, make: Callable[[], T]) -> T:
+    def peek(self, story_id: str, what: str) -> Any | None:
+        """The value `memo` would answer at once (made, or the previous one while it is redone);
+        None when answering would mean making it. Never blocks: the event loop may call it."""
+        key = (story_id, what)
+        with self._cache_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+            if key in self._flights:
+                return self._stale.get(key)
+        return None
+
+    def memo(self, story_id: str, what: str, make: Callable[[], T], current: bool = False) -> T:
         """A value derived from one story, made once per change of that story.
 
         One caller makes it; callers meanwhile get the story's previous value when there is one
         (a page a second old, not a pile-up of renders of a large story), else wait for it.
+        `current`: never the previous value (a value made from this one must be current).
         """
         key = (story_id, what)
         while True:
@@ -342,7 +359,7 @@ class Catalog:
                     flight = self._flights[key] = threading.Event()
                     version = self._versions.get(story_id, 0)
                     break
-                if key in self._stale:
+                if key in self._stale and not current:
                     return self._stale[key]  # type: ignore[no-any-return]
             flight.wait(60)
         try:

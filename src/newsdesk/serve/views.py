@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 from ..records import Article, Fact, Flag, Span, Story
 from ..render.html import _window, evidence_pieces  # the static report's evidence windows
@@ -30,7 +30,7 @@ def article_href(article_id: str, start: int | None = None, end: int | None = No
     """The article page, with a span to highlight when given (clicking a mention opens it there)."""
     if start is None or end is None:
         return f"/article/{article_id}"
-    return f"/article/{article_id}?{urlencode({'start': start, 'end': end})}#hl"
+    return f"/article/{quote(article_id, safe='')}?start={int(start)}&end={int(end)}#hl"
 
 
 def story_href(story_id: str) -> str:
@@ -193,9 +193,14 @@ def _details(f: Fact) -> list[tuple[str, str]]:
     return out
 
 
-def fact_rows(story: Story, texts: Texts, ambiguous: set[str]) -> list[dict[str, Any]]:
+def fact_rows(
+    story: Story, texts: Texts, ambiguous: set[str], only: set[int] | None = None
+) -> list[dict[str, Any]]:
+    """The fact table's rows (numbered from 1 in story order); `only`: just these numbers."""
     rows = []
     for n, f in enumerate(story.facts, 1):
+        if only is not None and n not in only:
+            continue
         text = f.text.strip().rstrip(",") if f.kind == "quote" else f.text
         details = _details(f)
         rows.append(
@@ -322,9 +327,20 @@ def story_view(story: Story, catalog: Catalog, full: bool = False) -> dict[str, 
                 ],
             }
         )
-    facts = fact_rows(story, texts, ambiguous)
-    if not full and len(facts) > FACTS_INLINE:
-        facts = sorted(facts, key=lambda f: (f["status_rank"], -f["sources"], f["n"]))[:FACTS_INLINE]
+    only = None
+    if not full and len(story.facts) > FACTS_INLINE:  # rows only for the facts the page shows
+        ranked = sorted(
+            range(1, len(story.facts) + 1),
+            key=lambda n: (
+                STATUS_ORDER.get(story.facts[n - 1].status, 9),
+                -story.facts[n - 1].independent_sources,
+                n,
+            ),
+        )
+        only = set(ranked[:FACTS_INLINE])
+    facts = fact_rows(story, texts, ambiguous, only)
+    if only is not None:
+        facts = sorted(facts, key=lambda f: (f["status_rank"], -f["sources"], f["n"]))
     shown = {f["n"] for f in facts}
     all_href = f"{story_href(story.id)}/all"
 
