@@ -399,3 +399,53 @@ def test_a_statement_keeps_its_own_verb_so_it_reads_as_the_article_says(nlp) -> 
     assert any(t.startswith("ruled out talks with the union") for t in texts), texts
     assert any(t.startswith("denied") and "budget would raise fares" in t for t in texts), texts
     assert not any(t.startswith("said") for t in texts), texts
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "together"),
+    [
+        (  # one count of people under two nouns, in the same act
+            "About 1,250 people were evacuated from the river district overnight.",
+            "Of the 1,250 residents evacuated on Saturday, most returned home by Tuesday.",
+            True,
+        ),
+        (
+            "The bakery chain sent 320 workers home when the ovens failed.",
+            "Lindqvist Bakeries had sent 320 employees home by noon, the union said.",
+            True,
+        ),
+        (  # the same figure, but two acts: two facts
+            "The bakery chain sent 320 workers home when the ovens failed.",
+            "Some 320 customers were turned away from the bakery counters.",
+            False,
+        ),
+    ],
+)
+def test_counts_of_people_meet_across_nouns_only_in_the_same_act(
+    nlp, first: str, second: str, together: bool
+) -> None:
+    facts, conflicts = _reconcile(nlp, [(first, "2026-02-03", ""), (second, "2026-02-04", "")])
+    assert not [c for c in conflicts if c.kind == "number"]
+    shared = [f for f in facts if f.kind == "quantity" and len({m.article_id for m in f.mentions}) == 2]
+    assert bool(shared) is together, [(f.text, f.status) for f in facts]
+
+
+def test_a_group_named_in_a_prepositional_phrase_acts_in_its_participle(nlp) -> None:
+    frame = frames(nlp, "Of the 640 passengers stranded at the port, most found hotel rooms.")["640"]
+    assert frame is not None and frame.predicate == "strand", frame
+
+
+def test_the_number_of_a_thing_counts_that_thing(nlp) -> None:
+    facts, _ = _reconcile(
+        nlp,
+        [
+            (
+                "The utility said the number of homes without heating had reached 12,400 by Tuesday.",
+                "2026-02-03",
+                "",
+            ),
+            ("Some 12,400 homes were without heating on Tuesday, the utility said.", "2026-02-04", ""),
+        ],
+    )
+    (homes,) = [f for f in facts if f.kind == "quantity" and f.value == 12400]
+    assert homes.status == "corroborated", [(f.text, f.unit, f.status) for f in facts]

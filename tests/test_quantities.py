@@ -225,3 +225,26 @@ def test_blanked_header_does_not_leak_into_subject(nlp) -> None:
 def test_empty_and_blanked(nlp) -> None:
     assert extract_quantities(nlp("")) == ()
     assert extract_quantities(nlp("          \n     ")) == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "unit"),
+    [
+        # the second clause leaves out the unit of the first
+        (
+            "The losing side collects 3 million euros in bonuses, while the champions take 7 million.",
+            "7 million",
+            "EUR",
+        ),
+        ("They sold 3 million tickets in May and 4 million in June.", "4 million", "ticket"),
+    ],
+)
+def test_units_left_out_by_a_second_clause(nlp, sentence: str, text: str, unit: str) -> None:
+    assert _one(nlp, sentence, text).unit == unit
+
+
+def test_an_elided_unit_is_not_taken_across_sentences_or_scales(nlp) -> None:
+    found = extract_quantities(nlp("Revenue reached 5 million euros. The firm now has 2 million on hold."))
+    assert next(q for q in found if q.text == "2 million").unit is None
+    found = extract_quantities(nlp("Revenue was 5 million euros while staff numbered 2 thousand."))
+    assert next(q for q in found if q.text.startswith("2 thousand")).unit != "EUR"

@@ -421,9 +421,18 @@ def _outcomes(context: frozenset[str]) -> frozenset[str]:
     return frozenset(_OUTCOME_OF[w] for w in context if w in _OUTCOME_OF)
 
 
+# "the number of homes that lost power rose to 338,000": the figure counts what the of-phrase names.
+_COUNTING_SUBJECT = re.compile(
+    r"^(?:the\s+)?(?:number|total|count|tally)\s+of\s+(?:the\s+)?([a-z][a-z-]+)\b", re.I
+)
+
+
 def _frequency_unit(article: Article, q: Quantity, sentence: tuple[int, int] | None) -> str | None:
-    """'met Kim three times' measures meetings: give 'times' the noun of its verb."""
+    """'met Kim three times' measures meetings: give 'times' the noun of its verb; a bare count of
+    'the number of homes' counts homes."""
     unit = _unit_key(q.unit)
+    if unit is None and q.subject and (m := _COUNTING_SUBJECT.match(q.subject)):
+        return _unit_key(m.group(1))
     if unit not in {"time", "times"}:
         return unit
     s, e = sentence if sentence else (max(0, q.start - 80), q.end)
@@ -674,7 +683,38 @@ def _capped(n: _Num) -> _Num:
     return replace(n, low=low, high=high)
 
 
+@functools.cache
+def _people_nouns() -> frozenset[str]:
+    raw = json.loads(resources.files("newsdesk").joinpath("data/people_nouns.json").read_text("utf-8"))
+    return frozenset(raw["nouns"])
+
+
+def _counts_people(unit: str | None) -> bool:
+    return bool(unit) and _unit_key(unit) in _people_nouns()
+
+
+def _same_act(a: _Num, b: _Num) -> bool:
+    """Both figures belong to one act, named by the same verb ('sent 400 workers home', 'had sent
+    400 employees home')."""
+    pa = a.frame.predicate if a.frame else None
+    pb = b.frame.predicate if b.frame else None
+    return bool(pa) and pa == pb and pa not in _LIGHT_PREDICATES
+
+
+def _people_alike(a: _Num, b: _Num) -> bool:
+    """One count of people under two nouns: the same figure, in the same act."""
+    return (
+        a.unit != b.unit
+        and a.value == b.value
+        and _counts_people(a.unit)
+        and _counts_people(b.unit)
+        and _same_act(a, b)
+    )
+
+
 def _same_subject(a: _Num, b: _Num, options: ReconcileOptions) -> bool:
+    if _people_alike(a, b):
+        return True
     if a.unit != b.unit or _jaccard(a.tokens, b.tokens) < options.subject_similarity:
         return False
     oa, ob = _outcomes(a.context | a.tokens), _outcomes(b.context | b.tokens)
@@ -1211,7 +1251,8 @@ def _greedy(items: list, can_join, distance=None, bucket=None) -> list[list]:
 
 
 def _unit_of(n: _Num) -> str | None:
-    return n.unit
+    """The grouping key: counts of people meet across nouns (`_people_alike` decides), others by unit."""
+    return "person" if _counts_people(n.unit) else n.unit
 
 
 def _num_distance(a: _Num, b: _Num) -> float:

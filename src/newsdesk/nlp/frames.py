@@ -439,6 +439,13 @@ def frame_of(doc: Doc, q: Quantity) -> Frame | None:
             holder = _holder_of_noun(noun, own)
         verb = _governing(noun)
         own_act = next((c for c in noun.children if c.dep_ == "relcl" and c.pos_ in ("VERB", "AUX")), None)
+        if own_act is None and noun.dep_ == "pobj":
+            # "Of the 3,400 residents evacuated on Friday, most ...": in a prepositional phrase the
+            # main verb is not the group's act; the participle that describes the group is.
+            own_act = next(
+                (c for c in noun.children if c.dep_ == "acl" and c.tag_ in ("VBN", "VBG") and c.i > noun.i),
+                None,
+            )
         if own_act is not None and not measure and attribute == head_lemma:
             verb = own_act  # "six deputies who voted with the opposition": the counted group's own act
         if head_lemma == "time" and verb is not None:

@@ -1153,6 +1153,26 @@ def _share_from_to_units(text: str, found: list[_Found]) -> None:
         a.subject, a.subject_span = b.subject, b.subject_span
 
 
+def _share_elided_units(doc: Doc, found: list[_Found]) -> None:
+    """ "The runners-up collect 3 million krells, while Tornby take 6 million": a scaled figure with no
+    unit of its own, no noun after it and an earlier figure of the same scale and sentence with a
+    unit, measures in that unit (the second clause leaves it out, as English does)."""
+    for i, b in enumerate(found):
+        if b.unit is not None or not b.scale or b.kind != "count" or b.value is None:
+            continue
+        after = _tokens_in(doc, b.end, min(len(doc_text(doc)), b.end + 1))
+        if after and after[0].idx == b.end and after[0].pos_ in ("NOUN", "PROPN"):
+            continue
+        sent = _sentence(doc, b.start, b.end)
+        for a in reversed(found[:i]):
+            if a.unit is None or (a.scale or "").lower() != b.scale.lower():
+                continue
+            if _sentence(doc, a.start, a.end) != sent:
+                break
+            b.unit, b.kind = a.unit, a.kind
+            break
+
+
 def _link_equivalents(text: str, found: list[_Found]) -> None:
     """Mark "61.2 trillion won ($44 billion)" style conversions."""
     for i in range(1, len(found)):
@@ -1186,6 +1206,7 @@ def extract_quantities(doc: Doc) -> tuple[Quantity, ...]:
     for q, own in zip(found, spans, strict=True):
         q.other_tokens = every - own
         _attach(doc, q)
+    _share_elided_units(doc, found)
     # A bare number that counts nothing and measures nothing ("He was 75.", "Windows 8.1") is noise.
     _share_from_to_units(text, found)
     found = [
