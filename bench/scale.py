@@ -87,6 +87,12 @@ from newsdesk.store import Store
 from newsdesk.ingest import iter_sources
 from newsdesk.clean import clean
 from newsdesk.records import ProcessingError
+from sqlalchemy import text
+def dedup_rows(store):
+    with store.engine.connect() as conn:
+        docs, hashes = conn.execute(text("SELECT COUNT(*), COALESCE(SUM(LENGTH(hashes)), 0) FROM dedup_docs")).one()
+        keys = conn.execute(text("SELECT COUNT(*) FROM dedup_keys")).scalar()
+    return int(docs), int(hashes), int(keys)
 path, db, n_base, n_new = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 options = Options(db_url=f"sqlite:///{db}", workers=-1)
 arts = []
@@ -102,13 +108,19 @@ with Store(options.db_url) as store:
     t_base = time.perf_counter() - t0
     store.put_articles(new)
     before = dict(store.load_blobs(""))
+    rows_before = dedup_rows(store)
     t0 = time.perf_counter()
     dups = find_copies(store, new, options)
     assign_stories(store, new, {}, dups, options)
     t_new = time.perf_counter() - t0
     after = dict(store.load_blobs(""))
+    rows_after = dedup_rows(store)
     written = {n: len(d) for n, d in after.items() if before.get(n) != d}
+    # the copy detector's rows: documents (id, number, shingle hashes) and postings (kind, key, doc)
+    docs, hashes, keys = (a - b for a, b in zip(rows_after, rows_before))
+    written["dedup rows"] = hashes + docs * 48 + keys * 20
     blobs = sum(len(d) for n, d in after.items() if n.startswith(("dedup-index", "story-clusterer")))
+    blobs += rows_after[1] + rows_after[0] * 48 + rows_after[2] * 20
 print(json.dumps({
     "stored": n_base, "added": len(new), "base_per_s": n_base / t_base, "new_ms_per_article": 1000 * t_new / max(1, len(new)),
     "state_blob_bytes": blobs, "written_bytes": written, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -177,8 +189,8 @@ def main() -> None:
     )
     for r in out["stores"]:
         w = r["written_bytes"]
-        index = sum(v for k, v in w.items() if k.startswith("dedup-index")) / 1e6
-        rest = sum(v for k, v in w.items() if not k.startswith("dedup-index")) / 1e6
+        index = sum(v for k, v in w.items() if k.startswith(("dedup-index", "dedup rows"))) / 1e6
+        rest = sum(v for k, v in w.items() if not k.startswith(("dedup-index", "dedup rows"))) / 1e6
         print(
             f"{r['stored']:>8} {r['base_per_s']:>19.0f} {r['new_ms_per_article']:>17.2f} "
             f"{r['state_blob_bytes'] / 1e6:>9.1f} {f'{index:.2f} / {rest:.2f}':>30} {r['rss_mb']:>7.0f}"

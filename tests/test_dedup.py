@@ -292,24 +292,113 @@ def test_a_snapshot_plus_segments_is_the_index_that_made_them() -> None:
     assert whole.add(late) is not None and whole.add(late).duplicate_of == "same-topic"
 
 
-def test_ingests_append_segments_and_compact_when_they_pile_up(tmp_path) -> None:
+def _variants() -> list[Article]:
+    """Originals, exact and near copies, partial embeds, hard negatives and empty bodies, interleaved."""
+    import random
+
+    rng = random.Random(3)
+    out = [make("orig", PARAS), make("orchard", OTHER), make("same-topic", SAME_TOPIC)]
+    for i in range(40):
+        base = rng.choice([PARAS, OTHER, SAME_TOPIC])
+        kind = rng.choice(["exact", "near", "partial", "shuffle", "own"])
+        if kind == "exact":
+            paras = list(base)
+        elif kind == "near":
+            paras = [*base[: max(2, len(base) - 1)], f"Update {i}: the story was corrected on day {i}."]
+        elif kind == "partial":  # a block of one story inside a longer text of another
+            other = OTHER if base is not OTHER else SAME_TOPIC
+            paras = [
+                *other[:2],
+                *base[:3],
+                *other[2:],
+                f"Column {i} ends with words of its own about week {i}.",
+            ]
+        elif kind == "shuffle":
+            paras = rng.sample(base, len(base))
+        else:
+            paras = [f"Item {i} is a story of its own about the harbour lights number {i} and nothing else."]
+        out.append(make(f"v{i:02d}", paras, published=f"2026-05-{11 + i % 15:02d}"))
+    return out
+
+
+@pytest.mark.parametrize("batch", [1, 7, 50])
+def test_stored_rows_give_the_verdicts_of_the_whole_index(tmp_path, batch: int) -> None:
+    """Batches that read only the rows their keys point at decide as one index holding everything."""
     from newsdesk.options import Options
-    from newsdesk.pipeline import DEDUP_BLOB, DEDUP_SEGMENTS, find_copies
+    from newsdesk.pipeline import find_copies, publication_order
     from newsdesk.store import Store
+
+    articles = sorted(_variants(), key=publication_order)
+    expected = find_duplicates(articles, DedupOptions())
+    options = Options(db_url=f"sqlite:///{tmp_path / f'rows{batch}.db'}")
+    with Store(options.db_url) as store:
+        store.put_articles(articles)
+        for start in range(0, len(articles), batch):
+            got = find_copies(store, articles[start : start + batch], options)
+        again = find_copies(store, articles[:5], options)  # seen before: nothing changes
+    assert got == expected and again == expected
+    assert any(d.kind == "partial" for d in expected.values()) and any(
+        d.kind == "exact" for d in expected.values()
+    )
+
+
+def test_an_ingest_appends_its_own_rows_only(tmp_path) -> None:
+    from sqlalchemy import func, select
+
+    from newsdesk.options import Options
+    from newsdesk.pipeline import DEDUP_BLOB, find_copies
+    from newsdesk.store import Store
+    from newsdesk.store.models import DedupDocRow, DedupKeyRow
 
     options = Options(db_url=f"sqlite:///{tmp_path / 's.db'}")
     with Store(options.db_url) as store:
+
+        def counts() -> tuple[int, int]:
+            with store.engine.connect() as conn:
+                return (
+                    conn.scalar(select(func.count()).select_from(DedupDocRow)),
+                    conn.scalar(select(func.count()).select_from(DedupKeyRow)),
+                )
 
         def ingest(*articles: Article) -> dict:
             store.put_articles(articles)  # copies point at stored articles
             return find_copies(store, articles, options)
 
         ingest(make("orig", PARAS), make("orchard", OTHER))
-        assert store.load_blob(DEDUP_BLOB) and not store.load_blobs(DEDUP_SEGMENTS)
+        docs, keys = counts()
+        assert docs == 2 and keys > 0 and store.load_blob(DEDUP_BLOB) is None
         ingest(make("same-topic", SAME_TOPIC))
-        assert len(store.load_blobs(DEDUP_SEGMENTS)) == 1  # appended, the base not rewritten
-        ingest(make("copy", [*PARAS, LOCAL]))
-        # the segments now weigh more than a quarter of this tiny base: folded into it
-        assert not store.load_blobs(DEDUP_SEGMENTS)
+        docs2, keys2 = counts()
+        assert docs2 == 3 and 0 < keys2 - keys <= keys  # one document's postings, nothing rewritten
+        ingest(make("copy", [*PARAS, LOCAL]), make("exact", PARAS))
         dups = ingest(make("late", SAME_TOPIC))
     assert dups["copy"].duplicate_of == "orig" and dups["late"].duplicate_of == "same-topic"
+    assert dups["exact"].kind == "exact" and counts()[0] == 6  # the exact copy is seen, not indexed
+
+
+def test_a_store_with_the_index_blob_of_an_older_release_moves_to_rows(tmp_path) -> None:
+    from newsdesk.options import Options
+    from newsdesk.pipeline import DEDUP_BLOB, DEDUP_SEGMENTS, find_copies, publication_order
+    from newsdesk.store import Store
+
+    articles = _variants()
+    first, later = articles[:20], articles[20:]
+    old = DedupIndex(DedupOptions())
+    stored = [info for a in first if (info := old.add(a)) is not None]
+    snapshot = old.to_bytes()
+    late = make("late", SAME_TOPIC, published="2026-06-01")
+    stored += [info for info in [old.add(late)] if info is not None]
+    options = Options(db_url=f"sqlite:///{tmp_path / 'old.db'}")
+    with Store(options.db_url) as store:
+        store.put_articles([*articles, late])
+        store.save_blob(DEDUP_BLOB, snapshot)  # as releases before rows kept it
+        store.save_blob(f"{DEDUP_SEGMENTS}0000000001", old.segment_bytes())
+        store.put_duplicates(stored)
+        got = find_copies(store, later, options)
+        assert store.load_blob(DEDUP_BLOB) is None and not store.load_blobs(DEDUP_SEGMENTS)
+    whole = DedupIndex(DedupOptions())
+    expected = {}
+    for a in [*first, late, *sorted(later, key=publication_order)]:  # a batch goes in publication order
+        if (info := whole.add(a)) is not None:
+            expected[a.id] = info
+    assert got == expected

@@ -18,7 +18,8 @@ except ImportError:
 
 def _check_upgrade(url: str) -> None:
     engine = create_engine(url)
-    tables = list(Base.metadata.sorted_tables)
+    later = {"dedup_docs", "dedup_keys"}  # made by migration 0003, not by the create_all of old releases
+    tables = [t for t in Base.metadata.sorted_tables if t.name not in later]
     with engine.begin() as conn:
         for table in tables:
             table.create(conn, checkfirst=True)
@@ -34,6 +35,7 @@ def _check_upgrade(url: str) -> None:
         with store.engine.connect() as conn:
             assert migrate.current(conn) == migrate.head()
             assert "ix_stories_last_seen" in {i["name"] for i in inspect(conn).get_indexes("stories")}
+            assert later <= set(inspect(conn).get_table_names())
             assert conn.execute(text("SELECT text FROM articles WHERE id = 'a-old'")).scalar() == "old text"
         assert store.put_article(article(1))
     with Store(url) as again:  # opening a current store changes nothing

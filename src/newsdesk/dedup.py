@@ -21,7 +21,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -176,6 +176,8 @@ class _MultiMap:
         self.vals = np.zeros(0, dtype=np.int32) if vals is None else vals.astype(np.int32)
         self._buf: dict[int, list[int]] = {}
         self._buf_size = 0
+        # Keys known to be held by more than the cap (a partial index holds none of their docs).
+        self.capped: set[int] = set()
 
     def add(self, keys: np.ndarray, val: int) -> None:
         for k in keys.tolist():
@@ -205,7 +207,10 @@ class _MultiMap:
         hi = np.searchsorted(self.keys, query, side="right").tolist()
         vals = self.vals
         out: list[int] = []
+        capped = self.capped
         for i, k in enumerate(query.tolist()):
+            if k in capped:
+                continue
             recent = self._buf.get(k)
             count = hi[i] - lo[i] + (len(recent) if recent else 0)
             if count == 0 or count > cap:
@@ -404,6 +409,116 @@ class DedupIndex:
         index._exact = {k: int(v) for k, v in meta["exact"].items()}
         return index
 
+    # ------------------------------------------------------------------ rows (the store's form)
+
+    @classmethod
+    def partial(
+        cls,
+        options: DedupOptions,
+        docs: Sequence[tuple[int, str, np.ndarray]],
+        bands: Mapping[int, Sequence[int]],
+        prints: Mapping[int, Sequence[int]],
+        capped: tuple[set[int], set[int]] = (set(), set()),
+        exact: Mapping[str, int] | None = None,
+        seen: Iterable[str] = (),
+    ) -> DedupIndex:
+        """An index of only the stored documents a batch can meet: `docs` (store number, article id,
+        hashes), the postings of the batch's own band keys and sampled prints (uint64 keys ->
+        store numbers, oldest first), the keys held by more documents than the cap, the first
+        document of each of the batch's exact texts, and the batch's articles already seen.
+
+        Every lookup the batch makes finds what the whole index would give, so the verdicts are
+        the same; the batch's own articles are added as usual and `rows` gives them back.
+        """
+        index = cls(options)
+        local: dict[int, int] = {}
+        for doc, aid, hashes in sorted(docs, key=lambda d: d[0]):
+            local[doc] = len(index._ids)
+            index._number[aid] = local[doc]
+            index._ids.append(aid)
+            index._hashes.append(hashes)
+        index._buckets = _postings_map(bands, local)
+        index._postings = _postings_map(prints, local)
+        index._buckets.capped, index._postings.capped = capped
+        index._exact = {key: local[doc] for key, doc in (exact or {}).items() if doc in local}
+        for aid in seen:
+            index._number.setdefault(aid, -1)
+        index._loaded = len(index._ids)
+        return index
+
+    def rows(self, next_doc: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """What was added since the index was made (`partial`) as store rows: documents numbered
+        from `next_doc` in the order they came, with their band keys (kind 0) and prints (kind 1)
+        as signed 64-bit keys; articles not indexed (exact copies, empty bodies) as documents
+        without a number. The journal starts over."""
+        first = getattr(self, "_loaded", 0)
+        text_of = {e[2]: e[1] for e in self._journal if e[0] == "exact"}
+        docs: list[dict[str, Any]] = []
+        keys: list[dict[str, Any]] = []
+        for e in self._journal:
+            if e[0] == "unindexed":
+                docs.append({"article_id": e[1], "doc": None, "text_key": None, "hashes": None})
+            elif e[0] == "doc":
+                aid, unique, band = e[1], e[2], e[3]
+                n = self._number[aid]
+                doc = next_doc + (n - first)
+                docs.append(
+                    {
+                        "article_id": aid,
+                        "doc": doc,
+                        "text_key": text_of.get(n),
+                        "hashes": unique.astype(np.uint32).tobytes(),
+                    }
+                )
+                keys.extend({"kind": 0, "key": k, "doc": doc} for k in _signed(band))
+                keys.extend(
+                    {"kind": 1, "key": k, "doc": doc}
+                    for k in _signed(self._fingerprints(unique).astype(np.uint64))
+                )
+        self._journal = []
+        return docs, keys
+
+    def all_rows(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The whole index as store rows, its document numbers kept (moving a stored blob to rows)."""
+        self._buckets.flush()
+        first_of = {n: key for key, n in self._exact.items()}
+        docs: list[dict[str, Any]] = [
+            {
+                "article_id": aid,
+                "doc": n,
+                "text_key": first_of.get(n),
+                "hashes": h.astype(np.uint32).tobytes(),
+            }
+            for n, (aid, h) in enumerate(zip(self._ids, self._hashes, strict=True))
+        ]
+        docs += [
+            {"article_id": aid, "doc": None, "text_key": None, "hashes": None}
+            for aid, n in self._number.items()
+            if n < 0
+        ]
+        keys = [
+            {"kind": 0, "key": k, "doc": int(d)}
+            for k, d in zip(_signed(self._buckets.keys), self._buckets.vals.tolist(), strict=True)
+        ]
+        for n, h in enumerate(self._hashes):
+            keys.extend(
+                {"kind": 1, "key": k, "doc": n} for k in _signed(self._fingerprints(h).astype(np.uint64))
+            )
+        self._journal = []
+        return docs, keys
+
+    def batch_keys(self, prepared: Sequence[Prepared]) -> tuple[list[int], list[int], list[str]]:
+        """The signed band keys, sampled prints and exact-text keys a batch will look up."""
+        bands: list[int] = []
+        prints: list[int] = []
+        texts: list[str] = []
+        for p in prepared:
+            bands.extend(_signed(p.keys))
+            prints.extend(_signed(self._fingerprints(p.unique).astype(np.uint64)))
+            if p.shingles.text_key:
+                texts.append(p.shingles.text_key)
+        return bands, prints, texts
+
     # ------------------------------------------------------------------ internals
 
     def _fingerprints(self, unique: np.ndarray) -> np.ndarray:
@@ -480,6 +595,27 @@ class DedupIndex:
         self._hashes.append(unique)
         self._buckets.add(keys, n)
         self._postings.add(self._fingerprints(unique).astype(np.uint64), n)
+
+
+def _signed(keys: np.ndarray) -> list[int]:
+    """uint64 keys as the signed 64-bit integers a SQL BIGINT holds."""
+    return np.asarray(keys, dtype=np.uint64).view(np.int64).tolist()
+
+
+def unsigned(keys: Sequence[int]) -> np.ndarray:
+    return np.asarray(keys, dtype=np.int64).view(np.uint64)
+
+
+def _postings_map(postings: Mapping[int, Sequence[int]], local: Mapping[int, int]) -> _MultiMap:
+    """Postings (uint64 keys -> store numbers) as a `_MultiMap` over local numbers, sorted by key
+    with older documents first (as the whole index keeps them)."""
+    pairs = sorted((k, local[d]) for k, docs in postings.items() for d in docs if d in local)
+    if not pairs:
+        return _MultiMap()
+    keys = np.array([k for k, _ in pairs], dtype=np.uint64)
+    vals = np.array([v for _, v in pairs], dtype=np.int32)
+    order = np.lexsort((vals, keys))  # by unsigned key, then document
+    return _MultiMap(keys[order], vals[order])
 
 
 def publication_key(article: Article) -> tuple[str, str]:

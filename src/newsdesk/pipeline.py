@@ -327,22 +327,84 @@ def _from_workers(
 def find_copies(
     store: Store, articles: Sequence[Article], options: Options, executor: Executor | None = None
 ) -> dict[str, DuplicateInfo]:
-    """Feed new articles to the persistent dedup index, oldest first; return every known copy."""
+    """Feed new articles to the stored copy detector, oldest first; return every known copy.
+
+    The detector's index is rows (`dedup_docs`, `dedup_keys`): a batch reads the postings of its
+    own keys and the documents they name (`load_partial_index`), adds its articles and appends
+    their rows, so its cost follows its own size, not the store's.
+    """
+    from .dedup import prepare_many
 
     if articles:
         with store.lock():  # read, change and write the index as one step against other writers
-            index, blob, segments = load_dedup_index(store, options)
-            found = dedup_in_order(index, sorted(articles, key=publication_order), options, executor)
+            _move_dedup_blob(store, options)
+            ordered = sorted(articles, key=publication_order)
+            workers = worker_count(options.workers, len(ordered), PARALLEL_MIN_ARTICLES)
+            shipped = _from_workers(partial(prepare_many, options=options.dedup), ordered, workers, executor)
+            prepared = [p if p is not None else prepare_one(a, options) for a, p in zip(ordered, shipped, strict=True)]
+            index = load_partial_index(store, ordered, prepared, options)
+            found = [
+                info for a, p in zip(ordered, prepared, strict=True) if (info := index.add(a, p)) is not None
+            ]
             store.put_duplicates(found)
-            if index.changed:
-                _save_index(store, index, blob, segments)
+            store.dedup_append(*index.rows(store.dedup_next_doc()))
     return store.get_duplicates()
+
+
+def prepare_one(article: Article, options: Options) -> Any:
+    from .dedup import prepare
+
+    return prepare(article, options.dedup)
+
+
+def load_partial_index(
+    store: Store, ordered: Sequence[Article], prepared: Sequence[Any], options: Options
+) -> DedupIndex:
+    """The part of the stored index a batch can meet: the postings of its band keys and prints,
+    the documents they name, the first document of each of its exact texts (`DedupIndex.partial`)."""
+    import numpy as np
+
+    from .dedup import DedupIndex, unsigned
+
+    seen = store.dedup_seen([a.id for a in ordered])
+    probe = DedupIndex(options.dedup)
+    bands, prints, texts = probe.batch_keys(
+        [p for a, p in zip(ordered, prepared, strict=True) if a.id not in seen]
+    )
+    cap = options.dedup.max_posting
+    band_rows, band_capped = store.dedup_postings(0, bands, cap)
+    print_rows, print_capped = store.dedup_postings(1, prints, cap)
+    exact = store.dedup_first_docs(texts)
+    wanted = set(exact.values())
+    for postings in (band_rows, print_rows):
+        for docs in postings.values():
+            wanted.update(docs)
+    docs = [(d, aid, np.frombuffer(h, dtype=np.uint32)) for d, aid, h in store.dedup_docs(sorted(wanted))]
+    return DedupIndex.partial(
+        options.dedup,
+        docs,
+        {int(k): v for k, v in zip(unsigned(list(band_rows)).tolist(), band_rows.values(), strict=True)},
+        {int(k): v for k, v in zip(unsigned(list(print_rows)).tolist(), print_rows.values(), strict=True)},
+        (set(unsigned(list(band_capped)).tolist()), set(unsigned(list(print_capped)).tolist())),
+        exact,
+        seen,
+    )
+
+
+def _move_dedup_blob(store: Store, options: Options) -> None:
+    """A store from a release that kept the index as a blob (a snapshot and segments): its rows,
+    with the same document numbers, then the blob dropped (done again if a crash came between)."""
+    if store.load_blob(DEDUP_BLOB) is None and not store.load_blobs(DEDUP_SEGMENTS):
+        return
+    index, _blob, segments = load_dedup_index(store, options)
+    store.dedup_append(*index.all_rows())
+    store.delete_blobs([DEDUP_BLOB, *(name for name, _ in segments)])
 
 
 def load_dedup_index(
     store: Store, options: Options
 ) -> tuple[DedupIndex, bytes | None, list[tuple[str, bytes]]]:
-    """The stored dedup index: its last snapshot with every segment appended since replayed."""
+    """The index as releases before rows kept it: its last snapshot with every segment replayed."""
     from .dedup import DedupIndex
 
     blob = store.load_blob(DEDUP_BLOB)
@@ -351,21 +413,6 @@ def load_dedup_index(
     for _name, data in segments:
         index.apply_segment(data)
     return index, blob, segments
-
-
-def _save_index(
-    store: Store, index: DedupIndex, base: bytes | None, segments: list[tuple[str, bytes]]
-) -> None:
-    """Append the run's changes as one segment; rewrite the whole index only when the segments
-    add up to a quarter of it (so each article is rewritten a bounded number of times: the
-    cost of an ingest follows its own size, not the store's)."""
-    names = [name for name, _ in segments]
-    piled = sum(len(data) for _, data in segments)
-    if base is None or piled > len(base) // 4:
-        store.replace_blobs(DEDUP_BLOB, index.to_bytes(), names)
-        return
-    last = int(names[-1].rsplit("/", 1)[1]) if names else 0
-    store.save_blob(f"{DEDUP_SEGMENTS}{last + 1:010d}", index.segment_bytes())
 
 
 def assign_stories(

@@ -7,7 +7,7 @@ table works unchanged on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ID = String(64)
@@ -109,5 +109,29 @@ class StoryRow(Base):
     data: Mapped[str] = mapped_column(Text)
 
 
+class DedupDocRow(Base):
+    """One article the copy detector has seen: its number in publication order and its shingles
+    (None for an exact copy or an empty body, which are not indexed), so a batch reads only the
+    documents its own keys point at instead of the whole index."""
+
+    __tablename__ = "dedup_docs"
+
+    article_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    doc: Mapped[int | None] = mapped_column(Integer, unique=True)
+    text_key: Mapped[str | None] = mapped_column(String(32))  # set on the first document of a text
+    hashes: Mapped[bytes | None] = mapped_column(LargeBinary)  # sorted unique uint32 shingle hashes
+
+
+class DedupKeyRow(Base):
+    """A posting of the copy detector: an LSH band key (kind 0) or a sampled shingle (kind 1) of a document."""
+
+    __tablename__ = "dedup_keys"
+
+    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # uint64 stored as int64
+    doc: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
 Index("ix_duplicates_of", DuplicateRow.duplicate_of)
+Index("ix_dedup_docs_text_key", DedupDocRow.text_key)
 Index("ix_stories_last_seen", StoryRow.last_seen)

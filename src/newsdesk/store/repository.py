@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, Self, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, select
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -32,6 +32,8 @@ from .models import (
     ArticleRow,
     AssignmentRow,
     BlobRow,
+    DedupDocRow,
+    DedupKeyRow,
     DuplicateRow,
     ErrorRow,
     ExtractionRow,
@@ -443,6 +445,84 @@ class Store:
                 conn.execute(
                     self._upsert(BlobRow.__table__), [{"name": n, "data": bytes(d)} for n, d in blobs.items()]
                 )
+
+    # ------------------------------------------------------------------ copy detector rows
+
+    def dedup_seen(self, article_ids: Sequence[str]) -> set[str]:
+        """The articles the copy detector has already placed (indexed or not)."""
+        seen: set[str] = set()
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(dict.fromkeys(article_ids))):
+                seen.update(
+                    conn.scalars(select(DedupDocRow.article_id).where(DedupDocRow.article_id.in_(chunk)))
+                )
+        return seen
+
+    def dedup_first_docs(self, text_keys: Sequence[str]) -> dict[str, int]:
+        """Text key -> the first document with that exact text."""
+        out: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(dict.fromkeys(text_keys))):
+                stmt = (
+                    select(DedupDocRow.text_key, func.min(DedupDocRow.doc))
+                    .where(DedupDocRow.text_key.in_(chunk))
+                    .group_by(DedupDocRow.text_key)
+                )
+                out.update({k: int(d) for k, d in conn.execute(stmt) if k is not None and d is not None})
+        return out
+
+    def dedup_postings(
+        self, kind: int, keys: Sequence[int], cap: int
+    ) -> tuple[dict[int, list[int]], set[int]]:
+        """The documents under each key (signed 64-bit), oldest first; keys held by more than `cap`
+        documents are returned apart, without their documents (the detector skips them)."""
+        wanted = list(dict.fromkeys(keys))
+        counts: dict[int, int] = {}
+        out: dict[int, list[int]] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted):
+                stmt = (
+                    select(DedupKeyRow.key, func.count())
+                    .where(DedupKeyRow.kind == kind, DedupKeyRow.key.in_(chunk))
+                    .group_by(DedupKeyRow.key)
+                )
+                counts.update({int(k): int(n) for k, n in conn.execute(stmt)})
+            small = [k for k, n in counts.items() if n <= cap]
+            for chunk in _chunks(small):
+                stmt = (
+                    select(DedupKeyRow.key, DedupKeyRow.doc)
+                    .where(DedupKeyRow.kind == kind, DedupKeyRow.key.in_(chunk))
+                    .order_by(DedupKeyRow.key, DedupKeyRow.doc)
+                )
+                for k, d in conn.execute(stmt):
+                    out.setdefault(int(k), []).append(int(d))
+        return out, {k for k, n in counts.items() if n > cap}
+
+    def dedup_docs(self, docs: Sequence[int]) -> list[tuple[int, str, bytes]]:
+        """(document number, article id, shingle hashes) of indexed documents, in document order."""
+        rows: list[tuple[int, str, bytes]] = []
+        with self.engine.connect() as conn:
+            for chunk in _chunks(sorted(set(docs))):
+                stmt = select(DedupDocRow.doc, DedupDocRow.article_id, DedupDocRow.hashes).where(
+                    DedupDocRow.doc.in_(chunk)
+                )
+                rows.extend((int(d), a, bytes(h)) for d, a, h in conn.execute(stmt) if h is not None)
+        return sorted(rows)
+
+    def dedup_next_doc(self) -> int:
+        with self.engine.connect() as conn:
+            top = conn.scalar(select(func.max(DedupDocRow.doc)))
+        return 0 if top is None else int(top) + 1
+
+    def dedup_append(self, docs: Sequence[Mapping[str, Any]], keys: Sequence[Mapping[str, Any]]) -> None:
+        """A batch's documents and postings in one transaction (rows already there stay as they are)."""
+        if not docs and not keys:
+            return
+        with self.engine.begin() as conn:
+            for chunk in _chunks(list(docs)):
+                conn.execute(self._insert_ignore(DedupDocRow.__table__), list(chunk))
+            for chunk in _chunks(list(keys), 5000):
+                conn.execute(self._insert_ignore(DedupKeyRow.__table__), list(chunk))
 
     # ------------------------------------------------------------------ story assignments
 
