@@ -341,7 +341,9 @@ def find_copies(
             ordered = sorted(articles, key=publication_order)
             workers = worker_count(options.workers, len(ordered), PARALLEL_MIN_ARTICLES)
             shipped = _from_workers(partial(prepare_many, options=options.dedup), ordered, workers, executor)
-            prepared = [p if p is not None else prepare_one(a, options) for a, p in zip(ordered, shipped, strict=True)]
+            prepared = [
+                p if p is not None else prepare_one(a, options) for a, p in zip(ordered, shipped, strict=True)
+            ]
             index = load_partial_index(store, ordered, prepared, options)
             found = [
                 info for a, p in zip(ordered, prepared, strict=True) if (info := index.add(a, p)) is not None
