@@ -605,6 +605,31 @@ def test_a_store_with_the_single_blob_of_an_older_release_is_migrated_to_parts(t
         assert store.load_blob(CLUSTER_BLOB) is None  # folded into parts in the same transaction
         assert store.load_blob(f"{CLUSTER_PARTS}core") is not None
         now, _segments, whole = load_clusterer(store, options)
+        assert now.log == []  # the pipeline leaves the history as rows; with it:
+        parts = {n.removeprefix(CLUSTER_PARTS): d for n, d in store.load_blobs(CLUSTER_PARTS)}
+        full = StoryClusterer.from_parts(
+            parts["core"],
+            [d for n, d in sorted(parts.items()) if n.startswith("stories/")],
+            [d for n, d in sorted(parts.items()) if n.startswith("log/")],
+            options.cluster,
+        )
     for a in later:
         old.assign(a)
-    assert not whole and now.stories() == old.stories() and now.log == old.log
+    assert not whole and now.stories() == old.stories() == full.stories() and full.log == old.log
+
+
+def test_folding_segments_keeps_the_history_a_restore_left_as_rows() -> None:
+    options = ClusterOptions()
+    live = StoryClusterer(options)
+    for a in corpus()[:5]:
+        live.assign(a)
+    write, append = live.to_parts(full=True)
+    chunks = [d for n, d in sorted(write.items()) if n.startswith("stories/")]
+    restored = StoryClusterer.from_parts(write["core"], chunks, [append["log"]], options, history=False)
+    assert restored.log == []
+    for a in corpus()[5:]:
+        live.assign(a)
+        restored.assign(a)
+    _write, folded = restored.to_parts(history=True)
+    rows = json.loads(zlib.decompress(folded["log"]))["log"]
+    assert [r[2] for r in rows] == [e.article_id for e in live.log]  # nothing before the restore lost

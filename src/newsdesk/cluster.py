@@ -396,17 +396,28 @@ class StoryClusterer:
                 for aid in (e.article_id, *e.article_ids):
                     if aid is not None and aid in self._article_story:
                         placed[aid] = self._article_story[aid]
+        rows = [_event_row(e) for e in events]
+        if history:
+            rows = [*getattr(self, "_earlier_log", []), *rows]  # the history left as rows by `from_parts`
         append = {}
-        if events or placed:
-            append["log"] = _pack({"log": [_event_row(e) for e in events], "articles": placed})
+        if rows or placed:
+            append["log"] = _pack({"log": rows, "articles": placed})
         return write, append
 
     @classmethod
     def from_parts(
-        cls, core: bytes, chunks: Sequence[bytes], segments: Sequence[bytes], options: ClusterOptions
+        cls,
+        core: bytes,
+        chunks: Sequence[bytes],
+        segments: Sequence[bytes],
+        options: ClusterOptions,
+        history: bool = True,
     ) -> StoryClusterer:
         """Restore a clusterer from `to_parts` output: the core, its story chunks in name order
-        and its appended segments in the order they were written."""
+        and its appended segments in the order they were written.
+
+        `history=False` leaves the log of earlier decisions as rows (`log` then holds only what
+        happens after): assignment never reads it, and decoding it grew with the store."""
         raw = _unpack(core)
         if raw.get("format") != _FORMAT:
             raise ValueError(f"story clusterer format {raw.get('format')} is not {_FORMAT}")
@@ -418,10 +429,15 @@ class StoryClusterer:
             if len(c._stories) < first:
                 raise ValueError(f"story clusterer chunk at {first} follows only {len(c._stories)} stories")
             c._stories[first : first + len(chunk["stories"])] = [_story_from_row(r) for r in chunk["stories"]]
+        earlier: list[Any] = []
         for data in segments:
             seg = _unpack(data)
-            c.log.extend(_event_from_row(e) for e in seg["log"])
+            earlier.extend(seg["log"])
             c._article_story.update(seg["articles"])
+        if history:
+            c.log = [_event_from_row(e) for e in earlier]
+        else:
+            c._earlier_log = earlier
         c.mark_saved()
         return c
 

@@ -21,7 +21,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -446,41 +446,43 @@ class DedupIndex:
         index._loaded = len(index._ids)
         return index
 
-    def rows(self, next_doc: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """What was added since the index was made (`partial`) as store rows: documents numbered
-        from `next_doc` in the order they came, with their band keys (kind 0) and prints (kind 1)
-        as signed 64-bit keys; articles not indexed (exact copies, empty bodies) as documents
-        without a number. The journal starts over."""
-        first = getattr(self, "_loaded", 0)
-        text_of = {e[2]: e[1] for e in self._journal if e[0] == "exact"}
-        docs: list[dict[str, Any]] = []
-        keys: list[dict[str, Any]] = []
-        for e in self._journal:
-            if e[0] == "unindexed":
-                docs.append({"article_id": e[1], "doc": None, "text_key": None, "hashes": None})
-            elif e[0] == "doc":
-                aid, unique, band = e[1], e[2], e[3]
-                n = self._number[aid]
-                doc = next_doc + (n - first)
-                docs.append(
-                    {
-                        "article_id": aid,
-                        "doc": doc,
-                        "text_key": text_of.get(n),
-                        "hashes": unique.astype(np.uint32).tobytes(),
-                    }
-                )
-                keys.extend({"kind": 0, "key": k, "doc": doc} for k in _signed(band))
-                keys.extend(
-                    {"kind": 1, "key": k, "doc": doc}
-                    for k in _signed(self._fingerprints(unique).astype(np.uint64))
-                )
-        self._journal = []
-        return docs, keys
+    def rows(
+        self, next_doc: int, chunk: int = 2000
+    ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+        """What was added since the index was made (`partial`) as store rows, `chunk` articles at a
+        time (memory follows the chunk): documents numbered from `next_doc` in the order they came,
+        with their band keys (kind 0) and prints (kind 1) as signed 64-bit keys; articles not
+        indexed (exact copies, empty bodies) as documents without a number. The journal starts over."""
+        journal, self._journal = self._journal, []
+        shift = next_doc - getattr(self, "_loaded", 0)
+        text_of = {e[2]: e[1] for e in journal if e[0] == "exact"}
+        for start in range(0, len(journal), chunk):
+            docs: list[dict[str, Any]] = []
+            keys: list[dict[str, Any]] = []
+            for e in journal[start : start + chunk]:
+                if e[0] == "unindexed":
+                    docs.append({"article_id": e[1], "doc": None, "text_key": None, "hashes": None})
+                elif e[0] == "doc":
+                    aid, unique, band = e[1], e[2], e[3]
+                    n = self._number[aid]
+                    doc = n + shift
+                    docs.append(
+                        {
+                            "article_id": aid,
+                            "doc": doc,
+                            "text_key": text_of.get(n),
+                            "hashes": unique.astype(np.uint32).tobytes(),
+                        }
+                    )
+                    keys.extend({"kind": 0, "key": k, "doc": doc} for k in _signed(band))
+                    prints = _signed(self._fingerprints(unique).astype(np.uint64))
+                    keys.extend({"kind": 1, "key": k, "doc": doc} for k in prints)
+            yield docs, keys
 
-    def all_rows(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def all_rows(self) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
         """The whole index as store rows, its document numbers kept (moving a stored blob to rows)."""
         self._buckets.flush()
+        self._journal = []
         first_of = {n: key for key, n in self._exact.items()}
         docs: list[dict[str, Any]] = [
             {
@@ -496,16 +498,12 @@ class DedupIndex:
             for aid, n in self._number.items()
             if n < 0
         ]
-        keys = [
-            {"kind": 0, "key": k, "doc": int(d)}
-            for k, d in zip(_signed(self._buckets.keys), self._buckets.vals.tolist(), strict=True)
-        ]
+        yield docs, []
+        bands = zip(_signed(self._buckets.keys), self._buckets.vals.tolist(), strict=True)
+        yield [], [{"kind": 0, "key": k, "doc": int(d)} for k, d in bands]
         for n, h in enumerate(self._hashes):
-            keys.extend(
-                {"kind": 1, "key": k, "doc": n} for k in _signed(self._fingerprints(h).astype(np.uint64))
-            )
-        self._journal = []
-        return docs, keys
+            prints = _signed(self._fingerprints(h).astype(np.uint64))
+            yield [], [{"kind": 1, "key": k, "doc": n} for k in prints]
 
     def batch_keys(self, prepared: Sequence[Prepared]) -> tuple[list[int], list[int], list[str]]:
         """The signed band keys, sampled prints and exact-text keys a batch will look up."""

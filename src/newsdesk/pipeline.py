@@ -82,7 +82,7 @@ class RunState:
     errors: list[ProcessingError] = field(default_factory=list)
     # loaded or made this run; stored ones are decoded when first read
     extractions: LazyRecords[Extraction] = field(default_factory=lambda: _lazy_extractions())
-    duplicates: dict[str, DuplicateInfo] | None = None  # every known copy, once loaded this run
+    duplicates: dict[str, DuplicateInfo] | None = None  # the copies among the last batch's new articles
     source_keys: dict[str, str] = field(
         default_factory=dict
     )  # raw-record hash -> article id, cleaned this run
@@ -327,7 +327,7 @@ def _from_workers(
 def find_copies(
     store: Store, articles: Sequence[Article], options: Options, executor: Executor | None = None
 ) -> dict[str, DuplicateInfo]:
-    """Feed new articles to the stored copy detector, oldest first; return every known copy.
+    """Feed new articles to the stored copy detector, oldest first; return the copies among them.
 
     The detector's index is rows (`dedup_docs`, `dedup_keys`): a batch reads the postings of its
     own keys and the documents they name (`load_partial_index`), adds its articles and appends
@@ -349,8 +349,8 @@ def find_copies(
                 info for a, p in zip(ordered, prepared, strict=True) if (info := index.add(a, p)) is not None
             ]
             store.put_duplicates(found)
-            store.dedup_append(*index.rows(store.dedup_next_doc()))
-    return store.get_duplicates()
+            store.dedup_append(index.rows(store.dedup_next_doc()))
+    return store.get_duplicates([a.id for a in articles])  # found now, or by an earlier run
 
 
 def prepare_one(article: Article, options: Options) -> Any:
@@ -399,7 +399,7 @@ def _move_dedup_blob(store: Store, options: Options) -> None:
     if store.load_blob(DEDUP_BLOB) is None and not store.load_blobs(DEDUP_SEGMENTS):
         return
     index, _blob, segments = load_dedup_index(store, options)
-    store.dedup_append(*index.all_rows())
+    store.dedup_append(index.all_rows())
     store.delete_blobs([DEDUP_BLOB, *(name for name, _ in segments)])
 
 
@@ -468,7 +468,9 @@ def load_clusterer(store: Store, options: Options) -> tuple[StoryClusterer, list
         return StoryClusterer.from_bytes(blob, options.cluster), [], True
     chunks = [data for _n, data in store.load_blobs(f"{CLUSTER_PARTS}stories/")]
     segments = store.load_blobs(f"{CLUSTER_PARTS}log/")
-    clusterer = StoryClusterer.from_parts(core, chunks, [d for _n, d in segments], options.cluster)
+    clusterer = StoryClusterer.from_parts(
+        core, chunks, [d for _n, d in segments], options.cluster, history=False
+    )
     return clusterer, [n for n, _d in segments], False
 
 
@@ -763,7 +765,7 @@ def report_for(
         extractions = _lazy_extractions()
         extractions.update(state.extractions)
         extractions.update(store.get_extractions(missing, ANNOTATOR_VERSION))
-        duplicates = state.duplicates if state.duplicates is not None else store.get_duplicates()
+        duplicates = store.get_duplicates(member_ids)  # the report's own copies, not the store's
         from .dedup import orient_copies
 
         duplicates = orient_copies(duplicates, articles, options.dedup)

@@ -351,11 +351,17 @@ class Store:
         ]
         self._write(self._upsert(DuplicateRow.__table__), list({r["article_id"]: r for r in rows}.values()))
 
-    def get_duplicates(self) -> dict[str, DuplicateInfo]:
-        """Every known copy, keyed by the copying article's id."""
+    def get_duplicates(self, article_ids: Iterable[str] | None = None) -> dict[str, DuplicateInfo]:
+        """Known copies keyed by the copying article's id: of `article_ids`, or every one (None)."""
+        stmt = select(DuplicateRow.article_id, DuplicateRow.data)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(DuplicateRow.article_id, DuplicateRow.data))
-            return {aid: codec.from_json(DuplicateInfo, data) for aid, data in rows}
+            if article_ids is None:
+                return {aid: codec.from_json(DuplicateInfo, data) for aid, data in conn.execute(stmt)}
+            out: dict[str, DuplicateInfo] = {}
+            for chunk in _chunks(list(dict.fromkeys(article_ids))):
+                rows = conn.execute(stmt.where(DuplicateRow.article_id.in_(chunk)))
+                out.update({aid: codec.from_json(DuplicateInfo, data) for aid, data in rows})
+            return out
 
     # ------------------------------------------------------------------ errors
 
@@ -514,15 +520,19 @@ class Store:
             top = conn.scalar(select(func.max(DedupDocRow.doc)))
         return 0 if top is None else int(top) + 1
 
-    def dedup_append(self, docs: Sequence[Mapping[str, Any]], keys: Sequence[Mapping[str, Any]]) -> None:
-        """A batch's documents and postings in one transaction (rows already there stay as they are)."""
-        if not docs and not keys:
-            return
+    def dedup_append(
+        self, parts: Iterable[tuple[Sequence[Mapping[str, Any]], Sequence[Mapping[str, Any]]]]
+    ) -> None:
+        """A batch's documents and postings, given in parts (memory follows a part), in one
+        transaction: a document is never stored without its postings. Rows already there stay."""
+        docs_stmt = self._insert_ignore(DedupDocRow.__table__)
+        keys_stmt = self._insert_ignore(DedupKeyRow.__table__)
         with self.engine.begin() as conn:
-            for chunk in _chunks(list(docs)):
-                conn.execute(self._insert_ignore(DedupDocRow.__table__), list(chunk))
-            for chunk in _chunks(list(keys), 5000):
-                conn.execute(self._insert_ignore(DedupKeyRow.__table__), list(chunk))
+            for docs, keys in parts:
+                for chunk in _chunks(list(docs)):
+                    conn.execute(docs_stmt, list(chunk))
+                for chunk in _chunks(list(keys), 5000):
+                    conn.execute(keys_stmt, list(chunk))
 
     # ------------------------------------------------------------------ story assignments
 
