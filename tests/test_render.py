@@ -306,7 +306,7 @@ def test_sparse_report_renders() -> None:
     validate_report(report_to_dict(report))
     html = render_html(report)
     assert 'class="ref missing"' in html
-    assert "in.jsonl line 3" in html
+    assert "in.jsonl (line 3)" in html  # no outlet or site: the file and the record in it
     assert "No checkable fact was found in this story." in html
 
 

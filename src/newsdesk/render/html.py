@@ -30,13 +30,13 @@ from .words import (
     human_kind,
     human_source,
     human_status,
+    outlet,
     readings_view,
     share_words,
     ties_words,
     value_words,
     web_link,
 )
-from .words import host as web_host
 
 STATUSES = ("conflicting", "corroborated", "single_source")
 KINDS = ("quote", "quantity", "event", "statement")
@@ -162,16 +162,7 @@ class _View:
         self.articles: dict[str, Article] = {aid: e.article for aid, e in self.entries.items()}
 
     def outlet(self, article_id: str) -> str:
-        a = self.articles.get(article_id)
-        if a is None:
-            return article_id
-        if a.source:
-            return a.source
-        host = web_host(a.url)
-        if host:
-            return host
-        name = Path(a.path).name or article_id
-        return f"{name} {a.locator}" if a.locator else name
+        return outlet(self.articles.get(article_id), fallback=article_id)
 
     def ref(self, article_id: str, start: int | None = None, end: int | None = None) -> dict[str, Any]:
         """A clickable reference to an article (and a span of it)."""

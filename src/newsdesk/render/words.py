@@ -11,10 +11,11 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..records import Reading
+from ..records import Article, Reading
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = (
@@ -309,3 +310,16 @@ def value_words(value: Any, kind: str, unit: str | None = None) -> str:
     if isinstance(value, str):
         return value
     return unit_words(value, unit)
+
+
+def outlet(article: Article | None, fallback: str = "unknown article") -> str:
+    """Who published an article: the outlet, else the web site, else the file it came from (never an id)."""
+    if article is None:
+        return fallback
+    if article.source:
+        return article.source
+    site = host(article.url)
+    if site:
+        return site
+    name = Path(article.path).name or fallback
+    return f"{name} ({article.locator})" if article.locator else name

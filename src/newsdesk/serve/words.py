@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
-from ..records import Article
 from ..render.words import (  # the date words are shared with the static report and `show`
     date_words,
     day,
-    host,
     human_status,
 )
+from ..render.words import outlet as outlet
 from ..render.words import readings_view as readings_view  # re-exported: the views speak through this module
 from ..render.words import share_words as share_words
 from ..render.words import ties_words as ties_words
@@ -112,19 +110,6 @@ def reason_words(reason: str | None) -> str:
     if reason.startswith("both: "):
         return f"Both sides describe {in_words(reason[6:])}."
     return f"Compared because: {in_words(reason)}."
-
-
-def outlet(article: Article | None, fallback: str = "unknown article") -> str:
-    """Who published an article: the outlet, else the web site, else the file it came from (never an id)."""
-    if article is None:
-        return fallback
-    if article.source:
-        return article.source
-    site = host(article.url)
-    if site:
-        return site
-    name = Path(article.path).name or fallback
-    return f"{name} ({article.locator})" if article.locator else name
 
 
 def count(n: int, one: str, many: str | None = None) -> str:
