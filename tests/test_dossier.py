@@ -211,3 +211,15 @@ def test_story_says_which_names_its_articles_share() -> None:
     assert "Tomas Brevik" not in terms  # one article is not a tie
     assert not any(" - " in t for t in terms)  # a dateline fused into a name is no name
     assert s.shared_terms == story()[0].shared_terms  # deterministic
+
+
+def test_a_full_name_is_kept_over_its_part_at_the_same_count() -> None:
+    from dataclasses import replace
+
+    from newsdesk.dossier import _shared_terms
+    from newsdesk.records import Entity
+
+    _, articles = story()
+    ents = (Entity(0, 3, "Ahn", "PERSON"), Entity(4, 20, "Ahn Soo Min", "PERSON"))
+    extractions = {aid: replace(x, entities=ents) for aid, x in _extractions().items()}
+    assert _shared_terms(list(articles.values()), extractions) == (("Ahn Soo Min", 3),)

@@ -250,7 +250,10 @@ def _shared_terms(
                 counts[key] += 1
                 spelling[key][shown] += 1
         known = {t.lower() for t, _n in out}
-        ranked = sorted((k for k, n in counts.items() if n >= need), key=lambda k: (-counts[k], k))
+        # the fullest name first at equal count, so "Lee Jae Myung" is kept and "Lee" then adds nothing
+        ranked = sorted(
+            (k for k, n in counts.items() if n >= need), key=lambda k: (-counts[k], -len(k.split()), k)
+        )
         for key in ranked:
             if key in known or any(key in k.split() for k in known):
                 continue  # "Smith" beside "John Smith" says nothing new
