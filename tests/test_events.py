@@ -89,3 +89,31 @@ def test_infinitive_after_present_verb_is_future(nlp) -> None:
 def test_light_verbs_and_phase_verbs_give_their_event(nlp, text: str, trigger: str) -> None:
     events = _events(nlp, text)
     assert events and events[0].trigger == trigger, events
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "words"),
+    [
+        (
+            "Fans were still trying to explain how Saturday's final slipped away from them.",
+            "final",
+            "Saturday",
+        ),
+        (
+            "Nobody could stop Harbor City from losing Sunday's Regional Shield final to Westmoor.",
+            "final",
+            "Sunday",
+        ),
+        ("Tuesday's summit ended without a joint statement.", "summit", "Tuesday"),
+    ],
+)
+def test_a_possessive_date_dates_the_event_it_possesses(nlp, text: str, trigger: str, words: str) -> None:
+    found = [e for e in _events(nlp, text) if e.trigger == trigger]
+    assert found and text[found[0].timex_span[0] : found[0].timex_span[1]].startswith(words), _events(
+        nlp, text
+    )
+
+
+def test_a_possessive_date_of_a_thing_that_is_no_event_keeps_the_verb(nlp) -> None:
+    (event,) = _events(nlp, "Monday's newspaper reported the closure of the mill.")
+    assert event.trigger != "newspaper"

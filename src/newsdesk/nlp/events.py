@@ -72,6 +72,13 @@ def _event_noun(verb: Token) -> Token | None:
 def _trigger(sent: Span, tx_tokens: Span) -> Token | None:
     """The event word the time expression attaches to, walking up the dependency tree."""
     tok = tx_tokens.root
+    if tok.dep_ == "poss" and tok.head not in tx_tokens:
+        # "Saturday's final", "Sunday's Velmark Cup final": the possessed phrase is the event, whatever
+        # part of speech the tagger gave its head word ("final" is often tagged an adjective).
+        head = tok.head
+        for cand in (head, *(c for c in head.children if c.dep_ in ("amod", "compound") and c.i > tok.i)):
+            if cand.lemma_.lower() in _EVENT_NOUNS:
+                return cand
     for _ in range(10):
         head = tok.head
         if head is tok:
