@@ -120,3 +120,34 @@ def test_pipeline_uses_embeddings_when_asked(tmp_path: Path, root: Path) -> None
     options = Options(db_url=f"sqlite:///{tmp_path / 'e.db'}", cluster=ClusterOptions(embedding_weight=0.3))
     report = analyze_paths([root / "examples" / "corpus"], options)
     assert report.stories and not [e for e in report.errors if e.stage in ("cluster", "embed")]
+
+
+class _Recording:
+    """An `Embedder` that stands in for the model: fixed vectors, and a record of what it was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def embed_articles(self, articles):  # type: ignore[no-untyped-def]
+        self.asked += [a.id for a in articles]
+        vectors = fake_vectors()
+        return {a.id: vectors[a.id] for a in articles if a.id in vectors}
+
+
+def test_an_embedder_passed_in_is_the_one_story_assignment_uses(tmp_path: Path) -> None:
+    """The embedder is a seam like the store and the executor: what is passed in is used."""
+    from newsdesk.options import Options
+    from newsdesk.pipeline import assign_stories
+    from newsdesk.store import StageStore, Store
+
+    articles = [headline(aid, title) for aid, title in HEADLINES]
+    recording = _Recording()
+    options = Options(
+        db_url=f"sqlite:///{tmp_path / 'e.db'}", cluster=ClusterOptions(embedding_weight=0.7, threshold=0.6)
+    )
+    with Store(options.db_url) as store:
+        assert isinstance(store, StageStore)  # the SQLAlchemy store keeps the stages' protocol
+        store.put_articles(articles)
+        stories = assign_stories(store, articles, {}, {}, options, embedder=recording)
+    assert sorted(recording.asked) == ["a1", "a2", "b1", "b2"]
+    assert stories["a1"] == stories["a2"] != stories["b1"] == stories["b2"]

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .errors import MissingExtra
 from .records import Article
@@ -111,3 +111,22 @@ def embed_articles(articles: Sequence[Article], max_tokens: int = 128) -> dict[s
     """Article id -> embedding, for the given articles (raises MissingExtra without the extra)."""
     vectors = embed_texts([article_text(a) for a in articles], max_tokens)
     return {a.id: v for a, v in zip(articles, vectors, strict=True)}
+
+
+class Embedder(Protocol):
+    """What story assignment needs of a sentence embedder: a unit vector per article id.
+
+    Passed in (`ingest_paths(..., embedder=...)`), like the store and the executor, so another
+    model or a remote service can stand in for the shipped one."""
+
+    def embed_articles(self, articles: Sequence[Article]) -> dict[str, tuple[float, ...]]: ...
+
+
+class MiniLMEmbedder:
+    """The shipped int8 MiniLM run by onnxruntime: the default `Embedder`."""
+
+    def __init__(self, max_tokens: int = 128) -> None:
+        self.max_tokens = max_tokens
+
+    def embed_articles(self, articles: Sequence[Article]) -> dict[str, tuple[float, ...]]:
+        return embed_articles(articles, self.max_tokens)

@@ -43,7 +43,8 @@ from .records import (
 if TYPE_CHECKING:
     from .cluster import StoryClusterer
     from .dedup import DedupIndex
-    from .store import Store
+    from .embed import Embedder
+    from .store import BlobStore, StageStore, Store
     from .store.codec import LazyRecords
 
 ProgressFn = Callable[[str, int, int], None]
@@ -282,21 +283,27 @@ def cluster_in_order(
     duplicates: Mapping[str, DuplicateInfo],
     options: Options,
     executor: Executor | None = None,
+    embedder: Embedder | None = None,
 ) -> None:
-    """Assign articles (oldest first) to stories; feature vectors come from workers for big batches."""
+    """Assign articles (oldest first) to stories; feature vectors come from workers for big batches.
+
+    `embedder` gives sentence vectors when `cluster.embedding_weight` > 0 (default: the shipped
+    MiniLM)."""
     from .cluster import features_many
 
     originals = [a for a in ordered if a.id not in duplicates]
     workers = worker_count(options.workers, len(originals), PARALLEL_MIN_ARTICLES)
     shipped = [(a, _for_features(extractions.get(a.id))) for a in originals] if workers else originals
     features = _from_workers(partial(features_many, options=options.cluster), shipped, workers, executor)
+    if options.cluster.embedding_weight > 0 and embedder is None:  # opt-in: pays on headlines
+        from .embed import MiniLMEmbedder
+
+        embedder = MiniLMEmbedder()
     for start in range(0, len(ordered), STORE_BATCH):  # embeddings, when asked for, a batch at a time
         chunk = ordered[start : start + STORE_BATCH]
         vectors: Mapping[str, tuple[float, ...]] = {}
-        if options.cluster.embedding_weight > 0:  # opt-in (the [embeddings] extra): pays on headlines
-            from .embed import embed_articles
-
-            vectors = embed_articles([a for a in chunk if a.id not in duplicates])
+        if options.cluster.embedding_weight > 0 and embedder is not None:
+            vectors = embedder.embed_articles([a for a in chunk if a.id not in duplicates])
         for article in chunk:
             dup = duplicates.get(article.id)
             clusterer.assign(
@@ -325,7 +332,7 @@ def _from_workers(
 
 
 def find_copies(
-    store: Store, articles: Sequence[Article], options: Options, executor: Executor | None = None
+    store: StageStore, articles: Sequence[Article], options: Options, executor: Executor | None = None
 ) -> dict[str, DuplicateInfo]:
     """Feed new articles to the stored copy detector, oldest first; return the copies among them.
 
@@ -360,7 +367,7 @@ def prepare_one(article: Article, options: Options) -> Any:
 
 
 def load_partial_index(
-    store: Store, ordered: Sequence[Article], prepared: Sequence[Any], options: Options
+    store: StageStore, ordered: Sequence[Article], prepared: Sequence[Any], options: Options
 ) -> DedupIndex:
     """The part of the stored index a batch can meet: the postings of its band keys and prints,
     the documents they name, the first document of each of its exact texts (`DedupIndex.partial`)."""
@@ -393,7 +400,7 @@ def load_partial_index(
     )
 
 
-def _move_dedup_blob(store: Store, options: Options) -> None:
+def _move_dedup_blob(store: StageStore, options: Options) -> None:
     """A store from a release that kept the index as a blob (a snapshot and segments): its rows,
     with the same document numbers, then the blob dropped (done again if a crash came between)."""
     if store.load_blob(DEDUP_BLOB) is None and not store.load_blobs(DEDUP_SEGMENTS):
@@ -404,7 +411,7 @@ def _move_dedup_blob(store: Store, options: Options) -> None:
 
 
 def load_dedup_index(
-    store: Store, options: Options
+    store: BlobStore, options: Options
 ) -> tuple[DedupIndex, bytes | None, list[tuple[str, bytes]]]:
     """The index as releases before rows kept it: its last snapshot with every segment replayed."""
     from .dedup import DedupIndex
@@ -418,12 +425,13 @@ def load_dedup_index(
 
 
 def assign_stories(
-    store: Store,
+    store: StageStore,
     articles: Sequence[Article],
     extractions: Mapping[str, Extraction],
     duplicates: Mapping[str, DuplicateInfo],
     options: Options,
     executor: Executor | None = None,
+    embedder: Embedder | None = None,
 ) -> dict[str, str]:
     """Online story assignment of new articles; returns the store's full article -> story map."""
 
@@ -431,7 +439,13 @@ def assign_stories(
         clusterer, segments, migrated = load_clusterer(store, options)
         logged = len(clusterer.log)
         cluster_in_order(
-            clusterer, sorted(articles, key=publication_order), extractions, duplicates, options, executor
+            clusterer,
+            sorted(articles, key=publication_order),
+            extractions,
+            duplicates,
+            options,
+            executor,
+            embedder,
         )
         if articles:
             # Topics first: grouping them updates the state, which must be saved as it is after it.
@@ -455,7 +469,7 @@ def assign_stories(
     return assignments
 
 
-def load_clusterer(store: Store, options: Options) -> tuple[StoryClusterer, list[str], bool]:
+def load_clusterer(store: BlobStore, options: Options) -> tuple[StoryClusterer, list[str], bool]:
     """The stored clusterer, its appended segment names, and whether it came from the single blob
     of an older release (then the first save writes it whole, in parts, and drops the blob)."""
     from .cluster import StoryClusterer
@@ -475,7 +489,7 @@ def load_clusterer(store: Store, options: Options) -> tuple[StoryClusterer, list
 
 
 def _save_clusterer(
-    store: Store, clusterer: StoryClusterer, segments: list[str], whole: bool, topics: Mapping[str, str]
+    store: BlobStore, clusterer: StoryClusterer, segments: list[str], whole: bool, topics: Mapping[str, str]
 ) -> None:
     """The core, the changed story chunks and one more log segment, in one transaction; the
     segments are folded into one when they pile up (the history is then written once more)."""
@@ -663,6 +677,7 @@ def ingest_paths(
     progress: ProgressFn = _noop,
     executor: Executor | None = None,
     keep: bool = True,
+    embedder: Embedder | None = None,
 ) -> RunState:
     """Add articles to the store: read, clean, dedup, annotate, assign stories. No report.
 
@@ -683,10 +698,12 @@ def ingest_paths(
             continue
         batch.append(item)
         if len(batch) >= INGEST_BATCH:
-            _ingest_batch(batch, read_errors, options, store, state, progress, executor, first, keep)
+            _ingest_batch(
+                batch, read_errors, options, store, state, progress, executor, first, keep, embedder
+            )
             batch, read_errors, first = [], [], False
     if batch or read_errors or first:
-        _ingest_batch(batch, read_errors, options, store, state, progress, executor, first, keep)
+        _ingest_batch(batch, read_errors, options, store, state, progress, executor, first, keep, embedder)
     return state
 
 
@@ -700,6 +717,7 @@ def _ingest_batch(
     executor: Executor | None,
     resume: bool,
     keep: bool,
+    embedder: Embedder | None = None,
 ) -> None:
     """One batch through every stage; what it found is added to `total`."""
     state = RunState(errors=list(read_errors), timings=total.timings)
@@ -729,7 +747,7 @@ def _ingest_batch(
         state.extractions.update(extractions)
         store.put_errors(state.errors[n_errors:])
     with _timed(state, "cluster"):
-        assign_stories(store, new_articles, extractions, duplicates, options, executor)
+        assign_stories(store, new_articles, extractions, duplicates, options, executor, embedder)
     state.counts["articles"] = len(run_articles)
     # add the batch to the run
     total.errors.extend(state.errors)
@@ -820,6 +838,7 @@ def analyze_paths(
     store: Store | None = None,
     progress: ProgressFn = _noop,
     executor: Executor | None = None,
+    embedder: Embedder | None = None,
 ) -> Report:
     """The main job: articles at `paths` -> a Report over their stories.
 
@@ -836,7 +855,7 @@ def analyze_paths(
         store = Store(options.db_url)
     try:
         t0 = time.perf_counter()
-        state = ingest_paths(paths, options, store, progress, executor)
+        state = ingest_paths(paths, options, store, progress, executor, embedder=embedder)
         report = report_for(store, list(state.articles), options, state, progress)
         return replace(report, stats={**report.stats, "seconds_total": round(time.perf_counter() - t0, 3)})
     finally:

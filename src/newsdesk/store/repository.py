@@ -138,8 +138,8 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self, name: str = "stage-state") -> Iterator[None]:
-        """Exclusive across processes for a read-change-write of stage state (the dedup index and
-        the story clusterer are blobs: two writers without it lose each other's updates).
+        """Exclusive across processes for a read-change-write of stage state (the dedup index's rows
+        and the story clusterer's parts: two writers without it lose each other's updates).
 
         PostgreSQL: a session advisory lock on its own connection. SQLite: an flock on a file
         beside the database (in-memory databases have one writer and need none).
