@@ -248,3 +248,17 @@ def test_an_elided_unit_is_not_taken_across_sentences_or_scales(nlp) -> None:
     assert next(q for q in found if q.text == "2 million").unit is None
     found = extract_quantities(nlp("Revenue was 5 million euros while staff numbered 2 thousand."))
     assert next(q for q in found if q.text.startswith("2 thousand")).unit != "EUR"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "unit"),
+    [
+        ("There were 52 divers in the water. Nineteen of them came up early.", "Nineteen", "diver"),
+        ("Police questioned 40 fans after the match. Six of them were charged.", "Six", "fan"),
+        ("The board met three times in May. Two of them were closed sessions.", "Two", None),  # no group
+        ("Six of them were charged, police said.", "Six", None),  # nothing counted before
+    ],
+)
+def test_a_count_of_them_counts_the_group_just_named(nlp, text: str, figure: str, unit: str | None) -> None:
+    (q,) = [q for q in extract_quantities(nlp(text)) if q.text == figure]
+    assert q.unit == unit

@@ -1173,6 +1173,29 @@ def _share_elided_units(doc: Doc, found: list[_Found]) -> None:
             break
 
 
+_OF_THEM = re.compile(r"\s+of\s+(?:them|these|those)\b", re.IGNORECASE)
+_THEM_REACH = 400  # characters back to the group "them" names (about two sentences)
+
+
+def _share_partitive_units(text: str, found: list[_Found]) -> None:
+    """ "There were 37 miners on the shift. Twenty-two of them reached the surface": a count of
+    "them" counts the nearest group counted just before (the miners), not an unknown thing."""
+    for i, b in enumerate(found):
+        if b.unit is not None or b.kind != "count" or not _OF_THEM.match(text, b.end):
+            continue
+        for a in reversed(found[:i]):
+            if b.start - a.end > _THEM_REACH:
+                break
+            if (
+                a.kind == "count"
+                and a.unit is not None
+                and a.unit not in ("time",)
+                and a.unit not in _TIME_UNITS
+            ):
+                b.unit = a.unit
+                break
+
+
 def _link_equivalents(text: str, found: list[_Found]) -> None:
     """Mark "61.2 trillion won ($44 billion)" style conversions."""
     for i in range(1, len(found)):
@@ -1207,6 +1230,7 @@ def extract_quantities(doc: Doc) -> tuple[Quantity, ...]:
         q.other_tokens = every - own
         _attach(doc, q)
     _share_elided_units(doc, found)
+    _share_partitive_units(text, found)
     # A bare number that counts nothing and measures nothing ("He was 75.", "Windows 8.1") is noise.
     _share_from_to_units(text, found)
     found = [
