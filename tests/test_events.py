@@ -117,3 +117,9 @@ def test_a_possessive_date_dates_the_event_it_possesses(nlp, text: str, trigger:
 def test_a_possessive_date_of_a_thing_that_is_no_event_keeps_the_verb(nlp) -> None:
     (event,) = _events(nlp, "Monday's newspaper reported the closure of the mill.")
     assert event.trigger != "newspaper"
+
+
+def test_an_event_told_in_a_relative_clause_takes_its_people_from_that_clause(nlp) -> None:
+    text = "Coach Dario Okafor, who signed a two-year deal on Friday, watched Lena Brandt score the winner."
+    (ev,) = [e for e in _events(nlp, text) if e.trigger == "deal"]
+    assert "Dario Okafor" in ev.participants and "Lena Brandt" not in ev.participants, ev

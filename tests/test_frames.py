@@ -449,3 +449,25 @@ def test_the_number_of_a_thing_counts_that_thing(nlp) -> None:
     )
     (homes,) = [f for f in facts if f.kind == "quantity" and f.value == 12400]
     assert homes.status == "corroborated", [(f.text, f.unit, f.status) for f in facts]
+
+
+def test_one_signing_on_two_days_told_of_a_name_and_of_a_role_conflicts(nlp) -> None:
+    """'Okafor, who signed ... on Friday' and 'The striker, who signed ... on Thursday': the clause
+    names nobody else, so the class, the story and the publication dates decide."""
+    _, conflicts = _reconcile(
+        nlp,
+        [
+            (
+                "Dario Okafor, who signed a new two-year deal on Friday, scored twice as Eastmoor won the cup.",
+                "2026-05-17",
+                "",
+            ),
+            (
+                "The striker, who signed a two-year contract extension on Thursday, praised the Eastmoor fans.",
+                "2026-05-18",
+                "",
+            ),
+        ],
+    )
+    dates = [c for c in conflicts if c.kind == "date"]
+    assert len(dates) == 1 and {s.value for s in dates[0].sides} == {"2026-05-15", "2026-05-14"}, conflicts

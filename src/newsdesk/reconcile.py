@@ -1619,6 +1619,16 @@ def _date_conflicts(groups, drafts, by_id, options, conflicts) -> None:
             drafts[i].conflicting = drafts[j].conflicting = True
             shared_class = min(groups[i][0].classes & groups[j][0].classes)
             key = (shared_class, frozenset({drafts[i].date, drafts[j].date}))
+            if key not in told:  # one side already in a conflict over the same two dates: the same one
+                pair = key[1]
+                key = next(
+                    (
+                        k
+                        for k, at in told.items()
+                        if k[1] == pair and any(d is drafts[i] or d is drafts[j] for d in conflicts[at][3])
+                    ),
+                    key,
+                )
             if key in told:  # the same disagreement, worded with another verb ("caved in", "collapsed")
                 _, _, sides, fact_drafts, _ = conflicts[told[key]]
                 for g, d in ((groups[i], drafts[i]), (groups[j], drafts[j])):

@@ -102,6 +102,22 @@ def _trigger(sent: Span, tx_tokens: Span) -> Token | None:
     return noun or root
 
 
+def _clause_bounds(trig: Token, sent: Span) -> tuple[int, int]:
+    """Where an event's participants are named: the sentence, or for an event told in a relative
+    clause ("Strand, who signed a deal on Friday, had levelled after Volny's free kick") that
+    clause and the phrase it describes. The rest of the sentence tells another happening."""
+    tok = trig
+    for _ in range(8):
+        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            head = tok.head
+            lo = min(head.left_edge.i, tok.left_edge.i)
+            return lo, max(tok.right_edge.i, head.i) + 1
+        if tok.head is tok or tok.dep_ in ("ROOT", "ccomp", "conj"):
+            break
+        tok = tok.head
+    return sent.start, sent.end
+
+
 def _strip_possessive(name: str) -> str:
     """ "Lee's" and "Lee" are one participant; the result is still a prefix of the surface text."""
     for suffix in _POSSESSIVE:
@@ -137,8 +153,9 @@ def extract_events(doc: Doc, timexes: Sequence[TimeRef]) -> tuple[Event, ...]:
         participants: list[str] = []
         if ents is None:
             ents = list(doc.ents)
+        lo, hi = _clause_bounds(trig, sent)
         for ent in ents:
-            if ent.start < sent.start or ent.end > sent.end:
+            if ent.start < lo or ent.end > hi:
                 continue
             if ent.label_ not in _PARTICIPANT_LABELS or (
                 ent.start_char < timex.end and timex.start < ent.end_char

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 # Bump when any extractor's output changes for the same text (invalidates stored extractions).
-ANNOTATOR_VERSION = "36"
+ANNOTATOR_VERSION = "37"
 PARALLEL_MIN_ARTICLES = (
     48  # below this many articles per worker, a worker's start-up costs more than it saves
 )
