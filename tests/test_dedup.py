@@ -406,3 +406,21 @@ def test_a_store_with_the_index_blob_of_an_older_release_moves_to_rows(tmp_path)
         if (info := whole.add(a)) is not None:
             expected[a.id] = info
     assert got == expected
+
+
+def test_stored_rows_keep_the_print_sampling_they_were_built_with(tmp_path, original: Article) -> None:
+    """A store built at 1 print in 4 goes on sampling 1 in 4 when today's options say 8: its
+    postings stay comparable, so a partial copy of an old article is still found."""
+    from newsdesk.options import Options
+    from newsdesk.pipeline import DEDUP_SAMPLING, find_copies
+    from newsdesk.store import Store
+
+    url = f"sqlite:///{tmp_path / 'mod.db'}"
+    built = Options(db_url=url).model_copy(update={"dedup": DedupOptions(fingerprint_mod=4)})
+    copy = make("partial", OTHER[:2] + PARAS[:3] + OTHER[2:], published="2026-05-12")
+    with Store(url) as store:
+        store.put_articles([original, copy])
+        find_copies(store, [original], built)
+        found = find_copies(store, [copy], Options(db_url=url))  # today's default sampling
+        assert b'"fingerprint_mod": 4' in (store.load_blob(DEDUP_SAMPLING) or b"")
+    assert (found["partial"].duplicate_of, found["partial"].kind) == ("orig", "partial")

@@ -52,6 +52,7 @@ ProgressFn = Callable[[str, int, int], None]
 
 DEDUP_BLOB = "dedup-index"
 DEDUP_SEGMENTS = "dedup-index/segment/"  # appended after DEDUP_BLOB, in name order
+DEDUP_SAMPLING = "dedup-index/sampling"  # the print sampling rate the dedup rows were built with
 CLUSTER_BLOB = "story-clusterer"  # the whole clusterer, as releases before parts kept it (migrated on use)
 CLUSTER_PARTS = "story-clusterer/"  # core, stories/<chunk>, log/<segment>: see `StoryClusterer.to_parts`
 CLUSTER_SEGMENTS_MAX = 64  # appended log segments folded into one past this many
@@ -345,6 +346,7 @@ def find_copies(
     if articles:
         with store.lock():  # read, change and write the index as one step against other writers
             _move_dedup_blob(store, options)
+            options = _stored_sampling(store, options)
             ordered = sorted(articles, key=publication_order)
             workers = worker_count(options.workers, len(ordered), PARALLEL_MIN_ARTICLES)
             shipped = _from_workers(partial(prepare_many, options=options.dedup), ordered, workers, executor)
@@ -400,12 +402,29 @@ def load_partial_index(
     )
 
 
+def _stored_sampling(store: BlobStore, options: Options) -> Options:
+    """The rows keep the print sampling they were built with (`dedup.fingerprint_mod`): a store
+    made with another rate goes on sampling as it was built, so its postings stay comparable."""
+    blob = store.load_blob(DEDUP_SAMPLING)
+    if blob is None:
+        store.save_blob(
+            DEDUP_SAMPLING, json.dumps({"fingerprint_mod": options.dedup.fingerprint_mod}).encode()
+        )
+        return options
+    mod = int(json.loads(blob)["fingerprint_mod"])
+    if mod == options.dedup.fingerprint_mod:
+        return options
+    return options.model_copy(update={"dedup": options.dedup.model_copy(update={"fingerprint_mod": mod})})
+
+
 def _move_dedup_blob(store: StageStore, options: Options) -> None:
     """A store from a release that kept the index as a blob (a snapshot and segments): its rows,
     with the same document numbers, then the blob dropped (done again if a crash came between)."""
     if store.load_blob(DEDUP_BLOB) is None and not store.load_blobs(DEDUP_SEGMENTS):
         return
     index, _blob, segments = load_dedup_index(store, options)
+    sampling = {"fingerprint_mod": index.options.fingerprint_mod}  # the blob's own, kept by its rows
+    store.save_blob(DEDUP_SAMPLING, json.dumps(sampling).encode())
     store.dedup_append(index.all_rows())
     store.delete_blobs([DEDUP_BLOB, *(name for name, _ in segments)])
 
