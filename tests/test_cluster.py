@@ -588,7 +588,13 @@ def test_an_ingest_rewrites_only_the_chunks_it_changed() -> None:
 
 
 def test_a_store_with_the_single_blob_of_an_older_release_is_migrated_to_parts(tmp_path: Path) -> None:
-    from newsdesk.pipeline import CLUSTER_BLOB, CLUSTER_PARTS, assign_stories, load_clusterer
+    from newsdesk.pipeline import (
+        CLUSTER_BLOB,
+        CLUSTER_PARTS,
+        assign_stories,
+        forget_loaded_state,
+        load_clusterer,
+    )
     from newsdesk.store import Store
 
     options = Options(db_url=f"sqlite:///{tmp_path / 'old.db'}")
@@ -604,6 +610,7 @@ def test_a_store_with_the_single_blob_of_an_older_release_is_migrated_to_parts(t
         assign_stories(store, later, {}, {}, options)
         assert store.load_blob(CLUSTER_BLOB) is None  # folded into parts in the same transaction
         assert store.load_blob(f"{CLUSTER_PARTS}core") is not None
+        forget_loaded_state()  # read the store, as a new process would
         now, _segments, whole = load_clusterer(store, options)
         assert now.log == []  # the pipeline leaves the history as rows; with it:
         parts = {n.removeprefix(CLUSTER_PARTS): d for n, d in store.load_blobs(CLUSTER_PARTS)}
@@ -633,3 +640,28 @@ def test_folding_segments_keeps_the_history_a_restore_left_as_rows() -> None:
     _write, folded = restored.to_parts(history=True)
     rows = json.loads(zlib.decompress(folded["log"]))["log"]
     assert [r[2] for r in rows] == [e.article_id for e in live.log]  # nothing before the restore lost
+
+
+def test_a_process_goes_on_from_the_clusterer_it_saved_unless_another_writer_saved_since(
+    tmp_path: Path,
+) -> None:
+    from newsdesk import pipeline
+    from newsdesk.pipeline import assign_stories, load_clusterer
+    from newsdesk.store import Store
+
+    options = Options(db_url=f"sqlite:///{tmp_path / 'held.db'}")
+    articles = corpus()
+    with Store(options.db_url) as store:
+        store.put_articles(articles)
+        assign_stories(store, articles[:4], {}, {}, options)
+        held = dict(pipeline._LOADED)  # what this process saved
+        same, _segments, _whole = load_clusterer(store, options)
+        assert same is next(iter(held.values()))[2]  # nobody saved since: no chunk read again
+        pipeline._LOADED.update(held)
+        pipeline.forget_loaded_state()  # another process (no memory of ours) saves in between
+        assign_stories(store, articles[4:], {}, {}, options)
+        pipeline._LOADED.clear()
+        pipeline._LOADED.update(held)  # ours is now stale
+        fresh, _segments, _whole = load_clusterer(store, options)
+    assert fresh is not next(iter(held.values()))[2]
+    assert sum(len(m) for m in fresh.stories().values()) == len(articles)  # the other writer's articles too

@@ -199,6 +199,7 @@ class StoryClusterer:
         self._topics_stale = False  # stories changed since topics were last grouped
         self._max_day: int | None = None
         self._since_evict = 0
+        self.generation = 0  # saves so far (`to_parts`), kept in the core
 
     # ------------------------------------------------------------------ public
 
@@ -317,9 +318,11 @@ class StoryClusterer:
             "max_day": self._max_day,
             "since_evict": self._since_evict,
             "postings": self._postings,
+            "generation": self.generation,
         }
 
     def _restore_core(self, raw: Mapping[str, Any]) -> None:
+        self.generation = int(raw.get("generation", 0))
         self._n_docs = raw["n_docs"]
         self._df = Counter(raw["df"])
         self._frozen_idf = raw["frozen"]
@@ -376,6 +379,7 @@ class StoryClusterer:
         chunk and the whole history (a new store, or a migration from the single blob); `history`
         only the whole history (appended segments folded into one).
         """
+        self.generation += 1  # every save writes a core of its own: a reader can tell saves apart
         prints = [_fingerprint(s) for s in self._stories]
         saved = [] if full else getattr(self, "_saved_prints", [])
         chunks = sorted(

@@ -10,6 +10,7 @@ state there, so a warm re-run of the same input re-annotates nothing.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import json
 import time
@@ -469,7 +470,7 @@ def assign_stories(
         if articles:
             # Topics first: grouping them updates the state, which must be saved as it is after it.
             topics = {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
-            _save_clusterer(store, clusterer, segments, migrated, topics)
+            _save_clusterer(store, clusterer, segments, migrated, topics, options)
             changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
             if changes:  # appended as one more segment: the history is never rewritten
                 last = store.load_blobs(STORY_EVENTS_SEGMENTS)
@@ -499,6 +500,10 @@ def load_clusterer(store: BlobStore, options: Options) -> tuple[StoryClusterer, 
         if blob is None:
             return StoryClusterer(options.cluster), [], True
         return StoryClusterer.from_bytes(blob, options.cluster), [], True
+    key = _loaded_key(store, options)
+    held = _LOADED.pop(key, None) if key is not None else None  # taken: a failed assign leaves none
+    if held is not None and held[0] == hashlib.blake2b(core, digest_size=16).digest():
+        return held[2], held[1], False  # what this process saved last, and nobody saved since
     chunks = [data for _n, data in store.load_blobs(f"{CLUSTER_PARTS}stories/")]
     segments = store.load_blobs(f"{CLUSTER_PARTS}log/")
     clusterer = StoryClusterer.from_parts(
@@ -507,8 +512,31 @@ def load_clusterer(store: BlobStore, options: Options) -> tuple[StoryClusterer, 
     return clusterer, [n for n, _d in segments], False
 
 
+# The clusterer this process saved last, per store and options: a long-running process (the
+# service's ingest worker, `watch`) goes on from it instead of reading every chunk again. It is
+# used only while the stored core is the one it wrote (each save writes a new generation).
+_LOADED: dict[tuple[str, str], tuple[bytes, list[str], StoryClusterer]] = {}
+
+
+def _loaded_key(store: BlobStore, options: Options) -> tuple[str, str] | None:
+    url = getattr(store, "url", None)
+    if not isinstance(url, str) or ":memory:" in url or url.endswith("://"):
+        return None
+    return url, options.cluster.model_dump_json()
+
+
+def forget_loaded_state() -> None:
+    """Drop the clusterer kept in memory (the next ingest reads the store, as a new process would)."""
+    _LOADED.clear()
+
+
 def _save_clusterer(
-    store: BlobStore, clusterer: StoryClusterer, segments: list[str], whole: bool, topics: Mapping[str, str]
+    store: BlobStore,
+    clusterer: StoryClusterer,
+    segments: list[str],
+    whole: bool,
+    topics: Mapping[str, str],
+    options: Options,
 ) -> None:
     """The core, the changed story chunks and one more log segment, in one transaction; the
     segments are folded into one when they pile up (the history is then written once more)."""
@@ -522,10 +550,15 @@ def _save_clusterer(
         n = 1
     else:
         n = int(segments[-1].rsplit("/", 1)[1]) + 1 if segments else 1
+    names = [] if fold else list(segments)
     if "log" in append:
         blobs[f"{CLUSTER_PARTS}log/{n:010d}"] = append["log"]
+        names.append(f"{CLUSTER_PARTS}log/{n:010d}")
     store.write_blobs(blobs, drop)
     clusterer.mark_saved()
+    key = _loaded_key(store, options)
+    if key is not None:
+        _LOADED[key] = (hashlib.blake2b(write["core"], digest_size=16).digest(), names, clusterer)
 
 
 def _for_features(extraction: Extraction | None) -> Extraction | None:
