@@ -99,3 +99,22 @@ def test_readings_group_words_and_keep_article_text_as_text() -> None:
             "outlets": ["One"],
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "last_seen", "words"),
+    [
+        ("XXXX-08-25", "2025-08-26", "25 Aug 2025, year taken from the other articles"),
+        ("XXXX-12-30", "2026-01-05", "30 Dec 2025, year taken from the other articles"),  # the year before
+        ("XXXX-12", "2026-01-05", "December 2025, year taken from the other articles"),
+        ("2025-08-25", "2025-08-26", "25 Aug 2025"),  # a stated year stays as stated
+        ("XXXX-08-25", None, "25 Aug, year not stated"),  # no dated article to take it from
+        ("XXXX-02-30", "2025-08-26", "30 Feb, year not stated"),  # no such day in any year we could take
+    ],
+)
+def test_a_story_lends_its_year_to_a_date_that_states_none(
+    value: str, last_seen: str | None, words: str
+) -> None:
+    from newsdesk.render.words import story_date_words
+
+    assert story_date_words(value, last_seen) == words

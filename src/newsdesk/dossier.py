@@ -311,7 +311,14 @@ def terminal(
     from rich.table import Table
     from rich.text import Text
 
-    from .render.words import format_value, human_date, readings_view, share_words, ties_words, value_words
+    from .render.words import (
+        format_value,
+        readings_view,
+        share_words,
+        story_date_words,
+        ties_words,
+        value_words,
+    )
 
     def label(article_id: str) -> str:
         a = articles.get(article_id)
@@ -343,7 +350,12 @@ def terminal(
             body.append("aligned because ", style="dim")
             body.append(f"{c.reason}\n")
         for side in c.sides:
-            body.append(value_words(side.value, c.kind, unit) or "-", style="bold yellow")
+            shown = (
+                story_date_words(side.value, story.last_seen)
+                if c.kind == "date" and isinstance(side.value, str)
+                else value_words(side.value, c.kind, unit)
+            )
+            body.append(shown or "-", style="bold yellow")
             body.append(f"  — {share_words(len(side.article_ids), total)}: ")
             body.append(f"{', '.join(label(a) for a in side.article_ids)}\n")
             for r in readings_view(side.readings, label):
@@ -370,7 +382,7 @@ def terminal(
     short = {"conflicting": "conflicting", "corroborated": "corroborated", "single_source": "one source"}
     for f in story.facts:
         if f.kind == "event":
-            value = human_date(f.date) if f.date else "-"
+            value = story_date_words(f.date, story.last_seen) if f.date else "-"
         elif f.kind in {"quote", "statement"}:
             value = f.speaker or "unresolved"
         else:
@@ -391,7 +403,7 @@ def terminal(
         for col in ("date", "kind", "what"):
             timeline.add_column(col)
         for t in story.timeline:
-            timeline.add_row(human_date(t.date), t.kind, escape(_clip(t.text, 120)))
+            timeline.add_row(story_date_words(t.date, story.last_seen), t.kind, escape(_clip(t.text, 120)))
         parts.append(timeline)
     if story.quotes:
         quotes = Table(title="Quotes", expand=True)

@@ -33,6 +33,7 @@ from .words import (
     outlet,
     readings_view,
     share_words,
+    story_date_words,
     ties_words,
     value_words,
     web_link,
@@ -238,7 +239,9 @@ class _View:
                 "facts": [(numbers[i], fact_anchor[i]) for i in c.fact_ids if i in numbers],
                 "sides": [
                     {
-                        "value": value_words(side.value, c.kind, units.get(c.id)),
+                        "value": story_date_words(side.value, story.last_seen)
+                        if c.kind == "date" and isinstance(side.value, str)
+                        else value_words(side.value, c.kind, units.get(c.id)),
                         "articles": [self.ref(a) for a in side.article_ids],
                         "share": share_words(
                             len(side.article_ids), len({a for d in c.sides for a in d.article_ids})
@@ -263,6 +266,7 @@ class _View:
                 "unit": f.unit,
                 "subject": f.subject,
                 "date": f.date,
+                "date_words": story_date_words(f.date, story.last_seen) if f.date else "",
                 "speaker": f.speaker,
                 "note": f.note,
                 "sources": f.independent_sources,
@@ -319,6 +323,7 @@ class _View:
             "timeline": [
                 {
                     "date": t.date,
+                    "date_words": story_date_words(t.date, story.last_seen),
                     "text": t.text,
                     "kind": t.kind,
                     "facts": [(numbers[i], fact_anchor[i]) for i in t.fact_ids if i in numbers],

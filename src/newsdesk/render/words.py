@@ -323,3 +323,23 @@ def outlet(article: Article | None, fallback: str = "unknown article") -> str:
         return site
     name = Path(article.path).name or fallback
     return f"{name} ({article.locator})" if article.locator else name
+
+
+def story_date_words(value: str | None, last_seen: str | None) -> str:
+    """A date in a story's words; a day or month whose year no article states takes the year of
+    the story's dated articles and says so: 'XXXX-08-25' -> '25 Aug 2025, year taken from the other
+    articles'. The year is the last publication's, or the one before when the day would lie more
+    than a month after it. report.json keeps 'XXXX-08-25': this is wording, not data."""
+    if not value or not value.startswith("XXXX-") or not last_seen or not _DAY.match(last_seen):
+        return date_words(value)
+    try:
+        last = dt.date.fromisoformat(last_seen[:10])
+        month = int(value[5:7])
+        day_of = int(value[8:10]) if len(value) >= 10 and value[7] == "-" else 1
+        year = last.year
+        if dt.date(year, month, day_of) > last + dt.timedelta(days=31):
+            year -= 1
+        dt.date(year, month, day_of)
+    except ValueError:
+        return date_words(value)
+    return f"{date_words(f'{year:04d}{value[4:]}')}, year taken from the other articles"

@@ -162,7 +162,9 @@ def conflict_view(
                 "facts": [(index[f], fact_href(index[f])) for f in c.fact_ids if f in index],
                 "sides": [
                     {
-                        "value": words.value_words(side.value, c.kind, unit),
+                        "value": words.story_date_words(side.value, story.last_seen)
+                        if c.kind == "date" and isinstance(side.value, str)
+                        else words.value_words(side.value, c.kind, unit),
                         "outlets": [
                             {"name": texts.label(a, ambiguous), "href": article_href(a)}
                             for a in side.article_ids
@@ -178,14 +180,14 @@ def conflict_view(
     return out
 
 
-def _details(f: Fact) -> list[tuple[str, str]]:
+def _details(f: Fact, last_seen: str | None = None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if f.kind == "quantity" and f.value is not None:
         out.append(("figure", words.value_words(f.value, "quantity", f.unit)))
     if f.kind == "event":
-        out.append(("when", words.date_words(f.date)))
+        out.append(("when", words.story_date_words(f.date, last_seen)))
     elif f.date:
-        out.append(("date", words.date_words(f.date)))
+        out.append(("date", words.story_date_words(f.date, last_seen)))
     if f.subject:
         out.append(("of", f.subject))
     if f.kind in ("quote", "statement"):
@@ -202,7 +204,7 @@ def fact_rows(
         if only is not None and n not in only:
             continue
         text = f.text.strip().rstrip(",") if f.kind == "quote" else f.text
-        details = _details(f)
+        details = _details(f, story.last_seen)
         rows.append(
             {
                 "n": n,
@@ -370,7 +372,7 @@ def story_view(story: Story, catalog: Catalog, full: bool = False) -> dict[str, 
         "kinds": sorted({(f["kind"], f["kind_words"]) for f in facts}),
         "timeline": [
             {
-                "date": words.date_words(t.date),
+                "date": words.story_date_words(t.date, story.last_seen),
                 "kind": t.kind,
                 "kind_words": words.timeline_words(t.kind),
                 "text": words.in_words(t.text) if t.kind == "update" else t.text,

@@ -20,6 +20,7 @@ from ..render.words import (  # the date words are shared with the static report
 from ..render.words import outlet as outlet
 from ..render.words import readings_view as readings_view  # re-exported: the views speak through this module
 from ..render.words import share_words as share_words
+from ..render.words import story_date_words as story_date_words
 from ..render.words import ties_words as ties_words
 from ..render.words import unit_words as unit_words
 from ..render.words import value_words as value_words
