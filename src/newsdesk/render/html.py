@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -154,6 +154,25 @@ def _inside(inner: Span, outer: Span) -> bool:
     )
 
 
+def evidence_windows(
+    text: str, items: Sequence[Span], sentence_of: Callable[[Span], tuple[int, int] | None]
+) -> Iterator[tuple[Span, tuple[int, int, bool, bool]]]:
+    """Each marked span of one article with the window it is shown in (the static report and the
+    service group them by window). A span that contains other spans of the same article (the
+    sentence that states a figure) is their frame: it is not itself marked, and the smallest frame
+    around a span is its window; other spans show in their sentence (`sentence_of`)."""
+    frames = [s for s in items if any(_inside(t, s) for t in items)]
+    for span in items:
+        if span in frames:
+            continue
+        around = [f for f in frames if _inside(span, f)]
+        if around:
+            frame = min(around, key=lambda f: f.end - f.start)
+            yield span, _window(text, span.start, span.end, (frame.start, frame.end))
+        else:
+            yield span, _window(text, span.start, span.end, sentence_of(span))
+
+
 class _View:
     """Builds the plain data the template shows; lookups by article id in one place."""
 
@@ -193,6 +212,7 @@ class _View:
         for span in spans:
             by_article.setdefault(span.article_id, []).append(span)
         groups: dict[tuple[str, int, int], dict[str, Any]] = {}
+        known = sentences or {}
         for article_id, items in by_article.items():
             a = self.articles.get(article_id)
             if a is None:
@@ -200,17 +220,9 @@ class _View:
                     key = (article_id, span.start, span.end)
                     groups[key] = {**self.ref(article_id), "pieces": [(span.text, True)], "spans": []}
                 continue
-            contexts = [s for s in items if any(_inside(t, s) for t in items)]
-            for span in items:
-                if span in contexts:
-                    continue
-                frames = [c for c in contexts if _inside(span, c)]
-                if frames:
-                    frame = min(frames, key=lambda c: c.end - c.start)
-                    window = _window(a.text, span.start, span.end, (frame.start, frame.end))
-                else:
-                    sentence = (sentences or {}).get((article_id, span.start, span.end))
-                    window = _window(a.text, span.start, span.end, sentence)
+            for span, window in evidence_windows(
+                a.text, items, lambda s: known.get((s.article_id, s.start, s.end))
+            ):
                 key = (article_id, window[0], window[1])
                 group = groups.setdefault(
                     key, {**self.ref(article_id, span.start, span.end), "window": window, "spans": []}

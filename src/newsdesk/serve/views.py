@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..records import Article, Fact, Flag, Span, Story
-from ..render.html import _window, evidence_pieces  # the static report's evidence windows
+from ..render.html import evidence_pieces, evidence_windows  # the static report's evidence windows
 from ..render.words import web_link
 from . import words
 from .catalog import ArticleCard, Catalog, ConflictCard, StoryCard
@@ -97,18 +97,10 @@ class Texts:
                     for s in items
                 )
                 continue
-            frames = [s for s in items if any(_inside(t, s) for t in items)]
             groups: dict[tuple[int, int, bool, bool], list[tuple[int, int]]] = {}
-            for span in items:
-                if span in frames:
-                    continue
-                around = [f for f in frames if _inside(span, f)]
-                if around:
-                    frame = min(around, key=lambda f: f.end - f.start)
-                    window = _window(card.text, span.start, span.end, (frame.start, frame.end))
-                else:
-                    sentence = sentences.get((article_id, span.start, span.end))
-                    window = _window(card.text, span.start, span.end, sentence)
+            for span, window in evidence_windows(
+                card.text, items, lambda s: sentences.get((s.article_id, s.start, s.end))
+            ):
                 groups.setdefault(window, []).append((span.start, span.end))
             for window, marked in groups.items():
                 out.append(
@@ -120,15 +112,6 @@ class Texts:
                     }
                 )
         return out
-
-
-def _inside(inner: Span, outer: Span) -> bool:
-    """`inner` lies within `outer` and is strictly smaller."""
-    return (
-        outer.start <= inner.start
-        and inner.end <= outer.end
-        and (inner.end - inner.start) < (outer.end - outer.start)
-    )
 
 
 def _unit_of(story: Story, fact_ids: Sequence[str]) -> str | None:
