@@ -437,8 +437,9 @@ class DedupIndex:
         seen: Iterable[str] = (),
     ) -> DedupIndex:
         """An index of only the stored documents a batch can meet: `docs` (store number, article id,
-        hashes), the postings of the batch's own band keys and sampled prints (uint64 keys ->
-        store numbers, oldest first), the keys held by more documents than the cap, the first
+        hashes), the postings of the batch's own band keys and sampled prints as the store keeps them
+        (signed 64-bit keys -> store numbers, oldest first), the keys held by more documents than
+        the cap (signed too), the first
         document of each of the batch's exact texts, and the batch's articles already seen.
 
         Every lookup the batch makes finds what the whole index would give, so the verdicts are
@@ -453,7 +454,7 @@ class DedupIndex:
             index._hashes.append(hashes)
         index._buckets = _postings_map(bands, local)
         index._postings = _postings_map(prints, local)
-        index._buckets.capped, index._postings.capped = capped
+        index._buckets.capped, index._postings.capped = (set(unsigned(list(c)).tolist()) for c in capped)
         index._exact = {key: local[doc] for key, doc in (exact or {}).items() if doc in local}
         for aid in seen:
             index._number.setdefault(aid, -1)
@@ -489,8 +490,7 @@ class DedupIndex:
                         }
                     )
                     keys.extend({"kind": 0, "key": k, "doc": doc} for k in _signed(band))
-                    prints = _signed(self._fingerprints(unique).astype(np.uint64))
-                    keys.extend({"kind": 1, "key": k, "doc": doc} for k in prints)
+                    keys.extend({"kind": 1, "key": k, "doc": doc} for k in self._print_keys(unique))
             yield docs, keys
 
     def all_rows(self) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
@@ -516,8 +516,7 @@ class DedupIndex:
         bands = zip(_signed(self._buckets.keys), self._buckets.vals.tolist(), strict=True)
         yield [], [{"kind": 0, "key": k, "doc": int(d)} for k, d in bands]
         for n, h in enumerate(self._hashes):
-            prints = _signed(self._fingerprints(h).astype(np.uint64))
-            yield [], [{"kind": 1, "key": k, "doc": n} for k in prints]
+            yield [], [{"kind": 1, "key": k, "doc": n} for k in self._print_keys(h)]
 
     def batch_keys(self, prepared: Sequence[Prepared]) -> tuple[list[int], list[int], list[str]]:
         """The signed band keys, sampled prints and exact-text keys a batch will look up."""
@@ -526,10 +525,14 @@ class DedupIndex:
         texts: list[str] = []
         for p in prepared:
             bands.extend(_signed(p.keys))
-            prints.extend(_signed(self._fingerprints(p.unique).astype(np.uint64)))
+            prints.extend(self._print_keys(p.unique))
             if p.shingles.text_key:
                 texts.append(p.shingles.text_key)
         return bands, prints, texts
+
+    def _print_keys(self, unique: np.ndarray) -> list[int]:
+        """The sampled prints of a document as the store keeps them (signed 64-bit)."""
+        return _signed(self._fingerprints(unique))
 
     # ------------------------------------------------------------------ internals
 
@@ -619,12 +622,12 @@ def unsigned(keys: Sequence[int]) -> np.ndarray:
 
 
 def _postings_map(postings: Mapping[int, Sequence[int]], local: Mapping[int, int]) -> _MultiMap:
-    """Postings (uint64 keys -> store numbers) as a `_MultiMap` over local numbers, sorted by key
-    with older documents first (as the whole index keeps them)."""
-    pairs = sorted((k, local[d]) for k, docs in postings.items() for d in docs if d in local)
+    """Stored postings (signed keys -> store numbers) as a `_MultiMap` of uint64 keys over local
+    numbers, sorted by key with older documents first (as the whole index keeps them)."""
+    pairs = [(k, local[d]) for k, docs in postings.items() for d in docs if d in local]
     if not pairs:
         return _MultiMap()
-    keys = np.array([k for k, _ in pairs], dtype=np.uint64)
+    keys = unsigned([k for k, _ in pairs])
     vals = np.array([v for _, v in pairs], dtype=np.int32)
     order = np.lexsort((vals, keys))  # by unsigned key, then document
     return _MultiMap(keys[order], vals[order])

@@ -342,7 +342,7 @@ def find_copies(
     own keys and the documents they name (`load_partial_index`), adds its articles and appends
     their rows, so its cost follows its own size, not the store's.
     """
-    from .dedup import prepare_many
+    from .dedup import prepare, prepare_many
 
     if articles:
         with store.lock():  # read, change and write the index as one step against other writers
@@ -352,7 +352,8 @@ def find_copies(
             workers = worker_count(options.workers, len(ordered), PARALLEL_MIN_ARTICLES)
             shipped = _from_workers(partial(prepare_many, options=options.dedup), ordered, workers, executor)
             prepared = [
-                p if p is not None else prepare_one(a, options) for a, p in zip(ordered, shipped, strict=True)
+                p if p is not None else prepare(a, options.dedup)
+                for a, p in zip(ordered, shipped, strict=True)
             ]
             index = load_partial_index(store, ordered, prepared, options)
             found = [
@@ -363,12 +364,6 @@ def find_copies(
     return store.get_duplicates([a.id for a in articles])  # found now, or by an earlier run
 
 
-def prepare_one(article: Article, options: Options) -> Any:
-    from .dedup import prepare
-
-    return prepare(article, options.dedup)
-
-
 def load_partial_index(
     store: StageStore, ordered: Sequence[Article], prepared: Sequence[Any], options: Options
 ) -> DedupIndex:
@@ -376,7 +371,7 @@ def load_partial_index(
     the documents they name, the first document of each of its exact texts (`DedupIndex.partial`)."""
     import numpy as np
 
-    from .dedup import DedupIndex, unsigned
+    from .dedup import DedupIndex
 
     seen = store.dedup_seen([a.id for a in ordered])
     probe = DedupIndex(options.dedup)
@@ -395,9 +390,9 @@ def load_partial_index(
     return DedupIndex.partial(
         options.dedup,
         docs,
-        {int(k): v for k, v in zip(unsigned(list(band_rows)).tolist(), band_rows.values(), strict=True)},
-        {int(k): v for k, v in zip(unsigned(list(print_rows)).tolist(), print_rows.values(), strict=True)},
-        (set(unsigned(list(band_capped)).tolist()), set(unsigned(list(print_capped)).tolist())),
+        band_rows,
+        print_rows,
+        (band_capped, print_capped),
         exact,
         seen,
     )
