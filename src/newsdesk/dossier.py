@@ -312,12 +312,11 @@ def terminal(
     from rich.text import Text
 
     from .render.words import (
+        conflict_sides_words,
         format_value,
         readings_view,
-        share_words,
         story_date_words,
         ties_words,
-        value_words,
     )
 
     def label(article_id: str) -> str:
@@ -341,22 +340,14 @@ def terminal(
                 f"one story because the articles name: {ties_words(story.shared_terms, len(story.article_ids))}"
             )
         )
-    units = {f.id: f.unit for f in story.facts if f.unit}
     for c in story.conflicts:
-        unit = next((units[i] for i in c.fact_ids if i in units), None)
-        total = len({a for side in c.sides for a in side.article_ids})
         body = Text()
         if c.reason:
             body.append("aligned because ", style="dim")
             body.append(f"{c.reason}\n")
-        for side in c.sides:
-            shown = (
-                story_date_words(side.value, story.last_seen)
-                if c.kind == "date" and isinstance(side.value, str)
-                else value_words(side.value, c.kind, unit)
-            )
+        for side, (shown, share) in zip(c.sides, conflict_sides_words(story, c), strict=True):
             body.append(shown or "-", style="bold yellow")
-            body.append(f"  — {share_words(len(side.article_ids), total)}: ")
+            body.append(f"  — {share}: ")
             body.append(f"{', '.join(label(a) for a in side.article_ids)}\n")
             for r in readings_view(side.readings, label):
                 body.append(

@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from ..records import Article, ArticleReport, Report, Span, Story, content_id, to_dict
 from .json import article_to_dict, report_to_dict
 from .words import (
+    conflict_sides_words,
     format_value,
     human_date,
     human_kind,
@@ -32,10 +33,8 @@ from .words import (
     human_status,
     outlet,
     readings_view,
-    share_words,
     story_date_words,
     ties_words,
-    value_words,
     web_link,
 )
 
@@ -241,8 +240,6 @@ class _View:
             numbers.setdefault(f.id, n)  # a repeated fact id links to its first row
         fact_anchor = {fid: f"{anchor}-fact-{n}" for fid, n in numbers.items()}
         sentences = {(m.article_id, m.start, m.end): m.sentence for f in story.facts for m in f.mentions}
-        unit_of = {f.id: f.unit for f in story.facts if f.unit}
-        units = {c.id: next((unit_of[i] for i in c.fact_ids if i in unit_of), None) for c in story.conflicts}
         conflicts = [
             {
                 "kind": c.kind,
@@ -251,17 +248,13 @@ class _View:
                 "facts": [(numbers[i], fact_anchor[i]) for i in c.fact_ids if i in numbers],
                 "sides": [
                     {
-                        "value": story_date_words(side.value, story.last_seen)
-                        if c.kind == "date" and isinstance(side.value, str)
-                        else value_words(side.value, c.kind, units.get(c.id)),
+                        "value": value,
                         "articles": [self.ref(a) for a in side.article_ids],
-                        "share": share_words(
-                            len(side.article_ids), len({a for d in c.sides for a in d.article_ids})
-                        ),
+                        "share": share,
                         "readings": readings_view(side.readings, lambda a: self.ref(a)["outlet"]),
                         "evidence": self.evidence(side.evidence, sentences),
                     }
-                    for side in c.sides
+                    for side, (value, share) in zip(c.sides, conflict_sides_words(story, c), strict=True)
                 ],
             }
             for c in story.conflicts

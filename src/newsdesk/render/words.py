@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..records import Article, Reading
+from ..records import Article, Conflict, Reading, Story
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = (
@@ -343,3 +343,21 @@ def story_date_words(value: str | None, last_seen: str | None) -> str:
     except ValueError:
         return date_words(value)
     return f"{date_words(f'{year:04d}{value[4:]}')}, year taken from the other articles"
+
+
+def conflict_sides_words(story: Story, conflict: Conflict) -> list[tuple[str, str]]:
+    """Each side of a conflict as (value, share) in words, for every view of it: a date takes the
+    story's year where it states none, a figure the unit of the facts in conflict, and the share
+    counts the articles that give any value ('3 of 4 articles')."""
+    wanted = set(conflict.fact_ids)
+    unit = next((f.unit for f in story.facts if f.id in wanted and f.unit), None)
+    total = len({a for side in conflict.sides for a in side.article_ids})
+    return [
+        (
+            story_date_words(side.value, story.last_seen)
+            if conflict.kind == "date" and isinstance(side.value, str)
+            else value_words(side.value, conflict.kind, unit),
+            share_words(len(side.article_ids), total),
+        )
+        for side in conflict.sides
+    ]

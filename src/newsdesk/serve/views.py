@@ -114,11 +114,6 @@ class Texts:
         return out
 
 
-def _unit_of(story: Story, fact_ids: Sequence[str]) -> str | None:
-    wanted = set(fact_ids)
-    return next((f.unit for f in story.facts if f.id in wanted and f.unit), None)
-
-
 def conflict_view(
     story: Story,
     index: Mapping[str, int],
@@ -132,8 +127,6 @@ def conflict_view(
     sentences = {(m.article_id, m.start, m.end): m.sentence for f in story.facts for m in f.mentions}
     out = []
     for c in story.conflicts:
-        unit = _unit_of(story, c.fact_ids)
-        total = len({a for side in c.sides for a in side.article_ids})
         out.append(
             {
                 "id": c.id,
@@ -145,18 +138,18 @@ def conflict_view(
                 "facts": [(index[f], fact_href(index[f])) for f in c.fact_ids if f in index],
                 "sides": [
                     {
-                        "value": words.story_date_words(side.value, story.last_seen)
-                        if c.kind == "date" and isinstance(side.value, str)
-                        else words.value_words(side.value, c.kind, unit),
+                        "value": value,
                         "outlets": [
                             {"name": texts.label(a, ambiguous), "href": article_href(a)}
                             for a in side.article_ids
                         ],
                         "evidence": texts.evidence(side.evidence, sentences)[:evidence_shown],
-                        "share": words.share_words(len(side.article_ids), total),
+                        "share": share,
                         "readings": words.readings_view(side.readings, lambda a: texts.label(a, ambiguous)),
                     }
-                    for side in c.sides
+                    for side, (value, share) in zip(
+                        c.sides, words.conflict_sides_words(story, c), strict=True
+                    )
                 ],
             }
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from ..render.words import conflict_sides_words as conflict_sides_words
 from ..render.words import (  # the date words are shared with the static report and `show`
     date_words,
     day,
