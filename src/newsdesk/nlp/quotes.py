@@ -1993,16 +1993,6 @@ def _reports_itself(verb: Token) -> bool:
     return any(c.dep_ in ("ccomp", "parataxis") for c in verb.children)
 
 
-def _in_report(cue: Token, tok: Token) -> bool:
-    """`tok` lies in `cue`'s reported clause; the clause's token ids are kept on the doc, since
-    every token of a sentence asks this of the same cues."""
-    cache = tok.doc.user_data.setdefault("newsdesk.reported", {})
-    ids = cache.get(cue.i)
-    if ids is None:
-        ids = cache[cue.i] = frozenset(t.i for t in (_reported_tokens(cue) or ()))
-    return tok.i in ids
-
-
 def _reported_tokens(tok: Token) -> list[Token] | None:
     """The reported clause of a speech verb: its clausal complement, or the clause it interrupts."""
     reports = tok.lemma_.lower() in REPORT_VERBS
@@ -2120,7 +2110,10 @@ def learned_candidates(
     ancestors = list(tok.ancestors)
     if tok.dep_ == "advcl" and tok.tag_ == "VBG":
         ancestors = ancestors[1:]  # '"...," he said, citing low growth': the speaker's next act, not content
-    if any(_is_cue(a, _INDIRECT_VERBS) and (not under_cues or _in_report(a, tok)) for a in ancestors):
+    if any(
+        _is_cue(a, _INDIRECT_VERBS) and (not under_cues or tok in (_reported_tokens(a) or ()))
+        for a in ancestors
+    ):
         return []  # inside a reported clause a second reading would repeat that statement
     pos = _reading_pos(tok)
     lemma = tok.lemma_.lower()
@@ -2466,7 +2459,7 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             reason = f"unresolved_speaker: {tok.text!r} names no questioner"
             quote = replace(quote, speaker=None, speaker_span=None, antecedent_span=None, reason=reason)
         if quote.speaker is None and any(
-            _is_cue(a, _INDIRECT_VERBS) and _in_report(a, tok) for a in _enclosing(tok)
+            _is_cue(a, _INDIRECT_VERBS) and tok in (_reported_tokens(a) or ()) for a in _enclosing(tok)
         ):
             # Inside another speaker's reported clause ("Brandt said the town would ... ask the
             # province to pay"): that attribution already covers it; an unresolved inner one adds noise.
