@@ -319,7 +319,8 @@ def test_the_store_keeps_merges_and_splits_for_the_report() -> None:
     with Store("sqlite://") as store:
         store.put_articles(articles)
         assign_stories(store, articles[:3], {}, {}, Options())  # two runs: the state and events persist
-        assigned = assign_stories(store, articles[3:], {}, {}, Options())
+        assign_stories(store, articles[3:], {}, {}, Options())
+        assigned = store.story_assignments()
         events = load_story_events(store)
         topics = json.loads(store.load_blob(TOPICS_BLOB) or b"{}")
     clusterer = StoryClusterer(ClusterOptions())
@@ -587,6 +588,60 @@ def test_an_ingest_rewrites_only_the_chunks_it_changed() -> None:
     assert [e[2] for e in seg["log"]] == ["m3-again"] and list(seg["articles"]) == ["m3-again"]
 
 
+def test_a_large_story_appends_its_new_members_instead_of_rewriting_its_list() -> None:
+    """Member lists live in the appended segments: one more copy in a story of hundreds writes its
+    id once, not the story's list; past `split_max_members` the story keeps no member vectors."""
+    from dataclasses import replace
+
+    options = ClusterOptions(split_max_members=20)
+    live = StoryClusterer(options)
+    base = corpus()[0]
+    live.assign(base)
+    for i in range(300):
+        live.assign(replace(base, id=f"copy-{i:03d}"), duplicate_of=base.id)
+    (story,) = [s for s in live._stories if s.alias_of is None]
+    assert story.closed and story.info == {}  # 301 members, no vectors kept past 20
+    write, append = live.to_parts(full=True)
+    live.mark_saved()
+    live.assign(replace(base, id="copy-late"), duplicate_of=base.id)
+    write2, append2 = live.to_parts()
+    assert all(b"copy-0" not in zlib.decompress(d) for n, d in write2.items() if n.startswith("stories/"))
+    seg = json.loads(zlib.decompress(append2["log"]))
+    assert seg["members"] == {"reset": {}, "add": {"0": ["copy-late"]}}
+    chunks = {**{n: d for n, d in write.items()}, **write2}
+    restored = StoryClusterer.from_parts(
+        write2["core"],
+        [d for n, d in sorted(chunks.items()) if n.startswith("stories/")],
+        [append["log"], append2["log"]],
+        options,
+    )
+    assert restored.stories() == live.stories() and restored._stories[0].closed
+
+
+def test_chunks_that_still_hold_member_lists_are_read_and_rewritten_once() -> None:
+    """A store saved before member lists moved to the segments: its chunks' lists are used, and
+    the next save writes every chunk without them and every list once."""
+    from newsdesk.cluster import CHUNK_PART, STORY_CHUNK, _pack, _story_row
+
+    options = ClusterOptions()
+    live = StoryClusterer(options)
+    for a in _many_stories(70):
+        live.assign(a)
+    write, _append = live.to_parts(full=True)
+    old_chunks = [
+        _pack({"first": c, "stories": [_story_row(s) for s in live._stories[c : c + STORY_CHUNK]]})
+        for c in range(0, len(live._stories), STORY_CHUNK)
+    ]
+    restored = StoryClusterer.from_parts(write["core"], old_chunks, [], options)
+    assert restored.stories() == live.stories()
+    again, append = restored.to_parts()
+    chunks = [d for n, d in sorted(again.items()) if n.startswith(CHUNK_PART)]
+    assert len(chunks) == len(old_chunks)
+    assert all(r[1] is None for d in chunks for r in json.loads(zlib.decompress(d))["stories"])
+    later = StoryClusterer.from_parts(again["core"], chunks, [append["log"]], options)
+    assert later.stories() == live.stories()
+
+
 def test_a_store_with_the_single_blob_of_an_older_release_is_migrated_to_parts(tmp_path: Path) -> None:
     from newsdesk.pipeline import (
         CLUSTER_BLOB,
@@ -665,3 +720,33 @@ def test_a_process_goes_on_from_the_clusterer_it_saved_unless_another_writer_sav
         fresh, _segments, _whole = load_clusterer(store, options)
     assert fresh is not next(iter(held.values()))[2]
     assert sum(len(m) for m in fresh.stories().values()) == len(articles)  # the other writer's articles too
+
+
+def test_log_segments_merge_by_level_and_restore_the_same_clusterer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many small ingests: the last segments merge when a level fills (never the whole history at
+    once), the count stays small, and a new process reads the clusterer the writer holds."""
+    from newsdesk import pipeline
+    from newsdesk.pipeline import CLUSTER_PARTS, assign_stories, forget_loaded_state, load_clusterer
+    from newsdesk.store import Store
+
+    monkeypatch.setattr(pipeline, "CLUSTER_SEGMENTS_RUN", 3)
+    options = Options(db_url=f"sqlite:///{tmp_path / 'tiers.db'}")
+    articles = [*_drifting(), *_many_stories(12)]
+    with Store(options.db_url) as store:
+        store.put_articles(articles)
+        for a in articles:
+            assign_stories(store, [a], {}, {}, options)
+        names = [n for n, _d in store.load_blobs(f"{CLUSTER_PARTS}log/")]
+        held = next(iter(pipeline._LOADED.values()))[2]
+        forget_loaded_state()
+        fresh, _segments, _whole = load_clusterer(store, options)
+    levels = [pipeline._segment_level(n) for n in names]
+    assert max(levels) >= 2 and len(names) <= 3 * (max(levels) + 1)
+    assert levels == sorted(levels, reverse=True)  # older segments hold the higher levels
+    assert fresh.stories() == held.stories()
+    live = StoryClusterer(options.cluster)
+    for a in articles:
+        live.assign(a)
+    assert fresh.stories() == live.stories()

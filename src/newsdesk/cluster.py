@@ -83,6 +83,9 @@ class _Story:
     info: dict[str, list | str] = field(default_factory=dict)
     # Sum of the members' unit sentence embeddings (`embed.py`); None when none had one.
     embedding: Any = None  # numpy float64 array
+    # Past `split_max_members` kept vectors no split check comes again: `info` is dropped and no
+    # longer kept, so a large live story's state stops growing with its members.
+    closed: bool = False
 
 
 def article_features(
@@ -195,6 +198,7 @@ class StoryClusterer:
         self._terms: dict[str, str] = {}  # word -> stemmed term, a cache
         self._vocab: dict[str, str] = {}  # one shared string object per feature, to save memory
         self._live: list[int] = []  # stories that still have a centroid, oldest first
+        self._members_reset: set[int] = set()  # stories whose member list changed other than by appends
         self._topic: dict[int, str] = {}  # story index -> topic id, as last grouped
         self._topics_stale = False  # stories changed since topics were last grouped
         self._max_day: int | None = None
@@ -227,8 +231,9 @@ class StoryClusterer:
             s = self._resolve(self._article_story[duplicate_of])
             story = self._stories[s]
             story.members.append(article.id)
-            if story.centroid:
+            if story.centroid and not story.closed:
                 story.info[article.id] = duplicate_of  # a copy follows its original in a split
+                self._close_if_past(story)
             self._article_story[article.id] = s
             self.log.append(ClusterEvent("copy", story.id, article.id, score=1.0))
             return story.id
@@ -365,6 +370,9 @@ class StoryClusterer:
         """Remember the state as stored, so `to_parts` writes only what changes after this."""
         self._saved_prints = [_fingerprint(s) for s in self._stories]
         self._saved_log = len(self.log)
+        self._saved_members = [len(s.members) for s in self._stories]
+        self._members_reset = set()
+        self._members_all = False  # True: the next save writes every chunk and every member list
 
     def to_parts(
         self, full: bool = False, history: bool = False
@@ -373,23 +381,29 @@ class StoryClusterer:
 
         To write (replacing the part of that name): the core, and each chunk of `STORY_CHUNK`
         stories that holds a story changed since (found by a fingerprint of what a change
-        touches: members, alias, centroid, info, days). To append: the log entries since, and
-        the article -> story entries they placed or moved. An ingest of 100 articles into a
-        large store writes the core and a few chunks, not every story. `full` writes every
+        touches: members, alias, centroid, info, days); a chunk keeps no member lists. To append:
+        the log entries since, the article -> story entries they placed or moved, and the members
+        each story gained (its whole list when it is new, or a merge or split changed it). An
+        ingest of 100 articles into a large store writes the core, a few chunks and about 100
+        member ids, not every story nor a large story's whole list. `full` writes every
         chunk and the whole history (a new store, or a migration from the single blob); `history`
         only the whole history (appended segments folded into one).
         """
         self.generation += 1  # every save writes a core of its own: a reader can tell saves apart
+        every = full or getattr(self, "_members_all", False)  # every chunk and member list
         prints = [_fingerprint(s) for s in self._stories]
-        saved = [] if full else getattr(self, "_saved_prints", [])
+        saved = [] if every else getattr(self, "_saved_prints", [])
         chunks = sorted(
-            {i // STORY_CHUNK for i, fp in enumerate(prints) if full or i >= len(saved) or saved[i] != fp}
+            {i // STORY_CHUNK for i, fp in enumerate(prints) if every or i >= len(saved) or saved[i] != fp}
         )
         write = {CORE_PART: _pack(self._core())}
         for c in chunks:
-            rows = [_story_row(s) for s in self._stories[c * STORY_CHUNK : (c + 1) * STORY_CHUNK]]
+            rows = [
+                _story_row(s, members=False) for s in self._stories[c * STORY_CHUNK : (c + 1) * STORY_CHUNK]
+            ]
             write[f"{CHUNK_PART}{c:08d}"] = _pack({"first": c * STORY_CHUNK, "stories": rows})
         history = history or full
+        members = self._member_changes(whole=every or history)
         start = 0 if history else getattr(self, "_saved_log", 0)
         events = self.log[start:]
         placed: dict[str, int] = {}
@@ -404,9 +418,23 @@ class StoryClusterer:
         if history:
             rows = [*getattr(self, "_earlier_log", []), *rows]  # the history left as rows by `from_parts`
         append = {}
-        if rows or placed:
-            append["log"] = _pack({"log": rows, "articles": placed})
+        if rows or placed or members["reset"] or members["add"]:
+            append["log"] = _pack({"log": rows, "articles": placed, "members": members})
         return write, append
+
+    def _member_changes(self, whole: bool) -> dict[str, dict[str, list[str]]]:
+        """Member lists since `mark_saved`: the members appended to each story ("add"), and the
+        whole list of a story that is new or whose list changed otherwise ("reset": a merge emptied
+        it, a split cut it). `whole`: every story's list (a segment that replaces all before it)."""
+        saved = [] if whole else getattr(self, "_saved_members", [])
+        reset: dict[str, list[str]] = {}
+        add: dict[str, list[str]] = {}
+        for i, story in enumerate(self._stories):
+            if i >= len(saved) or i in self._members_reset:
+                reset[str(i)] = story.members
+            elif len(story.members) > saved[i]:
+                add[str(i)] = story.members[saved[i] :]
+        return {"reset": reset, "add": add}
 
     @classmethod
     def from_parts(
@@ -427,22 +455,30 @@ class StoryClusterer:
             raise ValueError(f"story clusterer format {raw.get('format')} is not {_FORMAT}")
         c = cls(options)
         c._restore_core(raw)
+        legacy = False  # chunks written before member lists moved to the segments hold them
         for data in chunks:
             chunk = _unpack(data)
             first = chunk["first"]
             if len(c._stories) < first:
                 raise ValueError(f"story clusterer chunk at {first} follows only {len(c._stories)} stories")
+            legacy = legacy or any(r[1] is not None for r in chunk["stories"])
             c._stories[first : first + len(chunk["stories"])] = [_story_from_row(r) for r in chunk["stories"]]
         earlier: list[Any] = []
         for data in segments:
             seg = _unpack(data)
             earlier.extend(seg["log"])
             c._article_story.update(seg["articles"])
+            members = seg.get("members", {})
+            for i, ids in members.get("reset", {}).items():
+                c._stories[int(i)].members = list(ids)
+            for i, ids in members.get("add", {}).items():
+                c._stories[int(i)].members.extend(ids)
         if history:
             c.log = [_event_from_row(e) for e in earlier]
         else:
             c._earlier_log = earlier
         c.mark_saved()
+        c._members_all = legacy  # the next save writes every chunk without lists, and every list once
         return c
 
     # ------------------------------------------------------------------ scoring
@@ -614,9 +650,11 @@ class StoryClusterer:
         if story.norm_docs >= 0:  # keep the cached norm valid without a full pass over the centroid
             story.norm = math.sqrt(story.norm * story.norm + grow) or 1.0
         story.years.update(feats.years)
-        # Rounded here, not when saved, so a restored clusterer splits exactly like a running one.
-        kept = {f: round(feats.tf[f], 4) for f in top[: self.options.member_terms]}
-        story.info[article_id] = [kept, sorted(feats.years), feats.day]
+        if not story.closed:
+            # Rounded here, not when saved, so a restored clusterer splits exactly like a running one.
+            kept = {f: round(feats.tf[f], 4) for f in top[: self.options.member_terms]}
+            story.info[article_id] = [kept, sorted(feats.years), feats.day]
+            self._close_if_past(story)
         if feats.day is not None:
             story.first_day = feats.day if story.first_day is None else min(story.first_day, feats.day)
             story.last_day = feats.day if story.last_day is None else max(story.last_day, feats.day)
@@ -625,6 +663,12 @@ class StoryClusterer:
             if f not in story.posted:
                 story.posted.add(f)
                 self._postings.setdefault(f, []).append(s)
+
+    def _close_if_past(self, story: _Story) -> None:
+        """Drop a story's member vectors once it has more than `split_max_members`: every split
+        check size lies below that, so they would never be read again."""
+        if not story.closed and len(story.info) > self.options.split_max_members:
+            story.info, story.closed = {}, True
 
     def _prune(self, story: _Story) -> None:
         cap = self.options.centroid_terms
@@ -671,7 +715,12 @@ class StoryClusterer:
         for aid in b.members:
             self._article_story[aid] = keep
         a.members.extend(b.members)
-        a.info.update(b.info)
+        self._members_reset.add(gone)
+        if a.closed or b.closed:
+            a.info, a.closed = {}, True  # some members keep no vectors: no split can be computed
+        else:
+            a.info.update(b.info)
+            self._close_if_past(a)
         for f, w in b.centroid.items():
             a.centroid[f] = a.centroid.get(f, 0.0) + w
         a.years.update(b.years)
@@ -793,7 +842,7 @@ class StoryClusterer:
         from scipy.cluster.hierarchy import fcluster, linkage
 
         story = self._stories[s]
-        if any(aid not in story.info for aid in story.members):
+        if story.closed or any(aid not in story.info for aid in story.members):
             return  # members restored from a format-1 state kept no vectors: a split would lose them
         ids = [aid for aid in story.members if isinstance(story.info.get(aid), list)]
         if len(ids) < 2 * self.options.split_min_size:
@@ -857,6 +906,7 @@ class StoryClusterer:
     def _split_off(self, s: int, rest: _Story, new: _Story, score: float) -> None:
         story = self._stories[s]
         story.members, story.info, story.centroid = rest.members, rest.info, rest.centroid
+        self._members_reset.add(s)
         story.years, story.first_day, story.last_day = rest.years, rest.first_day, rest.last_day
         story.embedding = rest.embedding
         story.norm_docs = -1
@@ -1028,6 +1078,26 @@ CORE_PART = "core"
 CHUNK_PART = "stories/"
 
 
+def merge_segments(segments: Sequence[bytes]) -> bytes:
+    """Log segments of `to_parts` (in the order written) as one: `from_parts` reads the same
+    clusterer from it (events in order, the last placement of each article, each story's members)."""
+    log: list[Any] = []
+    articles: dict[str, int] = {}
+    reset: dict[str, list[str]] = {}
+    add: dict[str, list[str]] = {}
+    for data in segments:
+        seg = _unpack(data)
+        log.extend(seg["log"])
+        articles.update(seg["articles"])
+        members = seg.get("members", {})
+        for i, ids in members.get("reset", {}).items():
+            reset[i] = list(ids)
+            add.pop(i, None)
+        for i, ids in members.get("add", {}).items():
+            (reset[i] if i in reset else add.setdefault(i, [])).extend(ids)
+    return _pack({"log": log, "articles": articles, "members": {"reset": reset, "add": add}})
+
+
 def _pack(data: Any) -> bytes:
     return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
 
@@ -1036,10 +1106,12 @@ def _unpack(data: bytes) -> Any:
     return json.loads(zlib.decompress(data).decode())
 
 
-def _story_row(s: _Story) -> list[Any]:
+def _story_row(s: _Story, members: bool = True) -> list[Any]:
+    """A story as a JSON row; without `members` (stored parts keep them in the log segments, where
+    a new member is appended instead of its story's whole list being written again)."""
     return [
         s.id,
-        s.members,
+        s.members if members else None,
         s.centroid,
         sorted(s.years.items()),
         s.first_day,
@@ -1050,6 +1122,7 @@ def _story_row(s: _Story) -> list[Any]:
         s.norm_docs,
         s.info,
         None if s.embedding is None else s.embedding.tolist(),
+        s.closed,
     ]
 
 
@@ -1057,7 +1130,7 @@ def _story_from_row(row: Sequence[Any]) -> _Story:
     sid, members, centroid, years, first, last, posted, alias, norm, norm_docs, *more = row
     return _Story(
         sid,
-        members,
+        members if members is not None else [],
         centroid,
         Counter({int(y): n for y, n in years}),
         first,
@@ -1068,6 +1141,7 @@ def _story_from_row(row: Sequence[Any]) -> _Story:
         norm_docs,
         more[0] if more else {},
         _array(more[1]) if len(more) > 1 else None,
+        bool(more[2]) if len(more) > 2 else False,
     )
 
 

@@ -56,7 +56,11 @@ DEDUP_SEGMENTS = "dedup-index/segment/"  # appended after DEDUP_BLOB, in name or
 DEDUP_SAMPLING = "dedup-index/sampling"  # the print sampling rate the dedup rows were built with
 CLUSTER_BLOB = "story-clusterer"  # the whole clusterer, as releases before parts kept it (migrated on use)
 CLUSTER_PARTS = "story-clusterer/"  # core, stories/<chunk>, log/<segment>: see `StoryClusterer.to_parts`
-CLUSTER_SEGMENTS_MAX = 64  # appended log segments folded into one past this many
+# Appended log segments are merged size-tiered: when the last CLUSTER_SEGMENTS_RUN segments
+# share a level they become one segment of the next level. A save then reads and writes at most
+# that many small segments per level, never the whole history, and a store of N saves keeps
+# about RUN x log_RUN(N) segments.
+CLUSTER_SEGMENTS_RUN = 16
 STORY_EVENTS_BLOB = "story-events"  # merges and splits, oldest first, for the report (before segments)
 STORY_EVENTS_SEGMENTS = "story-events/segment/"  # each run's merges and splits, appended
 TOPICS_BLOB = "story-topics"  # story id -> topic id
@@ -448,7 +452,8 @@ def assign_stories(
     executor: Executor | None = None,
     embedder: Embedder | None = None,
 ) -> dict[str, str]:
-    """Online story assignment of new articles; returns the store's full article -> story map."""
+    """Online story assignment of new articles; returns the story of each of them and of each
+    article a merge or split moved (the rest of the store's map is unchanged: `story_assignments`)."""
 
     with store.lock() if articles else contextlib.nullcontext():  # one read-change-write of the state
         clusterer, segments, migrated = load_clusterer(store, options)
@@ -473,14 +478,14 @@ def assign_stories(
                 store.save_blob(
                     f"{STORY_EVENTS_SEGMENTS}{n:010d}", json.dumps([to_dict(e) for e in changes]).encode()
                 )
-        assignments = {aid: sid for sid, members in clusterer.stories().items() for aid in members}
+        # Only the rows that changed: the new articles and those a merge or split moved (an
+        # ingest of 100 articles into a large store reads and writes about 100, not all of them).
+        moved = {a.id for a in articles} | {
+            aid for e in clusterer.log[logged:] if e.kind in ("merge", "split") for aid in e.article_ids
+        }
+        assignments = {aid: sid for aid in sorted(moved) if (sid := clusterer.story_of(aid)) is not None}
         if articles:
-            # Only the rows that changed: the new articles and those a merge or split moved
-            # (an ingest of 100 articles into a large store writes about 100 rows, not all of them).
-            moved = {a.id for a in articles} | {
-                aid for e in clusterer.log[logged:] if e.kind in ("merge", "split") for aid in e.article_ids
-            }
-            store.set_stories({aid: assignments[aid] for aid in moved if aid in assignments})
+            store.set_stories(assignments)
     return assignments
 
 
@@ -533,27 +538,53 @@ def _save_clusterer(
     topics: Mapping[str, str],
     options: Options,
 ) -> None:
-    """The core, the changed story chunks and one more log segment, in one transaction; the
-    segments are folded into one when they pile up (the history is then written once more)."""
-    fold = whole or len(segments) >= CLUSTER_SEGMENTS_MAX
-    write, append = clusterer.to_parts(full=whole, history=fold)
+    """The core, the changed story chunks and one more log segment, in one transaction (the last
+    segments merged when a level fills: `_compact_segments`). A store migrated from the single
+    blob is written whole once, its old segments dropped."""
+    write, append = clusterer.to_parts(full=whole, history=whole)
     blobs = {f"{CLUSTER_PARTS}{name}": data for name, data in write.items()}
     blobs[TOPICS_BLOB] = json.dumps(topics, sort_keys=True).encode()
-    drop: list[str] = []
-    if fold:
-        drop = [*segments, CLUSTER_BLOB]
-        n = 1
-    else:
-        n = int(segments[-1].rsplit("/", 1)[1]) + 1 if segments else 1
-    names = [] if fold else list(segments)
+    drop: list[str] = [*segments, CLUSTER_BLOB] if whole else []
+    names = [] if whole else list(segments)
     if "log" in append:
+        n = _segment_number(names[-1]) + 1 if names else 1
         blobs[f"{CLUSTER_PARTS}log/{n:010d}"] = append["log"]
         names.append(f"{CLUSTER_PARTS}log/{n:010d}")
+    names = _compact_segments(store, names, blobs, drop)
     store.write_blobs(blobs, drop)
     clusterer.mark_saved()
     key = _loaded_key(store, options)
     if key is not None:
         _LOADED[key] = (hashlib.blake2b(write["core"], digest_size=16).digest(), names, clusterer)
+
+
+def _segment_number(name: str) -> int:
+    return int(name.rsplit("/", 1)[1].split(".")[0])
+
+
+def _segment_level(name: str) -> int:
+    """A segment's level: 0 as appended, L + 1 when it merged CLUSTER_SEGMENTS_RUN of level L
+    (`log/<first number>.<level>`: names still sort in the order the segments were written)."""
+    tail = name.rsplit("/", 1)[1]
+    return int(tail.split(".")[1]) if "." in tail else 0
+
+
+def _compact_segments(
+    store: BlobStore, names: list[str], blobs: dict[str, bytes], drop: list[str]
+) -> list[str]:
+    """Merge the trailing segments while CLUSTER_SEGMENTS_RUN of them share a level, into `blobs`
+    (to write) and `drop`; the segment names after it."""
+    from .cluster import merge_segments
+
+    run = CLUSTER_SEGMENTS_RUN
+    while len(names) >= run and len({_segment_level(n) for n in names[-run:]}) == 1:
+        tail = names[-run:]
+        parts = [blobs.pop(n) if n in blobs else store.load_blob(n) for n in tail]
+        merged = f"{CLUSTER_PARTS}log/{_segment_number(tail[0]):010d}.{_segment_level(tail[0]) + 1}"
+        blobs[merged] = merge_segments([p for p in parts if p is not None])
+        drop.extend(tail)
+        names = [*names[:-run], merged]
+    return names
 
 
 def _for_features(extraction: Extraction | None) -> Extraction | None:
