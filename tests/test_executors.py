@@ -55,3 +55,50 @@ def test_local_processes_and_a_dask_cluster_give_the_local_report(tmp_path: Path
     assert local["stories"] and any(s["conflicts"] for s in local["stories"])
     assert _run(tmp_path, "procs", "local:2") == local
     assert _run(tmp_path, "dask", "dask-local:2") == local  # a real 2-worker distributed.LocalCluster
+
+
+class _Recording:
+    """A thread-pool executor that records what was submitted and when (the pure functions run
+    in threads: the same results, no processes to start)."""
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max_workers=2)
+        self._max_workers = 2
+        self.names: list[str] = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.names.append(getattr(fn, "__name__", str(fn)))
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.pool.shutdown(wait)
+
+
+def test_dedup_runs_while_the_workers_annotate_and_the_report_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an executor, the workers are warmed first, every annotation chunk is handed over
+    before dedup starts here, and the report is that of the path without an executor."""
+    from newsdesk import pipeline
+
+    seen: list[list[str]] = []
+    real = pipeline.find_copies
+
+    def spying(*args, **kwargs):
+        seen.append(list(executor.names))  # what the executor had been given when dedup began
+        return real(*args, **kwargs)
+
+    executor = _Recording()
+    options = Options(db_url=f"sqlite:///{tmp_path / 'overlap.db'}")
+    monkeypatch.setattr(pipeline, "find_copies", spying)
+    try:
+        with Store(options.db_url) as store:
+            overlapped = _content(analyze_paths([DEMO], options, store=store, executor=executor))
+    finally:
+        executor.shutdown()
+    monkeypatch.undo()
+    assert executor.names[:2] == ["_init_worker", "_init_worker"]  # one warm-up per worker
+    assert seen and seen[0].count("_worker_chunk") == executor.names.count("_worker_chunk") > 0
+    assert overlapped == _run(tmp_path, "plain", "local")

@@ -85,13 +85,46 @@ def open_executor(spec: str = "local") -> Iterator[Executor | None]:
 
 
 def ordered_results(
+    executor: Executor, fn: Callable[[Any], list[Any]], chunks: Iterator[Any], ahead: int | None
+) -> Iterator[Any]:
+    """`fn` over `chunks` on `executor`, flattened, in input order, at most `ahead` chunks in flight.
+
+    `ahead=None` hands every chunk to the executor before this returns (nothing waits for the
+    first `next`): the caller does other work while the workers run, then reads the results."""
+    if ahead is None:
+        return _results(executor, [executor.submit(fn, chunk) for chunk in chunks])
+    return _bounded(executor, fn, chunks, ahead)
+
+
+def _bounded(
     executor: Executor, fn: Callable[[Any], list[Any]], chunks: Iterator[Any], ahead: int
 ) -> Iterator[Any]:
-    """`fn` over `chunks` on `executor`, flattened, in input order, at most `ahead` chunks in flight."""
     pending: list[Future[list[Any]]] = []
     for chunk in chunks:
         pending.append(executor.submit(fn, chunk))
         if len(pending) > ahead:
             yield from pending.pop(0).result()
-    for future in pending:
-        yield from future.result()
+    yield from _results(executor, pending)
+
+
+def _results(executor: Executor, pending: list[Future[list[Any]]]) -> Iterator[Any]:
+    """The results of `pending` in order; those not read yet are cancelled if the reader stops."""
+    try:
+        for future in pending:
+            yield from future.result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def worker_slots(executor: Executor) -> int:
+    """How many tasks the executor runs at once: its processes, or a Dask cluster's threads."""
+    n = getattr(executor, "_max_workers", None)
+    if isinstance(n, int) and n > 0:
+        return n
+    client = getattr(executor, "_client", None)
+    if client is not None:
+        with contextlib.suppress(Exception):
+            workers = client.scheduler_info().get("workers", {})
+            return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
+    return 1

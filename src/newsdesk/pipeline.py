@@ -210,8 +210,12 @@ def annotate_missing(
     state: RunState,
     progress: ProgressFn = _noop,
     executor: Executor | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> LazyRecords[Extraction]:
-    """Extractions for `articles`, from the cache where present, annotating only the rest."""
+    """Extractions for `articles`, from the cache where present, annotating only the rest.
+
+    `meanwhile` runs in this process once the articles are handed to the executor's workers
+    (with no executor, before annotating): work that needs no extraction overlaps theirs."""
     from .nlp.pipeline import ANNOTATOR_VERSION, annotate
 
     cached = store.get_extractions([a.id for a in articles], ANNOTATOR_VERSION)
@@ -234,12 +238,13 @@ def annotate_missing(
             todo.append(a)
     state.counts["annotated"] = len(todo)
     state.counts["annotation_cache_hits"] = len(cached)
+    results = annotate(todo, options.nlp, executor, eager=meanwhile is not None) if todo else iter(())
+    if meanwhile is not None:
+        meanwhile()
     if not todo:
         return cached
     batch: list[Extraction] = []
-    for done, (article, result) in enumerate(
-        zip(todo, annotate(todo, options.nlp, executor), strict=True), 1
-    ):
+    for done, (article, result) in enumerate(zip(todo, results, strict=True), 1):
         if isinstance(result, ProcessingError):
             state.errors.append(result)
             failures[f"{article.id}:{ANNOTATOR_VERSION}"] = {"message": result.message}
@@ -767,6 +772,12 @@ def ingest_paths(
     from .ingest import iter_sources
 
     state = RunState()
+    if executor is not None:  # the workers load the model while this process reads and cleans
+        from .executors import worker_slots
+        from .nlp.pipeline import warm_workers
+
+        _warming = warm_workers(executor, options.nlp, worker_slots(executor))  # held: Dask drops
+        # a future nobody holds
     batch: list[RawDoc] = []
     read_errors: list[ProcessingError] = []
     first = True
@@ -817,13 +828,23 @@ def _ingest_batch(
         new_articles += resumed
         run_articles += [a for a in resumed if a.id not in state.articles]
         state.counts["resumed"] = len(resumed)
-    with _timed(state, "dedup"):
-        duplicates = state.duplicates = find_copies(store, new_articles, options, executor)
+    duplicates: dict[str, DuplicateInfo] = {}
+
+    def dedup() -> None:
+        # With an executor, this runs while its workers annotate: the shingles are made here, not
+        # queued behind the annotation chunks. Its seconds then lie inside annotate's.
+        with _timed(state, "dedup"):
+            here = options.model_copy(update={"workers": -1}) if executor is not None else options
+            duplicates.update(find_copies(store, new_articles, here))
+
     with _timed(state, "annotate"):
         n_errors = len(state.errors)
-        extractions = annotate_missing(store, run_articles, options, state, progress, executor)
+        extractions = annotate_missing(
+            store, run_articles, options, state, progress, executor, meanwhile=dedup
+        )
         state.extractions.update(extractions)
         store.put_errors(state.errors[n_errors:])
+    state.duplicates = duplicates
     with _timed(state, "cluster"):
         assign_stories(store, new_articles, extractions, duplicates, options, executor, embedder)
     state.counts["articles"] = len(run_articles)

@@ -263,15 +263,21 @@ def _workers(options: NlpOptions, n_articles: int) -> int:
 
 
 def annotate(
-    articles: Sequence[Article], options: NlpOptions | None = None, executor: Executor | None = None
+    articles: Sequence[Article],
+    options: NlpOptions | None = None,
+    executor: Executor | None = None,
+    eager: bool = False,
 ) -> Iterator[Extraction | ProcessingError]:
-    """Annotate articles; yields one result per article, in input order.
+    """Annotate articles; one result per article, in input order.
 
     An extractor that fails on one article yields a ProcessingError for it
     (stage "annotate") and the batch goes on. With several workers, each
     worker process parses *and* runs the extractors on a chunk of articles and
     sends back only the small Extraction records: spaCy's own `n_process`
     would ship whole Docs back and leave the extractors serial in the parent.
+
+    `eager` (with an executor): every chunk is handed to the workers before this returns, so
+    the caller can do other work (dedup) while they annotate.
     """
     options = options or NlpOptions()
     if executor is not None and articles:  # the run's executor: local processes or a Dask cluster
@@ -285,8 +291,20 @@ def annotate(
             )
             for i in range(0, len(articles), CHUNK_ARTICLES)
         )
-        yield from ordered_results(executor, _worker_chunk, chunks, ahead=4)
-        return
+        return ordered_results(executor, _worker_chunk, chunks, ahead=None if eager else 4)
+    return _annotate_here(articles, options)
+
+
+def warm_workers(executor: Executor, options: NlpOptions, slots: int) -> list[Any]:
+    """Have each worker load the model now (their futures): it loads while this process reads
+    and cleans, instead of inside the first chunk it annotates."""
+    return [executor.submit(_init_worker, options.model, options.gemm) for _ in range(slots)]
+
+
+def _annotate_here(
+    articles: Sequence[Article], options: NlpOptions
+) -> Iterator[Extraction | ProcessingError]:
+    """The built-in path: this process, or worker processes of our own for big batches."""
     workers = _workers(options, len(articles))
     if workers <= 1:
         yield from _annotate_serial(
