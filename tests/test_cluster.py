@@ -745,8 +745,41 @@ def test_log_segments_merge_by_level_and_restore_the_same_clusterer(
     levels = [pipeline._segment_level(n) for n in names]
     assert max(levels) >= 2 and len(names) <= 3 * (max(levels) + 1)
     assert levels == sorted(levels, reverse=True)  # older segments hold the higher levels
-    assert fresh.stories() == held.stories()
+    assert fresh.stories() == held.stories() and fresh._df == held._df
     live = StoryClusterer(options.cluster)
     for a in articles:
         live.assign(a)
     assert fresh.stories() == live.stories()
+
+
+def test_document_frequencies_are_appended_and_a_pruned_vocabulary_is_written_whole() -> None:
+    """The core keeps no vocabulary: each save appends the frequencies it added, a save after the
+    vocabulary was pruned writes it whole, and a restore (from every segment, or from them merged)
+    reads the frequencies the live clusterer has."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from newsdesk.cluster import merge_segments
+
+    options = ClusterOptions(max_vocabulary=1000)
+    live = StoryClusterer(options)
+    stored: dict[str, bytes] = {}
+    segments: list[bytes] = []
+    kinds = []
+    articles = [  # a stream of 60 days: stories go cold, so the vocabulary is pruned when it is
+        replace(a, published=(dt.date(2026, 1, 1) + dt.timedelta(days=i // 20)).isoformat())
+        for i, a in enumerate(_many_stories(600))
+    ]
+    for start in range(0, len(articles), 100):
+        for a in articles[start : start + 100]:
+            live.assign(a)
+        write, append = live.to_parts(full=not stored)
+        assert "df" not in json.loads(zlib.decompress(write["core"]))
+        kinds.append(next(iter(json.loads(zlib.decompress(append["log"]))["df"])))
+        _apply(stored, segments, (write, append))
+        live.mark_saved()
+    assert kinds[0] == "reset" and "add" in kinds and kinds.count("reset") >= 2  # pruned once at least
+    chunks = [stored[k] for k in sorted(stored) if k.startswith("stories/")]
+    for segs in (segments, [merge_segments(segments[:3]), merge_segments(segments[3:])]):
+        restored = StoryClusterer.from_parts(stored["core"], chunks, segs, options)
+        assert restored._df == live._df and restored.stories() == live.stories()

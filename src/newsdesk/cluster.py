@@ -187,6 +187,8 @@ class StoryClusterer:
         self.options = options
         self.log: list[ClusterEvent] = []
         self._df: Counter[str] = Counter()
+        self._df_added: Counter[str] = Counter()  # document frequencies gained since the last save
+        self._df_reset = False  # the vocabulary was pruned since the last save: write it whole
         self._n_docs = 0
         self._frozen_idf = False
         self._stories: list[_Story] = []
@@ -249,6 +251,7 @@ class StoryClusterer:
         if not self._frozen_idf:
             self._n_docs += 1
             self._df.update(feats.tf.keys())
+            self._df_added.update(feats.tf.keys())
         self._since_evict += 1
         self._topics_stale = True
         if self._since_evict >= 1000:
@@ -306,16 +309,18 @@ class StoryClusterer:
         """Learn the IDF from a whole batch up front (batch mode) and keep it fixed."""
         for feats in features:
             self._df.update(feats.tf.keys())
+            self._df_added.update(feats.tf.keys())
         self._n_docs += len(features)
         self._frozen_idf = True
 
-    def _core(self) -> dict[str, Any]:
+    def _core(self, df: bool = True) -> dict[str, Any]:
         """The state that is not per story, per article or history: bounded by the vocabulary and
-        the live window, not by the store."""
+        the live window, not by the store. Without `df` (stored parts append its changes to the
+        log segments instead: the vocabulary is most of the core)."""
         return {
             "format": _FORMAT,
             "n_docs": self._n_docs,
-            "df": self._df,
+            **({"df": self._df} if df else {}),
             "frozen": self._frozen_idf,
             "live": self._live,
             "topics": [[s, t] for s, t in sorted(self._topic.items())],
@@ -329,7 +334,7 @@ class StoryClusterer:
     def _restore_core(self, raw: Mapping[str, Any]) -> None:
         self.generation = int(raw.get("generation", 0))
         self._n_docs = raw["n_docs"]
-        self._df = Counter(raw["df"])
+        self._df = Counter(raw.get("df", {}))
         self._frozen_idf = raw["frozen"]
         self._live = raw["live"]
         self._topic = {s: t for s, t in raw.get("topics", [])}
@@ -372,7 +377,9 @@ class StoryClusterer:
         self._saved_log = len(self.log)
         self._saved_members = [len(s.members) for s in self._stories]
         self._members_reset = set()
-        self._members_all = False  # True: the next save writes every chunk and every member list
+        self._rewrite_all = False  # True: the next save writes every chunk, member list and frequency
+        self._df_added = Counter()
+        self._df_reset = False
 
     def to_parts(
         self, full: bool = False, history: bool = False
@@ -390,13 +397,13 @@ class StoryClusterer:
         only the whole history (appended segments folded into one).
         """
         self.generation += 1  # every save writes a core of its own: a reader can tell saves apart
-        every = full or getattr(self, "_members_all", False)  # every chunk and member list
+        every = full or getattr(self, "_rewrite_all", False)  # every chunk and member list
         prints = [_fingerprint(s) for s in self._stories]
         saved = [] if every else getattr(self, "_saved_prints", [])
         chunks = sorted(
             {i // STORY_CHUNK for i, fp in enumerate(prints) if every or i >= len(saved) or saved[i] != fp}
         )
-        write = {CORE_PART: _pack(self._core())}
+        write = {CORE_PART: _pack(self._core(df=False))}
         for c in chunks:
             rows = [
                 _story_row(s, members=False) for s in self._stories[c * STORY_CHUNK : (c + 1) * STORY_CHUNK]
@@ -404,6 +411,11 @@ class StoryClusterer:
             write[f"{CHUNK_PART}{c:08d}"] = _pack({"first": c * STORY_CHUNK, "stories": rows})
         history = history or full
         members = self._member_changes(whole=every or history)
+        df = (
+            {"reset": self._df}
+            if every or history or self._df_reset
+            else ({"add": self._df_added} if self._df_added else {})
+        )
         start = 0 if history else getattr(self, "_saved_log", 0)
         events = self.log[start:]
         placed: dict[str, int] = {}
@@ -418,8 +430,8 @@ class StoryClusterer:
         if history:
             rows = [*getattr(self, "_earlier_log", []), *rows]  # the history left as rows by `from_parts`
         append = {}
-        if rows or placed or members["reset"] or members["add"]:
-            append["log"] = _pack({"log": rows, "articles": placed, "members": members})
+        if rows or placed or members["reset"] or members["add"] or df:
+            append["log"] = _pack({"log": rows, "articles": placed, "members": members, "df": df})
         return write, append
 
     def _member_changes(self, whole: bool) -> dict[str, dict[str, list[str]]]:
@@ -455,7 +467,7 @@ class StoryClusterer:
             raise ValueError(f"story clusterer format {raw.get('format')} is not {_FORMAT}")
         c = cls(options)
         c._restore_core(raw)
-        legacy = False  # chunks written before member lists moved to the segments hold them
+        legacy = "df" in raw  # a core and chunks written before the segments held frequencies and members
         for data in chunks:
             chunk = _unpack(data)
             first = chunk["first"]
@@ -473,12 +485,17 @@ class StoryClusterer:
                 c._stories[int(i)].members = list(ids)
             for i, ids in members.get("add", {}).items():
                 c._stories[int(i)].members.extend(ids)
+            df = seg.get("df", {})
+            if "reset" in df:
+                c._df = Counter(df["reset"])
+            c._df.update(df.get("add", {}))
+        c._vocab = {f: f for f in c._df}
         if history:
             c.log = [_event_from_row(e) for e in earlier]
         else:
             c._earlier_log = earlier
         c.mark_saved()
-        c._members_all = legacy  # the next save writes every chunk without lists, and every list once
+        c._rewrite_all = legacy  # the next save writes every chunk without lists, every list once
         return c
 
     # ------------------------------------------------------------------ scoring
@@ -623,6 +640,7 @@ class StoryClusterer:
             floor = count
         self._df = Counter({f: c for f, c in self._df.items() if c > floor})
         self._vocab = {f: f for f in self._df}
+        self._df_reset = True
 
     def _new_story(
         self, article_id: str, feats: Features, top: Sequence[str], idf: Mapping[str, float]
@@ -1085,17 +1103,27 @@ def merge_segments(segments: Sequence[bytes]) -> bytes:
     articles: dict[str, int] = {}
     reset: dict[str, list[str]] = {}
     add: dict[str, list[str]] = {}
+    df_base: Counter[str] | None = None
+    df_add: Counter[str] = Counter()
     for data in segments:
         seg = _unpack(data)
         log.extend(seg["log"])
         articles.update(seg["articles"])
+        df = seg.get("df", {})
+        if "reset" in df:
+            df_base, df_add = Counter(df["reset"]), Counter()
+        df_add.update(df.get("add", {}))
         members = seg.get("members", {})
         for i, ids in members.get("reset", {}).items():
             reset[i] = list(ids)
             add.pop(i, None)
         for i, ids in members.get("add", {}).items():
             (reset[i] if i in reset else add.setdefault(i, [])).extend(ids)
-    return _pack({"log": log, "articles": articles, "members": {"reset": reset, "add": add}})
+    if df_base is not None:
+        df_base.update(df_add)
+    merged_df = {"reset": df_base} if df_base is not None else ({"add": df_add} if df_add else {})
+    members = {"reset": reset, "add": add}
+    return _pack({"log": log, "articles": articles, "members": members, "df": merged_df})
 
 
 def _pack(data: Any) -> bytes:
