@@ -311,7 +311,7 @@ def test_the_store_keeps_merges_and_splits_for_the_report() -> None:
 
     from _report_fixture import build_report
     from newsdesk.options import Options
-    from newsdesk.pipeline import TOPICS_BLOB, assign_stories, load_story_events
+    from newsdesk.pipeline import assign_stories, load_story_events, load_topics
     from newsdesk.render.json import report_to_dict, validate_report
     from newsdesk.store import Store
 
@@ -322,7 +322,7 @@ def test_the_store_keeps_merges_and_splits_for_the_report() -> None:
         assign_stories(store, articles[3:], {}, {}, Options())
         assigned = store.story_assignments()
         events = load_story_events(store)
-        topics = json.loads(store.load_blob(TOPICS_BLOB) or b"{}")
+        topics = load_topics(store)
     clusterer = StoryClusterer(ClusterOptions())
     for a in articles:
         clusterer.assign(a)
@@ -740,12 +740,17 @@ def test_log_segments_merge_by_level_and_restore_the_same_clusterer(
             assign_stories(store, [a], {}, {}, options)
         names = [n for n, _d in store.load_blobs(f"{CLUSTER_PARTS}log/")]
         held = next(iter(pipeline._LOADED.values()))[2]
+        topic_parts = store.blob_names(pipeline.TOPICS_SEGMENTS)
+        topics = pipeline.load_topics(store)
         forget_loaded_state()
         fresh, _segments, _whole = load_clusterer(store, options)
     levels = [pipeline._segment_level(n) for n in names]
     assert max(levels) >= 2 and len(names) <= 3 * (max(levels) + 1)
     assert levels == sorted(levels, reverse=True)  # older segments hold the higher levels
     assert fresh.stories() == held.stories() and fresh._df == held._df
+    # Topics: the whole map once, then only the changes, merged by level as well.
+    assert topic_parts and len(topic_parts) < len(articles) // 2
+    assert topics == {sid: tid for tid, sids in held.topics().items() for sid in sids}
     live = StoryClusterer(options.cluster)
     for a in articles:
         live.assign(a)

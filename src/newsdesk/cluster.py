@@ -206,6 +206,9 @@ class StoryClusterer:
         self._max_day: int | None = None
         self._since_evict = 0
         self.generation = 0  # saves so far (`to_parts`), kept in the core
+        # story id -> topic id as the caller last stored it (None: not known, e.g. after a restore);
+        # lets the caller write only the topics that changed.
+        self.saved_topics: dict[str, str] | None = None
 
     # ------------------------------------------------------------------ public
 

@@ -63,7 +63,8 @@ CLUSTER_PARTS = "story-clusterer/"  # core, stories/<chunk>, log/<segment>: see 
 CLUSTER_SEGMENTS_RUN = 16
 STORY_EVENTS_BLOB = "story-events"  # merges and splits, oldest first, for the report (before segments)
 STORY_EVENTS_SEGMENTS = "story-events/segment/"  # each run's merges and splits, appended
-TOPICS_BLOB = "story-topics"  # story id -> topic id
+TOPICS_BLOB = "story-topics"  # story id -> topic id, whole
+TOPICS_SEGMENTS = "story-topics/"  # the topics that changed since, appended (None: story merged away)
 DOSSIER_BLOB = "dossier-signatures"
 FAILURES_BLOB = "annotation-failures"
 FLAGS_BLOB = "article-flags"  # the last run's warnings and the signature of their inputs
@@ -478,8 +479,8 @@ def assign_stories(
             _save_clusterer(store, clusterer, segments, migrated, topics, options)
             changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
             if changes:  # appended as one more segment: the history is never rewritten
-                last = store.load_blobs(STORY_EVENTS_SEGMENTS)
-                n = int(last[-1][0].rsplit("/", 1)[1]) + 1 if last else 1
+                last = store.blob_names(STORY_EVENTS_SEGMENTS)
+                n = int(last[-1].rsplit("/", 1)[1]) + 1 if last else 1
                 store.save_blob(
                     f"{STORY_EVENTS_SEGMENTS}{n:010d}", json.dumps([to_dict(e) for e in changes]).encode()
                 )
@@ -548,8 +549,8 @@ def _save_clusterer(
     blob is written whole once, its old segments dropped."""
     write, append = clusterer.to_parts(full=whole, history=whole)
     blobs = {f"{CLUSTER_PARTS}{name}": data for name, data in write.items()}
-    blobs[TOPICS_BLOB] = json.dumps(topics, sort_keys=True).encode()
     drop: list[str] = [*segments, CLUSTER_BLOB] if whole else []
+    _topic_parts(store, clusterer.saved_topics, topics, blobs, drop)
     names = [] if whole else list(segments)
     if "log" in append:
         n = _segment_number(names[-1]) + 1 if names else 1
@@ -558,9 +559,53 @@ def _save_clusterer(
     names = _compact_segments(store, names, blobs, drop)
     store.write_blobs(blobs, drop)
     clusterer.mark_saved()
+    clusterer.saved_topics = dict(topics)
     key = _loaded_key(store, options)
     if key is not None:
         _LOADED[key] = (hashlib.blake2b(write["core"], digest_size=16).digest(), names, clusterer)
+
+
+def load_topics(store: BlobStore) -> dict[str, str]:
+    """story id -> topic id: the whole map last written, then the changes appended since."""
+    blob = store.load_blob(TOPICS_BLOB)
+    topics: dict[str, str] = json.loads(blob) if blob else {}
+    for _name, data in store.load_blobs(TOPICS_SEGMENTS):
+        for sid, tid in json.loads(data).items():
+            if tid is None:
+                topics.pop(sid, None)
+            else:
+                topics[sid] = tid
+    return topics
+
+
+def _topic_parts(
+    store: BlobStore,
+    saved: Mapping[str, str] | None,
+    topics: Mapping[str, str],
+    blobs: dict[str, bytes],
+    drop: list[str],
+) -> None:
+    """The topics to store: the stories whose topic changed since this process last saved them,
+    as one more segment; the whole map (the segments dropped) when that is not known."""
+    names = store.blob_names(TOPICS_SEGMENTS)
+    if saved is None:
+        blobs[TOPICS_BLOB] = json.dumps(topics, sort_keys=True).encode()
+        drop.extend(names)
+        return
+    changed: dict[str, str | None] = {sid: tid for sid, tid in topics.items() if saved.get(sid) != tid}
+    changed.update({sid: None for sid in saved if sid not in topics})
+    if not changed:
+        return
+    n = _segment_number(names[-1]) + 1 if names else 1
+    blobs[f"{TOPICS_SEGMENTS}{n:010d}"] = json.dumps(changed, sort_keys=True).encode()
+    _compact_segments(store, [*names, f"{TOPICS_SEGMENTS}{n:010d}"], blobs, drop, _merge_topic_segments)
+
+
+def _merge_topic_segments(segments: Sequence[bytes]) -> bytes:
+    merged: dict[str, str | None] = {}
+    for data in segments:
+        merged.update(json.loads(data))
+    return json.dumps(merged, sort_keys=True).encode()
 
 
 def _segment_number(name: str) -> int:
@@ -575,18 +620,24 @@ def _segment_level(name: str) -> int:
 
 
 def _compact_segments(
-    store: BlobStore, names: list[str], blobs: dict[str, bytes], drop: list[str]
+    store: BlobStore,
+    names: list[str],
+    blobs: dict[str, bytes],
+    drop: list[str],
+    merge: Callable[[Sequence[bytes]], bytes] | None = None,
 ) -> list[str]:
     """Merge the trailing segments while CLUSTER_SEGMENTS_RUN of them share a level, into `blobs`
-    (to write) and `drop`; the segment names after it."""
+    (to write) and `drop`; the segment names after it. `merge` joins segments in order
+    (default: the clusterer's log segments)."""
     from .cluster import merge_segments
 
     run = CLUSTER_SEGMENTS_RUN
     while len(names) >= run and len({_segment_level(n) for n in names[-run:]}) == 1:
         tail = names[-run:]
         parts = [blobs.pop(n) if n in blobs else store.load_blob(n) for n in tail]
-        merged = f"{CLUSTER_PARTS}log/{_segment_number(tail[0]):010d}.{_segment_level(tail[0]) + 1}"
-        blobs[merged] = merge_segments([p for p in parts if p is not None])
+        prefix = tail[0].rsplit("/", 1)[0]
+        merged = f"{prefix}/{_segment_number(tail[0]):010d}.{_segment_level(tail[0]) + 1}"
+        blobs[merged] = (merge or merge_segments)([p for p in parts if p is not None])
         drop.extend(tail)
         names = [*names[:-run], merged]
     return names
@@ -894,8 +945,7 @@ def report_for(
     with _timed(state, "dossier"):
         stories = build_stories(store, members, extractions, duplicates, options, state)
     story_of = {a.id: assignments.get(a.id) for a in ordered}
-    blob = store.load_blob(TOPICS_BLOB)
-    topic_of: dict[str, str] = json.loads(blob) if blob else {}
+    topic_of = load_topics(store)
     with _timed(state, "flags"):
         flags = flag_all(store, ordered, extractions, duplicates, story_of, options, state)
     reports = tuple(

@@ -26,7 +26,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from ..pipeline import TOPICS_BLOB, last_flags
+from ..pipeline import last_flags, load_topics
 from ..records import Article, Conflict, DuplicateInfo, Flag, Story
 from ..render.json import story_to_dict
 from ..store import codec
@@ -208,8 +208,7 @@ class Catalog:
             # A copy record is made when its article is added: new articles bring the new ones.
             fresh = self.store.get_duplicates(wanted) if self._built else self.store.get_duplicates()
             self._duplicates = {**self._duplicates, **fresh} if self._built else fresh
-            blob = self.store.load_blob(TOPICS_BLOB)
-            self._topics = json.loads(blob) if blob else {}
+            self._topics = load_topics(self.store)
             self._reload_flags(wanted)
             self._reload_stories(self.store.list_stories(), forced_stories)
             self._built = True

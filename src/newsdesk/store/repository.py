@@ -430,6 +430,14 @@ class Store:
             )
             return [(name, bytes(data)) for name, data in rows]
 
+    def blob_names(self, prefix: str) -> list[str]:
+        """The names of the blobs under `prefix`, in order, without their data (the next segment's number)."""
+        with self.engine.connect() as conn:
+            rows = conn.scalars(
+                select(BlobRow.name).where(BlobRow.name.startswith(prefix)).order_by(BlobRow.name)
+            )
+            return list(rows)
+
     def delete_blobs(self, names: Iterable[str]) -> None:
         names = list(names)
         if names:
