@@ -748,6 +748,7 @@ def test_log_segments_merge_by_level_and_restore_the_same_clusterer(
     assert max(levels) >= 2 and len(names) <= 3 * (max(levels) + 1)
     assert levels == sorted(levels, reverse=True)  # older segments hold the higher levels
     assert fresh.stories() == held.stories() and fresh._df == held._df
+    assert fresh._postings == held._postings
     # Topics: the whole map once, then only the changes, merged by level as well.
     assert topic_parts and len(topic_parts) < len(articles) // 2
     assert topics == {sid: tid for tid, sids in held.topics().items() for sid in sids}
@@ -758,9 +759,9 @@ def test_log_segments_merge_by_level_and_restore_the_same_clusterer(
 
 
 def test_document_frequencies_are_appended_and_a_pruned_vocabulary_is_written_whole() -> None:
-    """The core keeps no vocabulary: each save appends the frequencies it added, a save after the
-    vocabulary was pruned writes it whole, and a restore (from every segment, or from them merged)
-    reads the frequencies the live clusterer has."""
+    """The core keeps no vocabulary and no postings: each save appends the frequencies it added
+    and the postings it changed, a save after the vocabulary was pruned writes it whole, and a
+    restore (from every segment, or from them merged) reads what the live clusterer has."""
     import datetime as dt
     from dataclasses import replace
 
@@ -788,3 +789,4 @@ def test_document_frequencies_are_appended_and_a_pruned_vocabulary_is_written_wh
     for segs in (segments, [merge_segments(segments[:3]), merge_segments(segments[3:])]):
         restored = StoryClusterer.from_parts(stored["core"], chunks, segs, options)
         assert restored._df == live._df and restored.stories() == live.stories()
+        assert restored._postings == live._postings

@@ -194,6 +194,7 @@ class StoryClusterer:
         self._stories: list[_Story] = []
         self._article_story: dict[str, int] = {}  # article id -> story index (may be an alias)
         self._postings: dict[str, list[int]] = {}  # feature -> story indexes, oldest first
+        self._postings_touched: set[str] = set()  # features whose posting changed since the last save
         # Features whose postings may hold stories merged away or evicted since the last compaction
         # (None after a restore: not known, so the next compaction visits every posting).
         self._stale: set[str] | None = set()
@@ -318,8 +319,9 @@ class StoryClusterer:
 
     def _core(self, df: bool = True) -> dict[str, Any]:
         """The state that is not per story, per article or history: bounded by the vocabulary and
-        the live window, not by the store. Without `df` (stored parts append its changes to the
-        log segments instead: the vocabulary is most of the core)."""
+        the live window, not by the store. Without `df`, the document frequencies and the postings
+        are left out (stored parts append their changes to the log segments instead: they are
+        most of the core)."""
         return {
             "format": _FORMAT,
             "n_docs": self._n_docs,
@@ -330,7 +332,7 @@ class StoryClusterer:
             "topics_stale": self._topics_stale,
             "max_day": self._max_day,
             "since_evict": self._since_evict,
-            "postings": self._postings,
+            **({"postings": self._postings} if df else {}),
             "generation": self.generation,
         }
 
@@ -345,7 +347,7 @@ class StoryClusterer:
         self._max_day = raw["max_day"]
         self._since_evict = raw["since_evict"]
         self._vocab = {f: f for f in self._df}
-        self._postings = raw["postings"]
+        self._postings = raw.get("postings", {})
         self._stale = None
 
     def to_bytes(self) -> bytes:
@@ -383,6 +385,7 @@ class StoryClusterer:
         self._rewrite_all = False  # True: the next save writes every chunk, member list and frequency
         self._df_added = Counter()
         self._df_reset = False
+        self._postings_touched = set()
 
     def to_parts(
         self, full: bool = False, history: bool = False
@@ -419,6 +422,11 @@ class StoryClusterer:
             if every or history or self._df_reset
             else ({"add": self._df_added} if self._df_added else {})
         )
+        postings = (
+            {"reset": self._postings}
+            if every or history
+            else {"set": {f: self._postings.get(f, []) for f in sorted(self._postings_touched)}}
+        )
         start = 0 if history else getattr(self, "_saved_log", 0)
         events = self.log[start:]
         placed: dict[str, int] = {}
@@ -433,8 +441,11 @@ class StoryClusterer:
         if history:
             rows = [*getattr(self, "_earlier_log", []), *rows]  # the history left as rows by `from_parts`
         append = {}
-        if rows or placed or members["reset"] or members["add"] or df:
-            append["log"] = _pack({"log": rows, "articles": placed, "members": members, "df": df})
+        posted = "reset" in postings or bool(postings["set"])
+        if rows or placed or members["reset"] or members["add"] or df or posted:
+            append["log"] = _pack(
+                {"log": rows, "articles": placed, "members": members, "df": df, "postings": postings}
+            )
         return write, append
 
     def _member_changes(self, whole: bool) -> dict[str, dict[str, list[str]]]:
@@ -492,6 +503,7 @@ class StoryClusterer:
             if "reset" in df:
                 c._df = Counter(df["reset"])
             c._df.update(df.get("add", {}))
+            _apply_postings(c._postings, seg.get("postings", {}))
         c._vocab = {f: f for f in c._df}
         if history:
             c.log = [_event_from_row(e) for e in earlier]
@@ -617,6 +629,8 @@ class StoryClusterer:
                 if posting is None:
                     continue
                 kept = [s for s in posting if s in keep]
+                if len(kept) != len(posting):
+                    self._postings_touched.add(f)
                 if kept:
                     postings[f] = kept
                 else:
@@ -684,6 +698,7 @@ class StoryClusterer:
             if f not in story.posted:
                 story.posted.add(f)
                 self._postings.setdefault(f, []).append(s)
+                self._postings_touched.add(f)
 
     def _close_if_past(self, story: _Story) -> None:
         """Drop a story's member vectors once it has more than `split_max_members`: every split
@@ -753,6 +768,7 @@ class StoryClusterer:
         for f in sorted(b.posted - a.posted):
             a.posted.add(f)
             self._postings.setdefault(f, []).append(keep)
+            self._postings_touched.add(f)
         if self._stale is not None:
             self._stale.update(b.posted)  # its postings still name it until the next compaction
         a.norm_docs = -1
@@ -945,6 +961,7 @@ class StoryClusterer:
                     if f not in new.posted:
                         new.posted.add(f)
                         self._postings.setdefault(f, []).append(t)
+                        self._postings_touched.add(f)
         self.log.append(
             ClusterEvent(
                 "split", story.id, other_story_id=new.id, score=score, article_ids=tuple(new.members)
@@ -1099,6 +1116,19 @@ CORE_PART = "core"
 CHUNK_PART = "stories/"
 
 
+def _apply_postings(postings: dict[str, list[int]], change: Mapping[str, Any]) -> None:
+    """A segment's postings: the whole map ("reset"), or the lists of the features that changed
+    ("set"; an empty list: the feature has no posting any more)."""
+    if "reset" in change:
+        postings.clear()
+        postings.update(change["reset"])
+    for f, stories in change.get("set", {}).items():
+        if stories:
+            postings[f] = stories
+        else:
+            postings.pop(f, None)
+
+
 def merge_segments(segments: Sequence[bytes]) -> bytes:
     """Log segments of `to_parts` (in the order written) as one: `from_parts` reads the same
     clusterer from it (events in order, the last placement of each article, each story's members)."""
@@ -1108,8 +1138,17 @@ def merge_segments(segments: Sequence[bytes]) -> bytes:
     add: dict[str, list[str]] = {}
     df_base: Counter[str] | None = None
     df_add: Counter[str] = Counter()
+    post_base: dict[str, list[int]] | None = None
+    post_set: dict[str, list[int]] = {}
     for data in segments:
         seg = _unpack(data)
+        change = seg.get("postings", {})
+        if "reset" in change:
+            post_base, post_set = {}, {}
+        if post_base is not None:
+            _apply_postings(post_base, change)
+        else:
+            post_set.update(change.get("set", {}))
         log.extend(seg["log"])
         articles.update(seg["articles"])
         df = seg.get("df", {})
@@ -1126,7 +1165,10 @@ def merge_segments(segments: Sequence[bytes]) -> bytes:
         df_base.update(df_add)
     merged_df = {"reset": df_base} if df_base is not None else ({"add": df_add} if df_add else {})
     members = {"reset": reset, "add": add}
-    return _pack({"log": log, "articles": articles, "members": members, "df": merged_df})
+    postings = {"reset": post_base} if post_base is not None else {"set": post_set}
+    return _pack(
+        {"log": log, "articles": articles, "members": members, "df": merged_df, "postings": postings}
+    )
 
 
 def _pack(data: Any) -> bytes:
