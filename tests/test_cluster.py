@@ -619,8 +619,9 @@ def test_a_large_story_appends_its_new_members_instead_of_rewriting_its_list() -
 
 
 def test_chunks_that_still_hold_member_lists_are_read_and_rewritten_once() -> None:
-    """A store saved before member lists moved to the segments: its chunks' lists are used, and
-    the next save writes every chunk without them and every list once."""
+    """A store saved before member lists, frequencies and postings moved to the segments: its
+    chunks' lists and its core are used, and the next save writes every chunk without lists, every
+    list, the vocabulary and the postings once."""
     from newsdesk.cluster import CHUNK_PART, STORY_CHUNK, _pack, _story_row
 
     options = ClusterOptions()
@@ -632,7 +633,8 @@ def test_chunks_that_still_hold_member_lists_are_read_and_rewritten_once() -> No
         _pack({"first": c, "stories": [_story_row(s) for s in live._stories[c : c + STORY_CHUNK]]})
         for c in range(0, len(live._stories), STORY_CHUNK)
     ]
-    restored = StoryClusterer.from_parts(write["core"], old_chunks, [], options)
+    old_core = _pack(live._core())  # as releases before kept it: with the vocabulary and postings
+    restored = StoryClusterer.from_parts(old_core, old_chunks, [], options)
     assert restored.stories() == live.stories()
     again, append = restored.to_parts()
     chunks = [d for n, d in sorted(again.items()) if n.startswith(CHUNK_PART)]
@@ -640,6 +642,7 @@ def test_chunks_that_still_hold_member_lists_are_read_and_rewritten_once() -> No
     assert all(r[1] is None for d in chunks for r in json.loads(zlib.decompress(d))["stories"])
     later = StoryClusterer.from_parts(again["core"], chunks, [append["log"]], options)
     assert later.stories() == live.stories()
+    assert later._df == live._df and later._postings == live._postings
 
 
 def test_a_store_with_the_single_blob_of_an_older_release_is_migrated_to_parts(tmp_path: Path) -> None:
