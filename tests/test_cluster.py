@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.cluster import StoryClusterer, cluster_batch
+from newsdesk.cluster import StoryClusterer, cluster_batch, read_segment
 from newsdesk.options import ClusterOptions, Options
 from newsdesk.records import Article, DuplicateInfo, content_id
 
@@ -584,8 +584,9 @@ def test_an_ingest_rewrites_only_the_chunks_it_changed() -> None:
     assert len([k for k in whole if k.startswith("stories/")]) == 4  # 200 stories
     assert len(chunks) == 1 and "core" in write  # one changed story, one chunk
     assert set(append) == {"log"}
-    seg = json.loads(zlib.decompress(append["log"]))
-    assert [e[2] for e in seg["log"]] == ["m3-again"] and list(seg["articles"]) == ["m3-again"]
+    seg, past = read_segment(append["log"])
+    assert [e[2] for e in json.loads(zlib.decompress(past))] == ["m3-again"]
+    assert [ids for ids in seg["members"]["add"].values()] == [["m3-again"]]
 
 
 def test_a_large_story_appends_its_new_members_instead_of_rewriting_its_list() -> None:
@@ -606,7 +607,7 @@ def test_a_large_story_appends_its_new_members_instead_of_rewriting_its_list() -
     live.assign(replace(base, id="copy-late"), duplicate_of=base.id)
     write2, append2 = live.to_parts()
     assert all(b"copy-0" not in zlib.decompress(d) for n, d in write2.items() if n.startswith("stories/"))
-    seg = json.loads(zlib.decompress(append2["log"]))
+    seg, _past = read_segment(append2["log"])
     assert seg["members"] == {"reset": {}, "add": {"0": ["copy-late"]}}
     chunks = {**{n: d for n, d in write.items()}, **write2}
     restored = StoryClusterer.from_parts(
@@ -622,20 +623,23 @@ def test_chunks_that_still_hold_member_lists_are_read_and_rewritten_once() -> No
     """A store saved before member lists, frequencies and postings moved to the segments: its
     chunks' lists and its core are used, and the next save writes every chunk without lists, every
     list, the vocabulary and the postings once."""
-    from newsdesk.cluster import CHUNK_PART, STORY_CHUNK, _pack, _story_row
+    from newsdesk.cluster import CHUNK_PART, STORY_CHUNK, _event_row, _pack, _story_row
 
     options = ClusterOptions()
     live = StoryClusterer(options)
     for a in _many_stories(70):
         live.assign(a)
-    write, _append = live.to_parts(full=True)
     old_chunks = [
         _pack({"first": c, "stories": [_story_row(s) for s in live._stories[c : c + STORY_CHUNK]]})
         for c in range(0, len(live._stories), STORY_CHUNK)
     ]
     old_core = _pack(live._core())  # as releases before kept it: with the vocabulary and postings
-    restored = StoryClusterer.from_parts(old_core, old_chunks, [], options)
-    assert restored.stories() == live.stories()
+    old_log = _pack(  # a segment of one JSON object: the decisions and the placements
+        {"log": [_event_row(e) for e in live.log], "articles": dict(live._article_story)}
+    )
+    restored = StoryClusterer.from_parts(old_core, old_chunks, [old_log], options)
+    assert restored.stories() == live.stories() and restored.log == live.log
+    assert restored.story_of("m5-1") == live.story_of("m5-1")
     again, append = restored.to_parts()
     chunks = [d for n, d in sorted(again.items()) if n.startswith(CHUNK_PART)]
     assert len(chunks) == len(old_chunks)
@@ -696,7 +700,7 @@ def test_folding_segments_keeps_the_history_a_restore_left_as_rows() -> None:
         live.assign(a)
         restored.assign(a)
     _write, folded = restored.to_parts(history=True)
-    rows = json.loads(zlib.decompress(folded["log"]))["log"]
+    rows = json.loads(zlib.decompress(read_segment(folded["log"])[1]))
     assert [r[2] for r in rows] == [e.article_id for e in live.log]  # nothing before the restore lost
 
 
@@ -784,7 +788,7 @@ def test_document_frequencies_are_appended_and_a_pruned_vocabulary_is_written_wh
             live.assign(a)
         write, append = live.to_parts(full=not stored)
         assert "df" not in json.loads(zlib.decompress(write["core"]))
-        kinds.append(next(iter(json.loads(zlib.decompress(append["log"]))["df"])))
+        kinds.append(next(iter(read_segment(append["log"])[0]["df"])))
         _apply(stored, segments, (write, append))
         live.mark_saved()
     assert kinds[0] == "reset" and "add" in kinds and kinds.count("reset") >= 2  # pruned once at least

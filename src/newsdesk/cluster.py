@@ -428,24 +428,14 @@ class StoryClusterer:
             else {"set": {f: self._postings.get(f, []) for f in sorted(self._postings_touched)}}
         )
         start = 0 if history else getattr(self, "_saved_log", 0)
-        events = self.log[start:]
-        placed: dict[str, int] = {}
-        if history:
-            placed = dict(self._article_story)
-        else:
-            for e in events:
-                for aid in (e.article_id, *e.article_ids):
-                    if aid is not None and aid in self._article_story:
-                        placed[aid] = self._article_story[aid]
-        rows = [_event_row(e) for e in events]
-        if history:
-            rows = [*getattr(self, "_earlier_log", []), *rows]  # the history left as rows by `from_parts`
+        rows = [_event_row(e) for e in self.log[start:]]
+        if history:  # the history a restore left undecoded, then this process's
+            rows = [*(r for part in getattr(self, "_earlier_history", []) for r in _unpack(part)), *rows]
         append = {}
         posted = "reset" in postings or bool(postings["set"])
-        if rows or placed or members["reset"] or members["add"] or df or posted:
-            append["log"] = _pack(
-                {"log": rows, "articles": placed, "members": members, "df": df, "postings": postings}
-            )
+        if rows or members["reset"] or members["add"] or df or posted:
+            state = {"members": members, "df": df, "postings": postings}
+            append["log"] = pack_segment(state, rows)
         return write, append
 
     def _member_changes(self, whole: bool) -> dict[str, dict[str, list[str]]]:
@@ -474,8 +464,9 @@ class StoryClusterer:
         """Restore a clusterer from `to_parts` output: the core, its story chunks in name order
         and its appended segments in the order they were written.
 
-        `history=False` leaves the log of earlier decisions as rows (`log` then holds only what
-        happens after): assignment never reads it, and decoding it grew with the store."""
+        `history=False` leaves the log of earlier decisions undecoded (`log` then holds only what
+        happens after): assignment never reads it, and decoding it grew with the store. Which
+        story holds an article is read from the member lists."""
         raw = _unpack(core)
         if raw.get("format") != _FORMAT:
             raise ValueError(f"story clusterer format {raw.get('format')} is not {_FORMAT}")
@@ -489,11 +480,10 @@ class StoryClusterer:
                 raise ValueError(f"story clusterer chunk at {first} follows only {len(c._stories)} stories")
             legacy = legacy or any(r[1] is not None for r in chunk["stories"])
             c._stories[first : first + len(chunk["stories"])] = [_story_from_row(r) for r in chunk["stories"]]
-        earlier: list[Any] = []
+        earlier: list[bytes] = []
         for data in segments:
-            seg = _unpack(data)
-            earlier.extend(seg["log"])
-            c._article_story.update(seg["articles"])
+            seg, past = read_segment(data)
+            earlier.append(past)
             members = seg.get("members", {})
             for i, ids in members.get("reset", {}).items():
                 c._stories[int(i)].members = list(ids)
@@ -505,10 +495,13 @@ class StoryClusterer:
             c._df.update(df.get("add", {}))
             _apply_postings(c._postings, seg.get("postings", {}))
         c._vocab = {f: f for f in c._df}
+        for s, story in enumerate(c._stories):  # the inverse of the member lists (copies included)
+            for aid in story.members:
+                c._article_story[aid] = s
         if history:
-            c.log = [_event_from_row(e) for e in earlier]
+            c.log = [_event_from_row(e) for part in earlier for e in _unpack(part)]
         else:
-            c._earlier_log = earlier
+            c._earlier_history = earlier
         c.mark_saved()
         c._rewrite_all = legacy  # the next save writes every chunk without lists, every list once
         return c
@@ -1129,11 +1122,31 @@ def _apply_postings(postings: dict[str, list[int]], change: Mapping[str, Any]) -
             postings.pop(f, None)
 
 
+_SEGMENT = b"NDSEG2"  # a log segment: this mark, the state part's length, the state, the history
+
+
+def pack_segment(state: Mapping[str, Any], rows: Sequence[Any]) -> bytes:
+    """A log segment in two compressed parts, so a restore reads the state (members, frequencies,
+    postings) without decoding the history of decisions, which only a full rewrite needs."""
+    head = _pack(state)
+    return _SEGMENT + len(head).to_bytes(8, "little") + head + _pack(list(rows))
+
+
+def read_segment(data: bytes) -> tuple[dict[str, Any], bytes]:
+    """A segment's state and its history part (compressed; `_unpack` gives the rows). A segment
+    written before the two parts is one JSON object with its rows under "log"."""
+    if not data.startswith(_SEGMENT):
+        old = _unpack(data)
+        return old, _pack(old.get("log", []))
+    at = len(_SEGMENT) + 8
+    size = int.from_bytes(data[len(_SEGMENT) : at], "little")
+    return _unpack(data[at : at + size]), data[at + size :]
+
+
 def merge_segments(segments: Sequence[bytes]) -> bytes:
     """Log segments of `to_parts` (in the order written) as one: `from_parts` reads the same
-    clusterer from it (events in order, the last placement of each article, each story's members)."""
+    clusterer from it (each story's members, the frequencies, the postings, the events in order)."""
     log: list[Any] = []
-    articles: dict[str, int] = {}
     reset: dict[str, list[str]] = {}
     add: dict[str, list[str]] = {}
     df_base: Counter[str] | None = None
@@ -1141,7 +1154,8 @@ def merge_segments(segments: Sequence[bytes]) -> bytes:
     post_base: dict[str, list[int]] | None = None
     post_set: dict[str, list[int]] = {}
     for data in segments:
-        seg = _unpack(data)
+        seg, past = read_segment(data)
+        log.extend(_unpack(past))
         change = seg.get("postings", {})
         if "reset" in change:
             post_base, post_set = {}, {}
@@ -1149,8 +1163,6 @@ def merge_segments(segments: Sequence[bytes]) -> bytes:
             _apply_postings(post_base, change)
         else:
             post_set.update(change.get("set", {}))
-        log.extend(seg["log"])
-        articles.update(seg["articles"])
         df = seg.get("df", {})
         if "reset" in df:
             df_base, df_add = Counter(df["reset"]), Counter()
@@ -1166,9 +1178,7 @@ def merge_segments(segments: Sequence[bytes]) -> bytes:
     merged_df = {"reset": df_base} if df_base is not None else ({"add": df_add} if df_add else {})
     members = {"reset": reset, "add": add}
     postings = {"reset": post_base} if post_base is not None else {"set": post_set}
-    return _pack(
-        {"log": log, "articles": articles, "members": members, "df": merged_df, "postings": postings}
-    )
+    return pack_segment({"members": members, "df": merged_df, "postings": postings}, log)
 
 
 def _pack(data: Any) -> bytes:
