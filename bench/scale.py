@@ -206,6 +206,41 @@ print(json.dumps({"seconds": secs, "stories": len(report.stories), "new": len(st
 """
 
 
+_STORIES = """
+import json, random, sys, time
+from newsdesk.cluster import StoryClusterer
+from newsdesk.options import ClusterOptions
+from newsdesk.records import Article
+n = int(sys.argv[1])
+rng = random.Random(5)
+syllables = ["ka", "lo", "mir", "tan", "vel", "du", "sor", "pen", "ri", "gaz", "om", "bru"]
+def article(aid, text, day):
+    return Article(id=aid, path=aid, fmt="txt", text=text, title=None, title_source="absent",
+                   published=day, published_source="header", body_span=(0, len(text)),
+                   body_segments=((0, len(text)),), word_count=len(text.split()))
+def stories(first, count):  # two reports a story in invented words, 500 stories a day
+    for s in range(first, first + count):
+        words = ["".join(rng.choice(syllables) for _ in range(3)) + str(s) for _ in range(12)]
+        day = f"2026-{1 + (s // 500 // 28) % 12:02d}-{1 + (s // 500) % 28:02d}"
+        for k in range(2):
+            body = " ".join(rng.sample(words, 10)).capitalize() + ". " + " ".join(rng.sample(words, 9)) + "."
+            yield article(f"m{s}-{k}", body, day)
+c = StoryClusterer(ClusterOptions())
+t0 = time.perf_counter()
+for a in stories(0, n):
+    c.assign(a)
+bulk = 2 * n / (time.perf_counter() - t0)
+c.to_parts(full=True); c.mark_saved(); c.topics()  # the first save and grouping (imports) apart
+for a in stories(n, 50):
+    c.assign(a)
+t0 = time.perf_counter(); write, append = c.to_parts(); t1 = time.perf_counter()
+topics = c.topics(); t2 = time.perf_counter()
+print(json.dumps({"stories": len(c.stories()), "assign_per_s": bulk, "save_ms": 1000 * (t1 - t0),
+                  "written_bytes": sum(map(len, write.values())) + sum(map(len, append.values())),
+                  "topics_ms": 1000 * (t2 - t1), "live": len(c._live)}))
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--e2e", type=int, default=300, help="articles for the end-to-end executor runs")
@@ -215,6 +250,13 @@ def main() -> None:
     ap.add_argument("--add", type=int, default=100, help="articles added to each store")
     ap.add_argument("--executors", nargs="+", default=["local:1", "local:2", "dask-local:2"])
     ap.add_argument("--out", default="scale.json", help="file name under bench/results")
+    ap.add_argument(
+        "--stories",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also: a clusterer with this many small stories (two reports each), the cost of one save",
+    )
     args = ap.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     out: dict = {"e2e": {}, "stores": [], "latency": None}
@@ -235,6 +277,7 @@ def main() -> None:
             )
             path.unlink()
         out["latency"] = _child(_LATENCY, str(DEMO), str(tmpd / "lat.db"))
+        out["many_stories"] = [_child(_STORIES, str(n)) for n in args.stories]
     print(f"{'executor':<14} {'articles':>8} {'art/s':>8} {'coord RSS MB':>13} {'workers RSS MB':>15}")
     for spec, r in out["e2e"].items():
         print(
@@ -255,6 +298,15 @@ def main() -> None:
             f"{r['one_article_s']:>19.2f} s"
         )
     print(f"\none new article to its updated dossier (warm demo store): {out['latency']['seconds']:.2f} s")
+    if out["many_stories"]:
+        print(
+            f"\n{'stories':>8} {'live':>6} {'assign/s':>9} {'save of 100 new':>16} {'written KB':>11} {'topics':>9}"
+        )
+    for r in out["many_stories"]:
+        print(
+            f"{r['stories']:>8} {r['live']:>6} {r['assign_per_s']:>9.0f} {r['save_ms']:>13.0f} ms "
+            f"{r['written_bytes'] / 1e3:>11.0f} {r['topics_ms']:>6.0f} ms"
+        )
     print(
         "targets: >= 60 articles/s end to end with 2 local workers; >= 2,000 articles/s dedup + assignment, "
         "flat from 10k to 1M; < 1 s from one new article to its dossier"

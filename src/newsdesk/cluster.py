@@ -202,6 +202,10 @@ class StoryClusterer:
         self._vocab: dict[str, str] = {}  # one shared string object per feature, to save memory
         self._live: list[int] = []  # stories that still have a centroid, oldest first
         self._members_reset: set[int] = set()  # stories whose member list changed other than by appends
+        # Stories changed since the last save, with their member count then: a save writes their
+        # chunks and members, so its cost follows what changed, not the number of stories.
+        self._dirty: dict[int, int] = {}
+        self._saved_count = 0  # stories when last saved; those after it are new
         self._topic: dict[int, str] = {}  # story index -> topic id, as last grouped
         self._topics_stale = False  # stories changed since topics were last grouped
         self._max_day: int | None = None
@@ -236,6 +240,7 @@ class StoryClusterer:
         if duplicate_of is not None and duplicate_of in self._article_story:
             s = self._resolve(self._article_story[duplicate_of])
             story = self._stories[s]
+            self._touch(s)
             story.members.append(article.id)
             if story.centroid and not story.closed:
                 story.info[article.id] = duplicate_of  # a copy follows its original in a split
@@ -378,9 +383,9 @@ class StoryClusterer:
 
     def mark_saved(self) -> None:
         """Remember the state as stored, so `to_parts` writes only what changes after this."""
-        self._saved_prints = [_fingerprint(s) for s in self._stories]
         self._saved_log = len(self.log)
-        self._saved_members = [len(s.members) for s in self._stories]
+        self._saved_count = len(self._stories)
+        self._dirty = {}
         self._members_reset = set()
         self._rewrite_all = False  # True: the next save writes every chunk, member list and frequency
         self._df_added = Counter()
@@ -393,8 +398,8 @@ class StoryClusterer:
         """What changed since `mark_saved`, as named parts: (parts to write, parts to append).
 
         To write (replacing the part of that name): the core, and each chunk of `STORY_CHUNK`
-        stories that holds a story changed since (found by a fingerprint of what a change
-        touches: members, alias, centroid, info, days); a chunk keeps no member lists. To append:
+        stories that holds a story changed since (`_touch` marks them: a member joined, a merge, a
+        split, an eviction); a chunk keeps no member lists. To append:
         the log entries since, the article -> story entries they placed or moved, and the members
         each story gained (its whole list when it is new, or a merge or split changed it). An
         ingest of 100 articles into a large store writes the core, a few chunks and about 100
@@ -404,11 +409,11 @@ class StoryClusterer:
         """
         self.generation += 1  # every save writes a core of its own: a reader can tell saves apart
         every = full or getattr(self, "_rewrite_all", False)  # every chunk and member list
-        prints = [_fingerprint(s) for s in self._stories]
-        saved = [] if every else getattr(self, "_saved_prints", [])
-        chunks = sorted(
-            {i // STORY_CHUNK for i, fp in enumerate(prints) if every or i >= len(saved) or saved[i] != fp}
-        )
+        if every:
+            chunks = sorted({i // STORY_CHUNK for i in range(len(self._stories))})
+        else:
+            changed = [*self._dirty, *range(self._saved_count, len(self._stories))]
+            chunks = sorted({i // STORY_CHUNK for i in changed})
         write = {CORE_PART: _pack(self._core(df=False))}
         for c in chunks:
             rows = [
@@ -442,15 +447,22 @@ class StoryClusterer:
         """Member lists since `mark_saved`: the members appended to each story ("add"), and the
         whole list of a story that is new or whose list changed otherwise ("reset": a merge emptied
         it, a split cut it). `whole`: every story's list (a segment that replaces all before it)."""
-        saved = [] if whole else getattr(self, "_saved_members", [])
         reset: dict[str, list[str]] = {}
         add: dict[str, list[str]] = {}
-        for i, story in enumerate(self._stories):
-            if i >= len(saved) or i in self._members_reset:
-                reset[str(i)] = story.members
-            elif len(story.members) > saved[i]:
-                add[str(i)] = story.members[saved[i] :]
+        first_new = 0 if whole else self._saved_count
+        for i in sorted({*([] if whole else self._dirty), *range(first_new, len(self._stories))}):
+            members = self._stories[i].members
+            if i >= first_new or i in self._members_reset:
+                reset[str(i)] = members
+            elif len(members) > self._dirty[i]:
+                add[str(i)] = members[self._dirty[i] :]
         return {"reset": reset, "add": add}
+
+    def _touch(self, s: int) -> None:
+        """Mark a story changed since the last save (before its members change: their count then
+        is where the appended ones start)."""
+        if s not in self._dirty:
+            self._dirty[s] = len(self._stories[s].members)
 
     @classmethod
     def from_parts(
@@ -607,6 +619,7 @@ class StoryClusterer:
             elif story.last_day is not None and story.last_day < horizon:
                 if stale is not None:
                     stale.update(story.posted)
+                self._touch(s)
                 story.centroid, story.posted, story.info, dropped = {}, set(), {}, True
                 story.embedding = None
             else:
@@ -666,6 +679,7 @@ class StoryClusterer:
     def _join(
         self, s: int, article_id: str, feats: Features, top: Sequence[str], idf: Mapping[str, float]
     ) -> None:
+        self._touch(s)
         story = self._stories[s]
         story.members.append(article_id)
         self._article_story[article_id] = s
@@ -740,6 +754,8 @@ class StoryClusterer:
             s = keep
 
     def _absorb(self, keep: int, gone: int) -> None:
+        self._touch(keep)
+        self._touch(gone)
         a, b = self._stories[keep], self._stories[gone]
         for aid in b.members:
             self._article_story[aid] = keep
@@ -934,6 +950,7 @@ class StoryClusterer:
         self._split_off(s, rest, new, round(score, 4))
 
     def _split_off(self, s: int, rest: _Story, new: _Story, score: float) -> None:
+        self._touch(s)
         story = self._stories[s]
         story.members, story.info, story.centroid = rest.members, rest.info, rest.centroid
         self._members_reset.add(s)
@@ -1225,20 +1242,6 @@ def _story_from_row(row: Sequence[Any]) -> _Story:
         more[0] if more else {},
         _array(more[1]) if len(more) > 1 else None,
         bool(more[2]) if len(more) > 2 else False,
-    )
-
-
-def _fingerprint(s: _Story) -> tuple[Any, ...]:
-    """What every change to a story touches (a new member, a merge, a split, an eviction)."""
-    return (
-        len(s.members),
-        s.alias_of,
-        len(s.centroid),
-        len(s.info),
-        len(s.posted),
-        s.first_day,
-        s.last_day,
-        s.embedding is None,
     )
 
 
