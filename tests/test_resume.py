@@ -150,3 +150,27 @@ def test_an_ingest_writes_the_assignments_of_its_own_articles_only(tmp_path: Pat
         monkeypatch.setattr(store, "set_stories", lambda rows: (written.append(len(rows)), real(rows))[1])
         pipeline.ingest_paths([more], options, store)
         assert written == [1] and len(store.story_assignments()) == 4
+
+
+def test_a_process_looks_for_leftovers_once_and_again_after_its_own_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search reads every stored article: a long-running process (the service's worker,
+    `watch`) does it on its first ingest, then only after one of its own ingests failed."""
+    corpus = write_corpus(tmp_path / "corpus")
+    options = Options(db_url=f"sqlite:///{tmp_path / 'once.db'}")
+    pipeline.forget_loaded_state()
+    searched = []
+    with Store(options.db_url) as store:
+        real = store.unassigned_article_ids
+        monkeypatch.setattr(store, "unassigned_article_ids", lambda: searched.append(1) or real())
+        pipeline.ingest_paths([corpus], options, store)
+        pipeline.ingest_paths([corpus], options, store)
+        assert len(searched) == 1
+        monkeypatch.setattr(pipeline, "find_copies", lambda *a, **k: (_ for _ in ()).throw(_Killed))
+        with pytest.raises(_Killed):
+            pipeline.ingest_paths([tmp_path / "corpus"], options, store)
+        monkeypatch.undo()
+        monkeypatch.setattr(store, "unassigned_article_ids", lambda: searched.append(1) or real())
+        pipeline.ingest_paths([corpus], options, store)
+    assert len(searched) == 2

@@ -525,15 +525,15 @@ _LOADED: dict[tuple[str, str], tuple[bytes, list[str], StoryClusterer]] = {}
 
 
 def _loaded_key(store: BlobStore, options: Options) -> tuple[str, str] | None:
-    url = getattr(store, "url", None)
-    if not isinstance(url, str) or ":memory:" in url or url.endswith("://"):
-        return None
-    return url, options.cluster.model_dump_json()
+    url = _store_url(store)
+    return None if url is None else (url, options.cluster.model_dump_json())
 
 
 def forget_loaded_state() -> None:
-    """Drop the clusterer kept in memory (the next ingest reads the store, as a new process would)."""
+    """Drop what this process keeps of its stores (the clusterer it saved, the stores it searched
+    for leftovers): the next ingest reads the store as a new process would."""
     _LOADED.clear()
+    _RESUMED.clear()
 
 
 def _save_clusterer(
@@ -832,19 +832,63 @@ def ingest_paths(
     batch: list[RawDoc] = []
     read_errors: list[ProcessingError] = []
     first = True
-    for item in iter_sources(paths, options.ingest):
-        if isinstance(item, ProcessingError):
-            read_errors.append(item)
-            continue
-        batch.append(item)
-        if len(batch) >= INGEST_BATCH:
+    url = _store_url(store)
+    resume = url is None or url not in _RESUMED  # look for a killed run's leftovers
+    try:
+        for item in iter_sources(paths, options.ingest):
+            if isinstance(item, ProcessingError):
+                read_errors.append(item)
+                continue
+            batch.append(item)
+            if len(batch) >= INGEST_BATCH:
+                _ingest_batch(
+                    batch,
+                    read_errors,
+                    options,
+                    store,
+                    state,
+                    progress,
+                    executor,
+                    first and resume,
+                    keep,
+                    embedder,
+                )
+                batch, read_errors, first = [], [], False
+        if batch or read_errors or first:
             _ingest_batch(
-                batch, read_errors, options, store, state, progress, executor, first, keep, embedder
+                batch,
+                read_errors,
+                options,
+                store,
+                state,
+                progress,
+                executor,
+                first and resume,
+                keep,
+                embedder,
             )
-            batch, read_errors, first = [], [], False
-    if batch or read_errors or first:
-        _ingest_batch(batch, read_errors, options, store, state, progress, executor, first, keep, embedder)
+    except BaseException:
+        if url is not None:
+            _RESUMED.discard(url)  # this run may leave articles unplaced: the next one looks again
+        raise
+    if url is not None:
+        _RESUMED.add(url)
     return state
+
+
+# Stores this process has already searched for a killed run's leftovers (articles stored but
+# never placed in a story). The search reads every article, so a long-running process (the
+# service's worker, `watch`) does it on its first ingest and again only after one of its own
+# failed; another process's leftovers are finished by the next process that starts.
+_RESUMED: set[str] = set()
+
+
+def _store_url(store: BlobStore) -> str | None:
+    """The store's URL, when it names a store another process could open (not in memory)."""
+    url = getattr(store, "url", None)
+    if not isinstance(url, str) or ":memory:" in url or url.endswith("://"):
+        return None
+    return url
 
 
 def _ingest_batch(
