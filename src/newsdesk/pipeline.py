@@ -834,6 +834,12 @@ def ingest_paths(
     first = True
     url = _store_url(store)
     resume = url is None or url not in _RESUMED  # look for a killed run's leftovers
+
+    def run(raws: list[RawDoc], errors: list[ProcessingError], first: bool) -> None:
+        _ingest_batch(
+            raws, errors, options, store, state, progress, executor, first and resume, keep, embedder
+        )
+
     try:
         for item in iter_sources(paths, options.ingest):
             if isinstance(item, ProcessingError):
@@ -841,32 +847,10 @@ def ingest_paths(
                 continue
             batch.append(item)
             if len(batch) >= INGEST_BATCH:
-                _ingest_batch(
-                    batch,
-                    read_errors,
-                    options,
-                    store,
-                    state,
-                    progress,
-                    executor,
-                    first and resume,
-                    keep,
-                    embedder,
-                )
+                run(batch, read_errors, first)
                 batch, read_errors, first = [], [], False
         if batch or read_errors or first:
-            _ingest_batch(
-                batch,
-                read_errors,
-                options,
-                store,
-                state,
-                progress,
-                executor,
-                first and resume,
-                keep,
-                embedder,
-            )
+            run(batch, read_errors, first)
     except BaseException:
         if url is not None:
             _RESUMED.discard(url)  # this run may leave articles unplaced: the next one looks again
