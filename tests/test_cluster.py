@@ -797,3 +797,26 @@ def test_document_frequencies_are_appended_and_a_pruned_vocabulary_is_written_wh
         restored = StoryClusterer.from_parts(stored["core"], chunks, segs, options)
         assert restored._df == live._df and restored.stories() == live.stories()
         assert restored._postings == live._postings
+
+
+def test_topic_changes_applied_to_the_saved_map_give_the_whole_map() -> None:
+    """After the first save, each save appends only the story -> topic entries that changed
+    (merged stories as None); applied in order they give what `topics` gives."""
+    live = StoryClusterer(ClusterOptions())
+    stored: dict[str, str] = {}
+    articles = [*_drifting(), *_many_stories(40), *corpus()]
+    for start in range(0, len(articles), 7):
+        for a in articles[start : start + 7]:
+            live.assign(a)
+        if live.topics_saved:
+            for sid, tid in live.topic_changes().items():
+                if tid is None:
+                    stored.pop(sid, None)
+                else:
+                    stored[sid] = tid
+        else:
+            stored = {sid: tid for tid, sids in live.topics().items() for sid in sids}
+            live.topics_saved = True
+        live.to_parts()
+        live.mark_saved()
+        assert stored == {sid: tid for tid, sids in live.topics().items() for sid in sids}

@@ -211,9 +211,10 @@ class StoryClusterer:
         self._max_day: int | None = None
         self._since_evict = 0
         self.generation = 0  # saves so far (`to_parts`), kept in the core
-        # story id -> topic id as the caller last stored it (None: not known, e.g. after a restore);
-        # lets the caller write only the topics that changed.
-        self.saved_topics: dict[str, str] | None = None
+        # Whether the caller stored the whole story -> topic map since this clusterer was made or
+        # restored; after that, `topic_changes` gives what to append.
+        self.topics_saved = False
+        self._topic_dirty: set[int] = set()  # stories whose topic entry changed since the last save
 
     # ------------------------------------------------------------------ public
 
@@ -305,6 +306,18 @@ class StoryClusterer:
                 out.setdefault(self._topic.get(i, "t" + story.id[1:]), []).append(story.id)
         return {t: tuple(ids) for t, ids in out.items()}
 
+    def topic_changes(self) -> dict[str, str | None]:
+        """The story -> topic entries that changed since `mark_saved` (None: the story merged away):
+        the stories regrouped into another topic, the new ones and the merged ones. What `topics`
+        gives is the map saved last with these applied; this visits only them."""
+        self._group_topics()
+        changed = {*self._topic_dirty, *self._dirty, *range(self._saved_count, len(self._stories))}
+        out: dict[str, str | None] = {}
+        for i in sorted(changed):
+            story = self._stories[i]
+            out[story.id] = None if story.alias_of is not None else self._topic.get(i, "t" + story.id[1:])
+        return out
+
     def topic_of(self, article_id: str) -> str | None:
         """The topic of an article's story, None if it was never assigned."""
         s = self._article_story.get(article_id)
@@ -386,6 +399,7 @@ class StoryClusterer:
         self._saved_log = len(self.log)
         self._saved_count = len(self._stories)
         self._dirty = {}
+        self._topic_dirty = set()
         self._members_reset = set()
         self._rewrite_all = False  # True: the next save writes every chunk, member list and frequency
         self._df_added = Counter()
@@ -810,6 +824,7 @@ class StoryClusterer:
         live = [s for s in self._live if self._stories[s].alias_of is None and self._stories[s].centroid]
         for s in [s for s in self._topic if self._stories[s].alias_of is not None]:
             del self._topic[s]
+            self._topic_dirty.add(s)
         if len(live) > self.options.topic_max_stories:  # the most recently active; the rest keep theirs
             recent = sorted(live, key=lambda s: (-(self._stories[s].last_day or 0), -s))
             keep = set(recent[: self.options.topic_max_stories])
@@ -835,6 +850,8 @@ class StoryClusterer:
                     tid = "t" + self._stories[member].id[1:]
             taken.add(tid)
             for s in members:
+                if self._topic.get(s) != tid:
+                    self._topic_dirty.add(s)
                 self._topic[s] = tid
 
     def _topic_labels(self, live: Sequence[int]) -> Sequence[int]:

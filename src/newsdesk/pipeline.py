@@ -475,7 +475,12 @@ def assign_stories(
         )
         if articles:
             # Topics first: grouping them updates the state, which must be saved as it is after it.
-            topics = {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
+            # The whole map once per clusterer read from the store, then only what changed.
+            topics: Mapping[str, str | None] = (
+                clusterer.topic_changes()
+                if clusterer.topics_saved
+                else {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
+            )
             _save_clusterer(store, clusterer, segments, migrated, topics, options)
             changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
             if changes:  # appended as one more segment: the history is never rewritten
@@ -541,7 +546,7 @@ def _save_clusterer(
     clusterer: StoryClusterer,
     segments: list[str],
     whole: bool,
-    topics: Mapping[str, str],
+    topics: Mapping[str, str | None],
     options: Options,
 ) -> None:
     """The core, the changed story chunks and one more log segment, in one transaction (the last
@@ -550,7 +555,7 @@ def _save_clusterer(
     write, append = clusterer.to_parts(full=whole, history=whole)
     blobs = {f"{CLUSTER_PARTS}{name}": data for name, data in write.items()}
     drop: list[str] = [*segments, CLUSTER_BLOB] if whole else []
-    _topic_parts(store, clusterer.saved_topics, topics, blobs, drop)
+    _topic_parts(store, not clusterer.topics_saved, topics, blobs, drop)
     names = [] if whole else list(segments)
     if "log" in append:
         n = _segment_number(names[-1]) + 1 if names else 1
@@ -559,7 +564,7 @@ def _save_clusterer(
     names = _compact_segments(store, names, blobs, drop)
     store.write_blobs(blobs, drop)
     clusterer.mark_saved()
-    clusterer.saved_topics = dict(topics)
+    clusterer.topics_saved = True
     key = _loaded_key(store, options)
     if key is not None:
         _LOADED[key] = (hashlib.blake2b(write["core"], digest_size=16).digest(), names, clusterer)
@@ -580,20 +585,19 @@ def load_topics(store: BlobStore) -> dict[str, str]:
 
 def _topic_parts(
     store: BlobStore,
-    saved: Mapping[str, str] | None,
-    topics: Mapping[str, str],
+    whole: bool,
+    topics: Mapping[str, str | None],
     blobs: dict[str, bytes],
     drop: list[str],
 ) -> None:
-    """The topics to store: the stories whose topic changed since this process last saved them,
-    as one more segment; the whole map (the segments dropped) when that is not known."""
+    """The topics to store: the whole map (the segments dropped), or the entries that changed
+    since the last save as one more segment (None: the story merged away)."""
     names = store.blob_names(TOPICS_SEGMENTS)
-    if saved is None:
+    if whole:
         blobs[TOPICS_BLOB] = json.dumps(topics, sort_keys=True).encode()
         drop.extend(names)
         return
-    changed: dict[str, str | None] = {sid: tid for sid, tid in topics.items() if saved.get(sid) != tid}
-    changed.update({sid: None for sid in saved if sid not in topics})
+    changed = topics
     if not changed:
         return
     n = _segment_number(names[-1]) + 1 if names else 1
