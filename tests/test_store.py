@@ -425,3 +425,13 @@ def test_repr_hides_the_password(tmp_path: Path) -> None:
     store.url = "postgresql+psycopg://user:secret@db.example/newsdesk"
     assert "secret" not in repr(store)
     store.close()
+
+
+def test_leftovers_are_the_unassigned_articles_and_none_when_every_one_is_placed() -> None:
+    with Store("sqlite://") as store:
+        store.put_articles([article(1), article(2), article(3)])
+        ids = [article(n).id for n in (1, 2, 3)]
+        store.set_stories({ids[0]: "s1", ids[2]: "s1"})
+        assert store.unassigned_article_ids() == [ids[1]]
+        store.set_stories({ids[1]: "s2"})
+        assert store.unassigned_article_ids() == []  # the counts match: no scan

@@ -569,9 +569,17 @@ class Store:
         self._write(self._assign(), [{"article_id": a, "story_id": s} for a, s in assignments.items()])
 
     def unassigned_article_ids(self) -> list[str]:
-        """Stored articles with no story yet, in insertion order: what a killed ingest left unfinished."""
+        """Stored articles with no story yet, in insertion order: what a killed ingest left unfinished.
+
+        Two counts first (each assignment names one stored article): when they match there is
+        nothing to find, and the scan of every article (3 s at 900k on SQLite) is skipped.
+        Assignments are counted before articles, so a writer adding both in between can only
+        make the scan run, never skip one that was due."""
         assigned = select(AssignmentRow.article_id).where(AssignmentRow.article_id == ArticleRow.id)
         with self.engine.connect() as conn:
+            placed = conn.scalar(select(func.count()).select_from(AssignmentRow)) or 0
+            if placed >= (conn.scalar(select(func.count()).select_from(ArticleRow)) or 0):
+                return []
             return list(
                 conn.scalars(select(ArticleRow.id).where(~assigned.exists()).order_by(ArticleRow.seq))
             )
