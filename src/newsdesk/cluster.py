@@ -206,6 +206,9 @@ class StoryClusterer:
         # chunks and members, so its cost follows what changed, not the number of stories.
         self._dirty: dict[int, int] = {}
         self._saved_count = 0  # stories when last saved; those after it are new
+        self._saved_log = 0  # decisions when last saved; those after it are appended
+        self._rewrite_all = False  # the next save writes every chunk, member list and frequency
+        self._earlier_history: list[bytes] = []  # decisions a restore left undecoded (compressed)
         self._topic: dict[int, str] = {}  # story index -> topic id, as last grouped
         self._topics_stale = False  # stories changed since topics were last grouped
         self._max_day: int | None = None
@@ -335,22 +338,22 @@ class StoryClusterer:
         self._n_docs += len(features)
         self._frozen_idf = True
 
-    def _core(self, df: bool = True) -> dict[str, Any]:
+    def _core(self, whole: bool = True) -> dict[str, Any]:
         """The state that is not per story, per article or history: bounded by the vocabulary and
-        the live window, not by the store. Without `df`, the document frequencies and the postings
-        are left out (stored parts append their changes to the log segments instead: they are
-        most of the core)."""
+        the live window, not by the store. Not `whole`: without the document frequencies and the
+        postings (stored parts append their changes to the log segments instead: they are most
+        of the core)."""
         return {
             "format": _FORMAT,
             "n_docs": self._n_docs,
-            **({"df": self._df} if df else {}),
+            **({"df": self._df} if whole else {}),
             "frozen": self._frozen_idf,
             "live": self._live,
             "topics": [[s, t] for s, t in sorted(self._topic.items())],
             "topics_stale": self._topics_stale,
             "max_day": self._max_day,
             "since_evict": self._since_evict,
-            **({"postings": self._postings} if df else {}),
+            **({"postings": self._postings} if whole else {}),
             "generation": self.generation,
         }
 
@@ -401,7 +404,7 @@ class StoryClusterer:
         self._dirty = {}
         self._topic_dirty = set()
         self._members_reset = set()
-        self._rewrite_all = False  # True: the next save writes every chunk, member list and frequency
+        self._rewrite_all = False
         self._df_added = Counter()
         self._df_reset = False
         self._postings_touched = set()
@@ -413,22 +416,23 @@ class StoryClusterer:
 
         To write (replacing the part of that name): the core, and each chunk of `STORY_CHUNK`
         stories that holds a story changed since (`_touch` marks them: a member joined, a merge, a
-        split, an eviction); a chunk keeps no member lists. To append:
-        the log entries since, the article -> story entries they placed or moved, and the members
-        each story gained (its whole list when it is new, or a merge or split changed it). An
-        ingest of 100 articles into a large store writes the core, a few chunks and about 100
-        member ids, not every story nor a large story's whole list. `full` writes every
+        split, an eviction); a chunk keeps no member lists. To append: one log segment
+        (`pack_segment`) with the members each story gained (its whole list when it is new, or a
+        merge or split changed it), the document frequencies added, the posting lists changed,
+        and the decisions since. An ingest of 100 articles into a large store writes a small
+        core, a few chunks and about 100 member ids, not every story nor a large story's whole
+        list. `full` writes every
         chunk and the whole history (a new store, or a migration from the single blob); `history`
         only the whole history (appended segments folded into one).
         """
         self.generation += 1  # every save writes a core of its own: a reader can tell saves apart
-        every = full or getattr(self, "_rewrite_all", False)  # every chunk and member list
+        every = full or self._rewrite_all  # every chunk and member list
         if every:
             chunks = sorted({i // STORY_CHUNK for i in range(len(self._stories))})
         else:
             changed = [*self._dirty, *range(self._saved_count, len(self._stories))]
             chunks = sorted({i // STORY_CHUNK for i in changed})
-        write = {CORE_PART: _pack(self._core(df=False))}
+        write = {CORE_PART: _pack(self._core(whole=False))}
         for c in chunks:
             rows = [
                 _story_row(s, members=False) for s in self._stories[c * STORY_CHUNK : (c + 1) * STORY_CHUNK]
@@ -446,10 +450,10 @@ class StoryClusterer:
             if every or history
             else {"set": {f: self._postings.get(f, []) for f in sorted(self._postings_touched)}}
         )
-        start = 0 if history else getattr(self, "_saved_log", 0)
+        start = 0 if history else self._saved_log
         rows = [_event_row(e) for e in self.log[start:]]
         if history:  # the history a restore left undecoded, then this process's
-            rows = [*(r for part in getattr(self, "_earlier_history", []) for r in _unpack(part)), *rows]
+            rows = [*(r for part in self._earlier_history for r in _unpack(part)), *rows]
         append = {}
         posted = "reset" in postings or bool(postings["set"])
         if rows or members["reset"] or members["add"] or df or posted:
@@ -506,20 +510,17 @@ class StoryClusterer:
                 raise ValueError(f"story clusterer chunk at {first} follows only {len(c._stories)} stories")
             legacy = legacy or any(r[1] is not None for r in chunk["stories"])
             c._stories[first : first + len(chunk["stories"])] = [_story_from_row(r) for r in chunk["stories"]]
-        earlier: list[bytes] = []
-        for data in segments:
-            seg, past = read_segment(data)
-            earlier.append(past)
-            members = seg.get("members", {})
-            for i, ids in members.get("reset", {}).items():
-                c._stories[int(i)].members = list(ids)
-            for i, ids in members.get("add", {}).items():
-                c._stories[int(i)].members.extend(ids)
-            df = seg.get("df", {})
-            if "reset" in df:
-                c._df = Counter(df["reset"])
-            c._df.update(df.get("add", {}))
-            _apply_postings(c._postings, seg.get("postings", {}))
+        read = [read_segment(data) for data in segments]
+        earlier = [past for _part, past in read]
+        state = _merge_states([part for part, _past in read])  # the segments' changes, in order
+        for i, ids in state["members"]["reset"].items():
+            c._stories[int(i)].members = ids
+        for i, ids in state["members"]["add"].items():
+            c._stories[int(i)].members.extend(ids)
+        if "reset" in state["df"]:
+            c._df = state["df"]["reset"]
+        c._df.update(state["df"].get("add", {}))
+        _apply_postings(c._postings, state["postings"])
         c._vocab = {f: f for f in c._df}
         for s, story in enumerate(c._stories):  # the inverse of the member lists (copies included)
             for aid in story.members:
@@ -1180,16 +1181,22 @@ def read_segment(data: bytes) -> tuple[dict[str, Any], bytes]:
 def merge_segments(segments: Sequence[bytes]) -> bytes:
     """Log segments of `to_parts` (in the order written) as one: `from_parts` reads the same
     clusterer from it (each story's members, the frequencies, the postings, the events in order)."""
-    log: list[Any] = []
+    read = [read_segment(data) for data in segments]
+    log = [row for _part, past in read for row in _unpack(past)]
+    return pack_segment(_merge_states([part for part, _past in read]), log)
+
+
+def _merge_states(states: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The state parts of segments (in the order written) as one state part: a story's members
+    reset by a later segment drop what came before, additions add up; the frequencies likewise;
+    the last list of a feature's postings wins. Restoring and merging both replay it."""
     reset: dict[str, list[str]] = {}
     add: dict[str, list[str]] = {}
     df_base: Counter[str] | None = None
     df_add: Counter[str] = Counter()
     post_base: dict[str, list[int]] | None = None
     post_set: dict[str, list[int]] = {}
-    for data in segments:
-        seg, past = read_segment(data)
-        log.extend(_unpack(past))
+    for seg in states:
         change = seg.get("postings", {})
         if "reset" in change:
             post_base, post_set = {}, {}
@@ -1212,7 +1219,7 @@ def merge_segments(segments: Sequence[bytes]) -> bytes:
     merged_df = {"reset": df_base} if df_base is not None else ({"add": df_add} if df_add else {})
     members = {"reset": reset, "add": add}
     postings = {"reset": post_base} if post_base is not None else {"set": post_set}
-    return pack_segment({"members": members, "df": merged_df, "postings": postings}, log)
+    return {"members": members, "df": merged_df, "postings": postings}
 
 
 def _pack(data: Any) -> bytes:

@@ -484,11 +484,8 @@ def assign_stories(
             _save_clusterer(store, clusterer, segments, migrated, topics, options)
             changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
             if changes:  # appended as one more segment: the history is never rewritten
-                last = store.blob_names(STORY_EVENTS_SEGMENTS)
-                n = int(last[-1].rsplit("/", 1)[1]) + 1 if last else 1
-                store.save_blob(
-                    f"{STORY_EVENTS_SEGMENTS}{n:010d}", json.dumps([to_dict(e) for e in changes]).encode()
-                )
+                name = _next_segment(STORY_EVENTS_SEGMENTS, store.blob_names(STORY_EVENTS_SEGMENTS))
+                store.save_blob(name, json.dumps([to_dict(e) for e in changes]).encode())
         # Only the rows that changed: the new articles and those a merge or split moved (an
         # ingest of 100 articles into a large store reads and writes about 100, not all of them).
         moved = {a.id for a in articles} | {
@@ -558,9 +555,8 @@ def _save_clusterer(
     _topic_parts(store, not clusterer.topics_saved, topics, blobs, drop)
     names = [] if whole else list(segments)
     if "log" in append:
-        n = _segment_number(names[-1]) + 1 if names else 1
-        blobs[f"{CLUSTER_PARTS}log/{n:010d}"] = append["log"]
-        names.append(f"{CLUSTER_PARTS}log/{n:010d}")
+        names.append(_next_segment(f"{CLUSTER_PARTS}log/", names))
+        blobs[names[-1]] = append["log"]
     names = _compact_segments(store, names, blobs, drop)
     store.write_blobs(blobs, drop)
     clusterer.mark_saved()
@@ -592,17 +588,16 @@ def _topic_parts(
 ) -> None:
     """The topics to store: the whole map (the segments dropped), or the entries that changed
     since the last save as one more segment (None: the story merged away)."""
+    if not whole and not topics:
+        return
     names = store.blob_names(TOPICS_SEGMENTS)
     if whole:
         blobs[TOPICS_BLOB] = json.dumps(topics, sort_keys=True).encode()
         drop.extend(names)
         return
-    changed = topics
-    if not changed:
-        return
-    n = _segment_number(names[-1]) + 1 if names else 1
-    blobs[f"{TOPICS_SEGMENTS}{n:010d}"] = json.dumps(changed, sort_keys=True).encode()
-    _compact_segments(store, [*names, f"{TOPICS_SEGMENTS}{n:010d}"], blobs, drop, _merge_topic_segments)
+    names.append(_next_segment(TOPICS_SEGMENTS, names))
+    blobs[names[-1]] = json.dumps(topics, sort_keys=True).encode()
+    _compact_segments(store, names, blobs, drop, _merge_topic_segments)
 
 
 def _merge_topic_segments(segments: Sequence[bytes]) -> bytes:
@@ -614,6 +609,11 @@ def _merge_topic_segments(segments: Sequence[bytes]) -> bytes:
 
 def _segment_number(name: str) -> int:
     return int(name.rsplit("/", 1)[1].split(".")[0])
+
+
+def _next_segment(prefix: str, names: Sequence[str]) -> str:
+    """The name of the segment to append after `names` (in order) under `prefix`."""
+    return f"{prefix}{_segment_number(names[-1]) + 1 if names else 1:010d}"
 
 
 def _segment_level(name: str) -> int:
