@@ -42,6 +42,9 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TYPE_CHECKING
 
+import numpy as np
+from spacy.attrs import IDX, POS
+from spacy.symbols import PROPN
 from spacy.tokens import Span
 
 from ..records import Quote
@@ -351,16 +354,17 @@ def find_quote_marks(text: str) -> list[_RawQuote]:
 
 
 def _char_to_token(doc: Doc) -> list[int]:
-    """Token index for every character (the preceding token for whitespace)."""
-    index = [0] * (doc[-1].idx + len(doc[-1].text_with_ws) + 1 if len(doc) else 1)
-    for tok in doc:
-        end = tok.idx + len(tok.text_with_ws)
-        for c in range(tok.idx, min(end, len(index))):
-            index[c] = tok.i
-    if len(doc):
-        for c in range(doc[-1].idx + len(doc[-1].text_with_ws), len(index)):
-            index[c] = len(doc) - 1
-    return index
+    """Token index for every character (the preceding token for whitespace), and one past the end.
+
+    A doc's tokens with their trailing whitespace tile its text, so each token owns the characters
+    from its start to the next token's start (numpy: a per-character Python loop cost 2 ms an article).
+    """
+    if not len(doc):
+        return [0]
+    starts = doc.to_array(IDX).astype(np.int64)
+    end = int(starts[-1]) + len(doc[-1].text_with_ws)
+    owned = np.diff(np.append(starts, end))
+    return [*np.repeat(np.arange(len(doc)), owned).tolist(), len(doc) - 1]
 
 
 def _words(text: str) -> int:
@@ -583,11 +587,14 @@ def _name_spans(doc: Doc) -> list[tuple[Span, bool]]:
             # NER calls a platform a person now and then ("his Twitter account"): it never speaks as one.
             person = ent.label_ == "PERSON" and ent.text.lower() not in _PLATFORMS
             out.append((ent, person or (ent.label_ == "ORG" and _aged(ent))))
+    # Proper nouns outside entities, from the tag array: making a Token for every word cost more
+    # than the rest of this function.
+    free = [p == PROPN and not e for p, e in zip(doc.to_array(POS).tolist(), in_ent, strict=True)]
     i = 0
     while i < len(doc):
-        if doc[i].pos_ == "PROPN" and not in_ent[i] and not is_title(doc[i].text):
+        if free[i] and not is_title(doc[i].text):
             j = i
-            while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and not in_ent[j + 1]:
+            while j + 1 < len(doc) and free[j + 1]:
                 j += 1
             run = doc[i : j + 1]
             # A name NER missed counts as a person when it speaks ("Wines believes that ...") or is
@@ -655,12 +662,20 @@ def _people(doc: Doc, quoted: Sequence[bool]) -> list[_Person]:
             and "-" not in toks[0].text[:5]
         ):
             spans.append((doc[toks[0].i : toks[-1].i + 1], key, is_person))
-    person_keys = [k.split() for _, k, p in spans if p]
+    # Person names by each of their words: a shorter form holds its first word, so only the names
+    # with that word can contain it (a scan of every name for every span was quadratic).
+    person_keys: dict[str, list[list[str]]] = {}
+    for _, k, p in spans:
+        if p:
+            words = k.split()
+            for word in dict.fromkeys(words):
+                person_keys.setdefault(word, []).append(words)
     people = []
     for span, key, is_person in spans:
         if not is_person:
             titled = is_title(span[0].text) or (span.start > 0 and is_title(doc[span.start - 1].text))
-            part = any(k == key.split() or _contains(k, key.split()) for k in person_keys)
+            short = key.split()
+            part = any(k == short or _contains(k, short) for k in person_keys.get(short[0], ()))
             # "Sarnessa's trade minister, Nadia Korvel": a name in apposition to a title noun is a
             # person, whatever label NER gave it.
             appos_title = span.root.dep_ == "appos" and is_title(span.root.head.text)
@@ -766,6 +781,7 @@ class _Resolver:
         self.doc = doc
         self.text = text  # Doc.text joins every token on each access: read it once
         self.people = _people(doc, quoted)
+        self._words = [(p, p.key.split()) for p in self.people]  # split once, matched per mention
         self.at_token = {i: p for p in self.people for i in range(p.first, p.tok + 1)}
         forms = [text[p.start : p.end] for p in self.people]
         mapping = canonicalize(forms)
@@ -786,7 +802,7 @@ class _Resolver:
     def _knows(self, key: str) -> bool:
         """A name form of someone the article names."""
         short = key.split()
-        return bool(short) and any(p.key == key or _contains(p.key.split(), short) for p in self.people)
+        return bool(short) and any(p.key == key or _contains(words, short) for p, words in self._words)
 
     def _named(
         self, key: str, text: str, before: int, gender: str | None = None
@@ -795,7 +811,7 @@ class _Resolver:
         right gender ("For her part, Clinton ..." is Hillary, not the Bill named last)."""
         display = self.display.get(key)
         short = key.split()
-        owners = [p for p in self.people if _contains(p.key.split(), short)]
+        owners = [p for p, words in self._words if _contains(words, short)]
         if display is None or (name_key(display) == key and len({self.display[p.key] for p in owners}) > 1):
             if not owners:
                 return canonical_name(text), None
@@ -2043,6 +2059,19 @@ def _reported_tokens(tok: Token) -> list[Token] | None:
     return None
 
 
+_REPORTED_KEY = ("newsdesk", "reported")
+
+
+def _reported_index(tok: Token) -> frozenset[int]:
+    """The token numbers of `_reported_tokens(tok)`, computed once per doc and token: every would-be
+    cue asks it of each speech verb above it, which made it a fifth of the quote extractor's time."""
+    memo = tok.doc.user_data.setdefault(_REPORTED_KEY, {})
+    found = memo.get(tok.i)
+    if found is None:
+        found = memo[tok.i] = frozenset(t.i for t in _reported_tokens(tok) or ())
+    return found
+
+
 def _rule_statement(tok: Token, quoted: Sequence[bool]) -> list[Token] | None:
     """The reported clause of a speech or belief verb by the hand-written rules, or None."""
     if not _is_cue(tok, _INDIRECT_VERBS) or not _speaks(tok) or _bare_participle(tok):
@@ -2104,15 +2133,19 @@ def learned_candidates(
     revealed"): PolNeAR content F1 train .712 -> .715, dev .723 -> .727, test .713 -> .714, where
     training on those too gave dev .720.
     """
-    if quoted[tok.i] or _reading_pos(tok) is None or _agentless_passive(tok):
+    if quoted[tok.i] or _reading_pos(tok) is None:
+        return []
+    rights = list(tok.rights)
+    if not any(c.dep_ in _CONTENT_DEPS or (c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS) for c in rights):
+        return []  # nothing could hold a content (two readings in three): the cheap test first
+    if _agentless_passive(tok):
         return []
     negated = any(c.dep_ == "neg" for c in tok.children)
     ancestors = list(tok.ancestors)
     if tok.dep_ == "advcl" and tok.tag_ == "VBG":
         ancestors = ancestors[1:]  # '"...," he said, citing low growth': the speaker's next act, not content
     if any(
-        _is_cue(a, _INDIRECT_VERBS) and (not under_cues or tok in (_reported_tokens(a) or ()))
-        for a in ancestors
+        _is_cue(a, _INDIRECT_VERBS) and (not under_cues or tok.i in _reported_index(a)) for a in ancestors
     ):
         return []  # inside a reported clause a second reading would repeat that statement
     pos = _reading_pos(tok)
@@ -2123,9 +2156,9 @@ def learned_candidates(
         return []  # "the base chief known as Bob", "a pact called GSOMIA": a name, not a claim
     out: list[tuple[str, list[Token]]] = []
     dobj = None
-    for c in tok.rights:
+    for c in rights:
         dep = c.dep_
-        if dep in ("ccomp", "xcomp", "dobj", "acl", "oprd"):
+        if dep in _CONTENT_DEPS:
             if (dep == "acl" and _is_cue(c, _INDIRECT_VERBS)) or (
                 dep == "dobj" and any(g.dep_ == "acl" and _is_cue(g, _INDIRECT_VERBS) for g in c.children)
             ):
@@ -2167,6 +2200,7 @@ def _reading_pos(tok: Token) -> str | None:
     return None
 
 
+_CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "acl", "oprd"})
 _NAMING_VERBS = frozenset({"know", "call", "dub", "nickname", "name", "title", "label"})
 _CONTENT_PREPS_TEXT = "for to of about on with against that in over into as"
 _CONTENT_PREPS = frozenset(_CONTENT_PREPS_TEXT.split())
@@ -2396,10 +2430,22 @@ def _without_trailing_aside(toks: list[Token]) -> list[Token]:
     return toks
 
 
+# What a token must be for any reading below to start from it: a verb, noun or adjective (the
+# rules' and the reading model's cues), a participle or past form ("asked", "expected"), or the
+# word opening "according to" or "in a poll". The test skips the other half of the tokens early.
+_CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
+_CUE_TAGS = frozenset({"VBN", "VBD"})
+_CUE_WORDS = frozenset({"according", "in"})
+
+
+def _may_attribute(tok: Token) -> bool:
+    return tok.pos_ in _CUE_POS or tok.tag_ in _CUE_TAGS or tok.lower_ in _CUE_WORDS
+
+
 def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Sequence[bool]) -> list[Quote]:
     out: list[Quote] = []
     for tok in doc:
-        if quoted[tok.i]:
+        if quoted[tok.i] or not _may_attribute(tok):
             continue
         if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
             q = _according(doc, resolver, tok, ctok, quoted)
@@ -2459,7 +2505,7 @@ def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Seq
             reason = f"unresolved_speaker: {tok.text!r} names no questioner"
             quote = replace(quote, speaker=None, speaker_span=None, antecedent_span=None, reason=reason)
         if quote.speaker is None and any(
-            _is_cue(a, _INDIRECT_VERBS) and tok in (_reported_tokens(a) or ()) for a in _enclosing(tok)
+            _is_cue(a, _INDIRECT_VERBS) and tok.i in _reported_index(a) for a in _enclosing(tok)
         ):
             # Inside another speaker's reported clause ("Brandt said the town would ... ask the
             # province to pay"): that attribution already covers it; an unresolved inner one adds noise.
