@@ -424,3 +424,37 @@ def test_stored_rows_keep_the_print_sampling_they_were_built_with(tmp_path, orig
         found = find_copies(store, [copy], Options(db_url=url))  # today's default sampling
         assert b'"fingerprint_mod": 4' in (store.load_blob(DEDUP_SAMPLING) or b"")
     assert (found["partial"].duplicate_of, found["partial"].kind) == ("orig", "partial")
+
+
+def test_prepare_many_gives_each_article_what_prepare_gives_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batched path (word hashes, shingles, unique shingles and MinHash band keys computed per
+    block of articles) gives the same arrays as one article at a time, across block edges and
+    for articles shorter than a shingle, empty, with long words or outside ASCII."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from newsdesk import dedup
+
+    monkeypatch.setattr(dedup, "_BLOCK_WORDS", 40)  # several blocks, edges inside the batch
+    options = DedupOptions()
+    odd = [
+        "Hi.",  # fewer words than a shingle
+        "Antidisestablishmentarianism-notwithstandingly incomprehensibilities " * 4,  # long words
+        "Zoë Ångström met the Łódź delegation; ΑΘΗΝΑ and Київ sent notes as well, 多言語 too.",
+        "four words only here",
+    ]
+    articles = [make(f"p{i}", PARAS[i % 5 :] + PARAS[: i % 5]) for i in range(6)]
+    articles += [make(f"o{i}", [text]) for i, text in enumerate(odd)] + [make("o-other", OTHER)]
+    articles.append(replace(make("empty", ["x"]), text="", body_span=(0, 0), body_segments=()))
+    many = dedup.prepare_many(articles, options)
+    assert len(many) == len(articles)
+    for article, got in zip(articles, many, strict=True):
+        one = dedup.prepare(article, options)
+        assert got.shingles.text_key == one.shingles.text_key, article.id
+        for a, b in (
+            (got.shingles.hashes, one.shingles.hashes),
+            (got.unique, one.unique),
+            (got.keys, one.keys),
+        ):
+            assert a.dtype == b.dtype and np.array_equal(a, b), article.id

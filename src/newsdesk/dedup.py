@@ -57,7 +57,8 @@ def word_hashes(words: list[str]) -> np.ndarray:
     """Stable 64-bit hashes of words, vectorized over code points (no Python hash randomization)."""
     # A fixed width, so that a word hashes the same whatever the longest word beside it.
     width = _WORD_CHARS
-    codes = np.array(words, dtype=f"<U{width}").view(np.uint32).reshape(len(words), width).astype(np.uint64)
+    # Code points stay uint32 and are widened by each xor (a uint64 copy of the block cost more).
+    codes = np.array(words, dtype=f"<U{width}").view(np.uint32).reshape(len(words), width)
     h = np.full(len(words), 0xCBF29CE484222325, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(width):
@@ -80,16 +81,19 @@ def shingle(article: Article, k: int) -> Shingles:
     if not words:
         return Shingles(np.zeros(0, dtype=np.uint32), "")
     hashes = word_hashes(words)
-    k = max(1, min(k, len(words)))
-    n = len(words) - k + 1
+    key = hashlib.blake2b(hashes.tobytes(), digest_size=12).hexdigest()
+    return Shingles(_shingle_hashes(hashes, max(1, min(k, len(words)))), key)
+
+
+def _shingle_hashes(hashes: np.ndarray, k: int) -> np.ndarray:
+    """The hash of every window of `k` word hashes, in order."""
+    n = hashes.size - k + 1
     acc = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):
             acc = acc * _ROLL + hashes[j : j + n]
         acc = (acc ^ (acc >> np.uint64(29))) * _MIX
-        shingle_hashes = (acc >> np.uint64(32)).astype(np.uint32)
-    key = hashlib.blake2b(hashes.tobytes(), digest_size=12).hexdigest()
-    return Shingles(shingle_hashes, key)
+        return (acc >> np.uint64(32)).astype(np.uint32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,24 +114,77 @@ def prepare(article: Article, options: DedupOptions) -> Prepared:
 
 
 def prepare_many(articles: Sequence[Article], options: DedupOptions) -> list[Prepared]:
-    """`prepare` over a chunk (the unit `parallel.ordered_map` ships to a worker)."""
-    return [prepare(a, options) for a in articles]
+    """`prepare` over a batch, the same arrays, with the numpy and MinHash work done once for a
+    block of articles: word hashes, shingles, sorted unique shingles and band keys (per article,
+    the calls' own overhead cost more than their arithmetic). Blocks of about `_BLOCK_WORDS` words
+    keep the arrays in cache; a whole batch at once was slower than one article at a time."""
+    words = [_body_words(a) for a in articles]
+    out: list[Prepared] = []
+    start, size = 0, 0
+    for end, ws in enumerate(words, 1):
+        size += len(ws)
+        if size >= _BLOCK_WORDS or end == len(words):
+            out += _prepare_block(articles[start:end], words[start:end], options)
+            start, size = end, 0
+    return out
+
+
+_BLOCK_WORDS = 8192
+
+
+def _prepare_block(
+    articles: Sequence[Article], words: list[list[str]], options: DedupOptions
+) -> list[Prepared]:
+    k = options.shingle_words
+    counts = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    whole = counts >= k  # an article shorter than k words is one shorter shingle: made alone
+    if not whole.any():
+        return [prepare(a, options) for a in articles]
+    flat = [w for ws, full in zip(words, whole, strict=True) if full for w in ws]
+    hashes = word_hashes(flat)
+    word_at = np.concatenate(([0], np.cumsum(counts[whole])))
+    every = _shingle_hashes(hashes, k)  # windows over the batch; those across two articles unused
+    own = counts[whole] - k + 1
+    shingle_at = np.concatenate(([0], np.cumsum(own)))
+    shingles = every[np.arange(shingle_at[-1]) + np.repeat(word_at[:-1] - shingle_at[:-1], own)]
+    owner = np.repeat(np.arange(own.size), own)
+    order = np.lexsort((shingles, owner))
+    ranked, ranked_owner = shingles[order], owner[order]
+    first = np.ones(ranked.size, dtype=bool)
+    first[1:] = (ranked[1:] != ranked[:-1]) | (ranked_owner[1:] != ranked_owner[:-1])
+    unique, unique_at = ranked[first], np.concatenate(([0], np.cumsum(np.bincount(ranked_owner[first]))))
+    keys = _band_key_rows(unique, unique_at, options)
+    out: list[Prepared] = []
+    n = 0
+    for article, full in zip(articles, whole, strict=True):
+        if not full:
+            out.append(prepare(article, options))
+            continue
+        sh = Shingles(
+            shingles[shingle_at[n] : shingle_at[n + 1]],
+            hashlib.blake2b(hashes[word_at[n] : word_at[n + 1]].tobytes(), digest_size=12).hexdigest(),
+        )
+        out.append(Prepared(sh, unique[unique_at[n] : unique_at[n + 1]], keys[n]))
+        n += 1
+    return out
 
 
 def band_keys(hashes: np.ndarray, options: DedupOptions) -> np.ndarray:
     """One key per LSH band of the MinHash signature of `hashes` (band index mixed in)."""
+    return _band_key_rows(hashes, np.array([0, hashes.size]), options)[0]
+
+
+def _band_key_rows(flat: np.ndarray, offsets: np.ndarray, options: DedupOptions) -> np.ndarray:
+    """`band_keys` of each run `flat[offsets[i] : offsets[i + 1]]` (none empty), one MinHash call."""
     bands, rows = _lsh_params(options.threshold, options.num_perm)
     sig = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
-        hashes.astype(np.uint64),
-        np.array([0, hashes.size], dtype=np.uint64),
-        options.num_perm,
-        _SEED,
-    ).to_rows()[0]
-    matrix = np.array(sig[: bands * rows], dtype=np.uint64).reshape(bands, rows)
-    acc = np.arange(1, bands + 1, dtype=np.uint64) * _MIX
+        flat.astype(np.uint64), offsets.astype(np.uint64), options.num_perm, _SEED
+    ).to_rows()
+    matrix = np.array(sig, dtype=np.uint64)[:, : bands * rows].reshape(len(sig), bands, rows)
+    acc = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MIX, (len(sig), bands))
     with np.errstate(over="ignore"):
         for j in range(rows):
-            acc = (acc * _ROLL) ^ matrix[:, j]
+            acc = (acc * _ROLL) ^ matrix[:, :, j]
     return acc
 
 

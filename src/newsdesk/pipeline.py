@@ -281,11 +281,17 @@ def dedup_in_order(
     index: DedupIndex, ordered: Sequence[Article], options: Options, executor: Executor | None = None
 ) -> list[DuplicateInfo]:
     """Feed articles (oldest first) to a dedup index; the pure part runs in workers for big batches."""
+    prepared = _prepared(ordered, options, executor)
+    return [info for a, p in zip(ordered, prepared, strict=True) if (info := index.add(a, p)) is not None]
+
+
+def _prepared(ordered: Sequence[Article], options: Options, executor: Executor | None) -> list[Any]:
+    """Shingles and band keys of each article: from workers for big batches, else here, batched."""
     from .dedup import prepare_many
 
     workers = worker_count(options.workers, len(ordered), PARALLEL_MIN_ARTICLES)
-    prepared = _from_workers(partial(prepare_many, options=options.dedup), ordered, workers, executor)
-    return [info for a, p in zip(ordered, prepared, strict=True) if (info := index.add(a, p)) is not None]
+    fn = partial(prepare_many, options=options.dedup)
+    return list(_from_workers(fn, ordered, workers, executor)) if workers else fn(ordered)
 
 
 def cluster_in_order(
@@ -352,19 +358,12 @@ def find_copies(
     own keys and the documents they name (`load_partial_index`), adds its articles and appends
     their rows, so its cost follows its own size, not the store's.
     """
-    from .dedup import prepare, prepare_many
-
     if articles:
         with store.lock():  # read, change and write the index as one step against other writers
             _move_dedup_blob(store, options)
             options = _stored_sampling(store, options)
             ordered = sorted(articles, key=publication_order)
-            workers = worker_count(options.workers, len(ordered), PARALLEL_MIN_ARTICLES)
-            shipped = _from_workers(partial(prepare_many, options=options.dedup), ordered, workers, executor)
-            prepared = [
-                p if p is not None else prepare(a, options.dedup)
-                for a, p in zip(ordered, shipped, strict=True)
-            ]
+            prepared = _prepared(ordered, options, executor)
             index = load_partial_index(store, ordered, prepared, options)
             found = [
                 info for a, p in zip(ordered, prepared, strict=True) if (info := index.add(a, p)) is not None
