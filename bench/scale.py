@@ -74,13 +74,20 @@ from newsdesk.pipeline import ingest_paths
 from newsdesk.store import Store
 path, db, spec = sys.argv[1:4]
 options = Options(db_url=f"sqlite:///{db}")
-t0 = time.perf_counter()
+def cpu(who):
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+t0, c0 = time.perf_counter(), cpu(resource.RUSAGE_SELF)
 with Store(options.db_url) as store, open_executor(spec) as ex:
     state = ingest_paths([path], options, store, executor=ex)
 secs = time.perf_counter() - t0
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"articles": len(state.articles), "seconds": secs, "rss_mb": rss, "worker_rss_mb": kids}))
+# CPU seconds: the coordinator's, and its worker processes' (reaped when the executor closed;
+# a Dask worker's are counted through its nanny)
+print(json.dumps({"articles": len(state.articles), "seconds": secs, "rss_mb": rss, "worker_rss_mb": kids,
+                  "coordinator_cpu_s": cpu(resource.RUSAGE_SELF) - c0, "workers_cpu_s": cpu(resource.RUSAGE_CHILDREN),
+                  "stages_s": state.timings}))
 """
 
 _STORE = """
@@ -282,10 +289,15 @@ def main() -> None:
             path.unlink()
         out["latency"] = _child(_LATENCY, str(DEMO), str(tmpd / "lat.db"))
         out["many_stories"] = [_child(_STORIES, str(n)) for n in args.stories]
-    print(f"{'executor':<14} {'articles':>8} {'art/s':>8} {'coord RSS MB':>13} {'workers RSS MB':>15}")
+    print(
+        f"{'executor':<14} {'articles':>8} {'art/s':>8} {'coord RSS MB':>13} {'workers RSS MB':>15} "
+        f"{'CPU s: coord / workers':>23}  stages s"
+    )
     for spec, r in out["e2e"].items():
+        stages = " ".join(f"{k} {v:.1f}" for k, v in r["stages_s"].items())
         print(
-            f"{spec:<14} {r['articles']:>8} {r['articles'] / r['seconds']:>8.1f} {r['rss_mb']:>13.0f} {r['worker_rss_mb']:>15.0f}"
+            f"{spec:<14} {r['articles']:>8} {r['articles'] / r['seconds']:>8.1f} {r['rss_mb']:>13.0f} "
+            f"{r['worker_rss_mb']:>15.0f} {r['coordinator_cpu_s']:>11.1f} / {r['workers_cpu_s']:<9.1f}  {stages}"
         )
     print(
         f"\n{'stored':>9} {'bulk art/s':>11} {'last batch':>11} {'ms/article added':>17} {'new process':>12} "
