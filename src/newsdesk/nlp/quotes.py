@@ -587,7 +587,7 @@ def _name_spans(doc: Doc) -> list[tuple[Span, bool]]:
             # NER calls a platform a person now and then ("his Twitter account"): it never speaks as one.
             person = ent.label_ == "PERSON" and ent.text.lower() not in _PLATFORMS
             out.append((ent, person or (ent.label_ == "ORG" and _aged(ent))))
-    # Proper nouns outside entities, from the tag array: making a Token for every word cost more
+    # Proper nouns outside entities, from the part-of-speech array: a Token for every word cost more
     # than the rest of this function.
     free = [p == PROPN and not e for p, e in zip(doc.to_array(POS).tolist(), in_ent, strict=True)]
     i = 0
