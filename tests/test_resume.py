@@ -163,7 +163,7 @@ def test_a_process_looks_for_leftovers_once_and_again_after_its_own_failure(
     searched = []
     with Store(options.db_url) as store:
         real = store.unassigned_article_ids
-        monkeypatch.setattr(store, "unassigned_article_ids", lambda: searched.append(1) or real())
+        monkeypatch.setattr(store, "unassigned_article_ids", lambda n=0: searched.append(1) or real(n))
         pipeline.ingest_paths([corpus], options, store)
         pipeline.ingest_paths([corpus], options, store)
         assert len(searched) == 1
@@ -171,6 +171,6 @@ def test_a_process_looks_for_leftovers_once_and_again_after_its_own_failure(
         with pytest.raises(_Killed):
             pipeline.ingest_paths([tmp_path / "corpus"], options, store)
         monkeypatch.undo()
-        monkeypatch.setattr(store, "unassigned_article_ids", lambda: searched.append(1) or real())
+        monkeypatch.setattr(store, "unassigned_article_ids", lambda n=0: searched.append(1) or real(n))
         pipeline.ingest_paths([corpus], options, store)
     assert len(searched) == 2

@@ -435,3 +435,24 @@ def test_leftovers_are_the_unassigned_articles_and_none_when_every_one_is_placed
         assert store.unassigned_article_ids() == [ids[1]]
         store.set_stories({ids[1]: "s2"})
         assert store.unassigned_article_ids() == []  # the counts match: no scan
+
+
+def test_leftovers_allow_for_the_callers_own_batch_just_stored() -> None:
+    """A first ingest has stored its own articles before it looks for leftovers: those are not
+    leftovers, and counting them as such made every first ingest scan the whole store."""
+    with Store("sqlite://") as store:
+        store.put_articles([article(1), article(2), article(3)])
+        ids = [article(n).id for n in (1, 2, 3)]
+        store.set_stories({ids[0]: "s1"})
+        assert store.unassigned_article_ids(2) == []  # 2 and 3 are the caller's own: nothing else
+        assert store.unassigned_article_ids(1) == ids[1:]  # one more unplaced than its own: scan
+
+
+def test_stories_of_and_story_members_read_only_what_is_asked() -> None:
+    with Store("sqlite://") as store:
+        store.put_articles([article(n) for n in (1, 2, 3, 4)])
+        a1, a2, a3, a4 = (article(n).id for n in (1, 2, 3, 4))
+        store.set_stories({a3: "s2", a2: "s1", a1: "s1"})
+        assert store.stories_of([a2, a4, a2]) == {a2: "s1"}
+        assert list(store.story_members(["s1", "nope"]).items()) == [(a1, "s1"), (a2, "s1")]  # stored order
+        assert store.story_members([]) == {}

@@ -904,7 +904,7 @@ def _ingest_batch(
     # Dedup and story assignment are idempotent for articles they have seen, so a half-done step
     # is simply done again.
     placed = {a.id for a in new_articles}
-    left = [i for i in store.unassigned_article_ids() if i not in placed] if resume else []
+    left = [i for i in store.unassigned_article_ids(len(placed)) if i not in placed] if resume else []
     if left:
         resumed = [state.articles.get(i) or a for i, a in store.get_articles(left).items()]
         new_articles += resumed
@@ -953,8 +953,13 @@ def report_for(
     from .nlp.pipeline import ANNOTATOR_VERSION
 
     state = state or RunState()
-    assignments = store.story_assignments()
-    wanted = list(article_ids) if article_ids is not None else [a.id for a in store.all_articles()]
+    if article_ids is None:  # every stored article
+        assignments = store.story_assignments()
+        wanted = [a.id for a in store.all_articles()]
+    else:  # these articles' stories only: index look-ups, not the whole map
+        wanted = list(article_ids)
+        assignments = store.stories_of(wanted)
+        assignments.update(store.story_members(set(assignments.values())))
     story_ids = {assignments[a] for a in wanted if a in assignments}
     member_ids = list(dict.fromkeys([*wanted, *(a for a, s in assignments.items() if s in story_ids)]))
     articles = {**store.get_articles(member_ids), **state.articles}  # this run: where each was found now

@@ -568,17 +568,19 @@ class Store:
         """Assign many articles to stories, one transaction per batch."""
         self._write(self._assign(), [{"article_id": a, "story_id": s} for a, s in assignments.items()])
 
-    def unassigned_article_ids(self) -> list[str]:
+    def unassigned_article_ids(self, unplaced: int = 0) -> list[str]:
         """Stored articles with no story yet, in insertion order: what a killed ingest left unfinished.
 
         Two counts first (each assignment names one stored article): when they match there is
         nothing to find, and the scan of every article (3 s at 900k on SQLite) is skipped.
+        `unplaced` is how many stored articles the caller itself has just stored and not placed
+        (its own batch): they are allowed for, else every first ingest of a process would scan.
         Assignments are counted before articles, so a writer adding both in between can only
         make the scan run, never skip one that was due."""
         assigned = select(AssignmentRow.article_id).where(AssignmentRow.article_id == ArticleRow.id)
         with self.engine.connect() as conn:
             placed = conn.scalar(select(func.count()).select_from(AssignmentRow)) or 0
-            if placed >= (conn.scalar(select(func.count()).select_from(ArticleRow)) or 0):
+            if placed + unplaced >= (conn.scalar(select(func.count()).select_from(ArticleRow)) or 0):
                 return []
             return list(
                 conn.scalars(select(ArticleRow.id).where(~assigned.exists()).order_by(ArticleRow.seq))
@@ -588,6 +590,36 @@ class Store:
         """article id -> story id, for every assigned article."""
         with self.engine.connect() as conn:
             return {a: s for a, s in conn.execute(select(AssignmentRow.article_id, AssignmentRow.story_id))}
+
+    def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """article id -> story id for the assigned articles among `article_ids` (an index look-up
+        each, where `story_assignments` reads the whole map: a second at 1M)."""
+        wanted = list(dict.fromkeys(article_ids))
+        with self.engine.connect() as conn:
+            return {
+                a: s
+                for chunk in _chunks(wanted)
+                for a, s in conn.execute(
+                    select(AssignmentRow.article_id, AssignmentRow.story_id).where(
+                        AssignmentRow.article_id.in_(chunk)
+                    )
+                )
+            }
+
+    def story_members(self, story_ids: Iterable[str]) -> dict[str, str]:
+        """article id -> story id for every article of the stories `story_ids`, in the articles'
+        insertion order."""
+        wanted = list(dict.fromkeys(story_ids))
+        found: list[tuple[int, str, str]] = []
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted):
+                stmt = (
+                    select(ArticleRow.seq, AssignmentRow.article_id, AssignmentRow.story_id)
+                    .join(ArticleRow, ArticleRow.id == AssignmentRow.article_id)
+                    .where(AssignmentRow.story_id.in_(chunk))
+                )
+                found.extend(conn.execute(stmt).tuples())
+        return {a: s for _seq, a, s in sorted(found)}
 
     # ------------------------------------------------------------------ dossiers
 
