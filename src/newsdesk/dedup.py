@@ -77,12 +77,19 @@ def _body_words(article: Article) -> list[str]:
 
 def shingle(article: Article, k: int) -> Shingles:
     """Word k-shingles of the body (lower-cased), hashed stably."""
-    words = _body_words(article)
+    return _shingles(_body_words(article), k)
+
+
+def _shingles(words: list[str], k: int) -> Shingles:
     if not words:
         return Shingles(np.zeros(0, dtype=np.uint32), "")
     hashes = word_hashes(words)
-    key = hashlib.blake2b(hashes.tobytes(), digest_size=12).hexdigest()
-    return Shingles(_shingle_hashes(hashes, max(1, min(k, len(words)))), key)
+    return Shingles(_shingle_hashes(hashes, max(1, min(k, len(words)))), _text_key(hashes))
+
+
+def _text_key(hashes: np.ndarray) -> str:
+    """The digest of a text's word hashes: equal keys are exact copies."""
+    return hashlib.blake2b(hashes.tobytes(), digest_size=12).hexdigest()
 
 
 def _shingle_hashes(hashes: np.ndarray, k: int) -> np.ndarray:
@@ -107,7 +114,10 @@ class Prepared:
 
 def prepare(article: Article, options: DedupOptions) -> Prepared:
     """Shingles and MinHash band keys of one article: everything `add` needs that no state changes."""
-    sh = shingle(article, options.shingle_words)
+    return _with_keys(shingle(article, options.shingle_words), options)
+
+
+def _with_keys(sh: Shingles, options: DedupOptions) -> Prepared:
     unique = np.unique(sh.hashes)
     keys = band_keys(unique, options) if unique.size else np.zeros(0, dtype=np.uint64)
     return Prepared(sh, unique, keys)
@@ -124,7 +134,7 @@ def prepare_many(articles: Sequence[Article], options: DedupOptions) -> list[Pre
     for end, ws in enumerate(words, 1):
         size += len(ws)
         if size >= _BLOCK_WORDS or end == len(words):
-            out += _prepare_block(articles[start:end], words[start:end], options)
+            out += _prepare_block(words[start:end], options)
             start, size = end, 0
     return out
 
@@ -132,14 +142,12 @@ def prepare_many(articles: Sequence[Article], options: DedupOptions) -> list[Pre
 _BLOCK_WORDS = 8192
 
 
-def _prepare_block(
-    articles: Sequence[Article], words: list[list[str]], options: DedupOptions
-) -> list[Prepared]:
+def _prepare_block(words: list[list[str]], options: DedupOptions) -> list[Prepared]:
     k = options.shingle_words
     counts = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     whole = counts >= k  # an article shorter than k words is one shorter shingle: made alone
     if not whole.any():
-        return [prepare(a, options) for a in articles]
+        return [_with_keys(_shingles(ws, k), options) for ws in words]
     flat = [w for ws, full in zip(words, whole, strict=True) if full for w in ws]
     hashes = word_hashes(flat)
     word_at = np.concatenate(([0], np.cumsum(counts[whole])))
@@ -156,13 +164,12 @@ def _prepare_block(
     keys = _band_key_rows(unique, unique_at, options)
     out: list[Prepared] = []
     n = 0
-    for article, full in zip(articles, whole, strict=True):
+    for ws, full in zip(words, whole, strict=True):
         if not full:
-            out.append(prepare(article, options))
+            out.append(_with_keys(_shingles(ws, k), options))  # its words are not read again
             continue
         sh = Shingles(
-            shingles[shingle_at[n] : shingle_at[n + 1]],
-            hashlib.blake2b(hashes[word_at[n] : word_at[n + 1]].tobytes(), digest_size=12).hexdigest(),
+            shingles[shingle_at[n] : shingle_at[n + 1]], _text_key(hashes[word_at[n] : word_at[n + 1]])
         )
         out.append(Prepared(sh, unique[unique_at[n] : unique_at[n + 1]], keys[n]))
         n += 1
