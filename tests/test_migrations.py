@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from newsdesk.store import Store, migrate
+from newsdesk.records import Flag
+from newsdesk.store import Store, codec, migrate
 from newsdesk.store.models import Base
 
 try:
@@ -18,7 +20,7 @@ except ImportError:
 
 def _check_upgrade(url: str) -> None:
     engine = create_engine(url)
-    later = {"dedup_docs", "dedup_keys"}  # made by migration 0003, not by the create_all of old releases
+    later = {"dedup_docs", "dedup_keys", "article_flags"}  # made by migrations 0003 and 0004
     tables = [t for t in Base.metadata.sorted_tables if t.name not in later]
     with engine.begin() as conn:
         for table in tables:
@@ -30,6 +32,18 @@ def _check_upgrade(url: str) -> None:
                 "('a-old', 'old.txt', 't', NULL, NULL, 'old text', '{}')"
             )
         )
+        # Warnings as releases before 0004 kept them: two blobs of every article's, the pipeline's
+        # with the signature of its last report's inputs (it wins where both have an article).
+        old, newer = (codec.to_data(Flag("missing_date", "warning", m)) for m in ("served", "reported"))
+        blobs = {
+            "article-flags": {"signature": "sig-1", "flags": {"a-old": [newer], "a-gone": [newer]}},
+            "serve-article-flags": {"a-old": [old]},
+        }
+        for name, data in blobs.items():
+            conn.execute(
+                text("INSERT INTO blobs (name, data) VALUES (:n, :d)"),
+                {"n": name, "d": json.dumps(data).encode()},
+            )
     engine.dispose()
     with Store(url) as store:
         with store.engine.connect() as conn:
@@ -37,6 +51,10 @@ def _check_upgrade(url: str) -> None:
             assert "ix_stories_last_seen" in {i["name"] for i in inspect(conn).get_indexes("stories")}
             assert later <= set(inspect(conn).get_table_names())
             assert conn.execute(text("SELECT text FROM articles WHERE id = 'a-old'")).scalar() == "old text"
+        # the warnings are rows now, of stored articles only; the signature stays, the copy goes
+        assert store.get_flags() == {"a-old": (Flag("missing_date", "warning", "reported"),)}
+        assert json.loads(store.load_blob("article-flags") or b"") == {"signature": "sig-1"}
+        assert store.load_blob("serve-article-flags") is None
         assert store.put_article(article(1))
     with Store(url) as again:  # opening a current store changes nothing
         assert "a00001" in again.article_ids()

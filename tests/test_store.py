@@ -196,6 +196,18 @@ class StoreContract:
         assert store.get_article("nope") is None
         assert store.all_articles() == [a]
 
+    def test_flags_are_rows_a_report_replaces_for_its_own_articles(self, store: Store) -> None:
+        store.put_articles([article(n) for n in (1, 2, 3)])
+        late = records.Flag("missing_date", "warning", "no date <b>here</b>")
+        copy = records.Flag("syndicated_copy", "info", "a copy", (records.Span("a00001", 0, 4, "text"),))
+        store.put_flags({"a00001": (late, copy), "a00002": (late,), "a00003": ()})
+        assert store.get_flags() == {"a00001": (late, copy), "a00002": (late,)}  # none: left out
+        store.put_flags({"a00002": ()})  # a later report found nothing: cleared, the others kept
+        assert store.get_flags(["a00002", "a00001", "nope"]) == {"a00001": (late, copy)}
+        assert store.get_flags([]) == {}
+        with pytest.raises(IntegrityError):  # only a stored article has warnings
+            store.put_flags({"not-stored": (late,)})
+
     def test_articles_in_insertion_order_and_lookups(self, store: Store) -> None:
         items = [article(n) for n in (5, 2, 9, 1)]
         for a in items:

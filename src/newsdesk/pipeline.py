@@ -769,39 +769,32 @@ def flag_all(
     state: RunState,
 ) -> dict[str, tuple[Flag, ...]]:
     """Every article's warnings, reused from the store when the last report had exactly the same
-    inputs (a warm re-run then reads none of the extractions). A failure is reported, not raised."""
+    inputs (a warm re-run then reads none of the extractions). A failure is reported, not raised.
+
+    The warnings are stored a row an article (`Store.put_flags`), the signature of the last
+    report's inputs in a small blob: a report writes its own articles' rows, not everyone's."""
     from .flags import flag_articles
-    from .store import codec
 
     signature = flags_signature(articles, extractions, duplicates, story_of, options)
     blob = store.load_blob(FLAGS_BLOB)
-    saved = json.loads(blob) if blob else {}
-    if saved.get("signature") == signature:
-        wanted = {a.id for a in articles}
-        return {
-            aid: tuple(codec.from_data(Flag, f) for f in flags)
-            for aid, flags in saved["flags"].items()
-            if aid in wanted and flags
-        }
+    if blob and json.loads(blob).get("signature") == signature:
+        return store.get_flags(a.id for a in articles)
     try:
         flags = flag_articles(articles, extractions, duplicates, story_of, options)
     except Exception as exc:
         state.errors.append(ProcessingError(path="", stage="flags", message=f"{type(exc).__name__}: {exc}"))
         return {}
-    data = {aid: [codec.to_data(f) for f in fs] for aid, fs in flags.items()}
-    # Keep the other articles' warnings: `last_flags` (show, the service) reads any article's.
-    merged = {**saved.get("flags", {}), **{aid: [] for aid in (a.id for a in articles)}, **data}
-    store.save_blob(FLAGS_BLOB, json.dumps({"signature": signature, "flags": merged}).encode())
+    # Every article of the report gets its row, empty ones too: an earlier report's warning that
+    # no longer holds is cleared. `last_flags` (show, the service) reads any article's.
+    store.put_flags({**{a.id: () for a in articles}, **flags})
+    store.save_blob(FLAGS_BLOB, json.dumps({"signature": signature}).encode())
     return flags
 
 
-def last_flags(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[Flag, ...]]:
-    """The warnings the last report gave these articles (for `newsdesk show`); none before a report."""
-    from .store import codec
-
-    blob = store.load_blob(FLAGS_BLOB)
-    saved = json.loads(blob).get("flags", {}) if blob else {}
-    return {aid: tuple(codec.from_data(Flag, f) for f in saved[aid]) for aid in article_ids if saved.get(aid)}
+def last_flags(store: Store, article_ids: Iterable[str] | None = None) -> dict[str, tuple[Flag, ...]]:
+    """The warnings the last report covering them gave these articles (None: every article); an
+    article no report has covered has none."""
+    return store.get_flags(article_ids)
 
 
 # --------------------------------------------------------------------------- entry points

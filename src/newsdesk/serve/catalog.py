@@ -22,19 +22,16 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from ..pipeline import last_flags, load_topics
+from ..pipeline import load_topics
 from ..records import Article, Conflict, DuplicateInfo, Flag, Story
 from ..render.json import story_to_dict
-from ..store import codec
 from ..store.repository import StorySummary
 from . import words
 
 T = TypeVar("T")
-FLAGS_BLOB = "serve-article-flags"  # every article's last warnings, merged job by job
 SNIPPET_CHARS = 90
 GZIP_MIN_BYTES = 2048
 STORY_CACHE = 256
@@ -49,9 +46,8 @@ class ReadStore(Protocol):
     def article_ids(self) -> list[str]: ...
     def story_assignments(self) -> dict[str, str]: ...
     def get_duplicates(self, article_ids: Iterable[str] | None = None) -> dict[str, DuplicateInfo]: ...
+    def get_flags(self, article_ids: Iterable[str] | None = None) -> dict[str, tuple[Flag, ...]]: ...
     def load_blob(self, name: str) -> bytes | None: ...
-    def save_blob(self, name: str, data: bytes) -> None: ...
-    def lock(self, name: str = ...) -> AbstractContextManager[None]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,18 +238,12 @@ class Catalog:
         self._forget(changed, gone)
 
     def _reload_flags(self, new_ids: Sequence[str]) -> None:
-        """Warnings: at first from the service's own merged blob, then from `add_flags`; an article
-        neither has seen (stored by another writer) gets the last report's."""
-        flags = dict(self._flags)
+        """Warnings: every article's at first, then those of new articles (a job's own come by
+        `add_flags` too; another writer's are read from the rows its reports wrote)."""
         if not self._built:
-            blob = self.store.load_blob(FLAGS_BLOB)
-            data: dict[str, list[Any]] = json.loads(blob) if blob else {}
-            flags = {aid: tuple(codec.from_data(Flag, f) for f in fs) for aid, fs in data.items()}
-            new_ids = list(self._articles)
-        missing = [i for i in new_ids if i not in flags]
-        if missing:
-            flags.update(last_flags(self.store, missing))  # type: ignore[arg-type]
-        self._flags = flags
+            self._flags = self.store.get_flags()
+        elif new_ids:
+            self._flags = {**self._flags, **dict.fromkeys(new_ids, ()), **self.store.get_flags(new_ids)}
 
     def _story_card(self, summary: StorySummary, story: Story) -> StoryCard:
         members = [self._articles.get(a) for a in story.article_ids]
@@ -282,7 +272,7 @@ class Catalog:
         return max(dates, default=None)
 
     def add_flags(self, flags: Mapping[str, Sequence[Flag]]) -> None:
-        """A job's warnings (already merged into the store by `merge_flags`)."""
+        """A job's warnings (its report stored them: `pipeline.flag_all`)."""
         with self._lock:
             self._flags = {**self._flags, **{aid: tuple(fs) for aid, fs in flags.items()}}
 
@@ -467,16 +457,6 @@ class Catalog:
         articles.sort(key=lambda h: _recency(h.card), reverse=True)
         articles.sort(key=lambda h: h.score, reverse=True)
         return stories[:limit], articles[:limit]
-
-
-def merge_flags(store: ReadStore, flags: Mapping[str, Sequence[Flag]]) -> None:
-    """Merge a job's warnings into the service's blob: the pipeline's own blob keeps only the last
-    report's articles, and a job reports on the stories it touched, not on every article."""
-    with store.lock("serve-flags"):
-        blob = store.load_blob(FLAGS_BLOB)
-        data: dict[str, Any] = json.loads(blob) if blob else {}
-        data.update({aid: [codec.to_data(f) for f in fs] for aid, fs in flags.items()})
-        store.save_blob(FLAGS_BLOB, json.dumps(data, separators=(",", ":")).encode())
 
 
 def _recency(card: StoryCard | ArticleCard) -> str:

@@ -41,7 +41,7 @@ from ..options import Options
 from ..pipeline import ingest_paths, load_story_events, report_for
 from ..records import ClusterEvent, Conflict, Flag, ProcessingError, Story, to_dict
 from ..render.json import conflict_to_dict, error_to_dict
-from .catalog import Catalog, merge_flags
+from .catalog import Catalog
 from .events import EventHub
 
 if TYPE_CHECKING:
@@ -322,8 +322,6 @@ def ingest_job(store: Store, options: Options, folder: Path) -> Ingested:
     wanted = list(dict.fromkeys([*state.articles, *moved, *members.values()]))
     report = report_for(store, wanted, options, state) if wanted else None
     flags = {a.article.id: a.flags for a in report.articles} if report is not None else {}
-    if flags:
-        merge_flags(store, flags)
     changes = tuple(e for e in load_story_events(store)[logged:] if e.kind in ("merge", "split"))
     errors = tuple(dict.fromkeys(state.errors + list(report.errors if report is not None else ())))
     stories = report.stories if report is not None else ()

@@ -95,6 +95,18 @@ class AssignmentRow(Base):
     story_id: Mapped[str] = mapped_column(ID, index=True)
 
 
+class FlagRow(Base):
+    """An article's warnings as the last report that covered it gave them (`data`: a JSON list,
+    empty when it gave none), one row each, so a report writes the rows of its own articles."""
+
+    __tablename__ = "article_flags"
+
+    article_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[str] = mapped_column(Text)
+
+
 class StoryRow(Base):
     """A built dossier with the columns `newsdesk stories` lists."""
 

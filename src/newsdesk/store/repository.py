@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import MissingExtra
-from ..records import Article, DuplicateInfo, Extraction, ProcessingError, Story, content_id
+from ..records import Article, DuplicateInfo, Extraction, Flag, ProcessingError, Story, content_id
 from . import codec
 from .models import (
     ArticleRow,
@@ -37,6 +37,7 @@ from .models import (
     DuplicateRow,
     ErrorRow,
     ExtractionRow,
+    FlagRow,
     SourceRow,
     StoryRow,
 )
@@ -363,6 +364,29 @@ class Store:
                 out.update({aid: codec.from_json(DuplicateInfo, data) for aid, data in rows})
             return out
 
+    # ------------------------------------------------------------------ warnings
+
+    def put_flags(self, flags: Mapping[str, Sequence[Flag]]) -> None:
+        """Each article's warnings from the last report that covered it (an empty sequence
+        clears an earlier report's); other articles' rows are left as they are."""
+        rows = [
+            {"article_id": aid, "data": json.dumps([codec.to_data(f) for f in fs], separators=(",", ":"))}
+            for aid, fs in flags.items()
+        ]
+        self._write(self._upsert(FlagRow.__table__), rows)
+
+    def get_flags(self, article_ids: Iterable[str] | None = None) -> dict[str, tuple[Flag, ...]]:
+        """The stored warnings of `article_ids` (None: of every article); articles without any
+        are left out."""
+        stmt = select(FlagRow.article_id, FlagRow.data).where(FlagRow.data != "[]")
+        found: list[tuple[str, str]] = []
+        with self.engine.connect() as conn:
+            if article_ids is None:
+                found.extend((a, d) for a, d in conn.execute(stmt))
+            for chunk in _chunks(list(dict.fromkeys(article_ids or ()))):
+                found.extend((a, d) for a, d in conn.execute(stmt.where(FlagRow.article_id.in_(chunk))))
+        return {aid: tuple(codec.from_data(Flag, f) for f in json.loads(d)) for aid, d in found}
+
     # ------------------------------------------------------------------ errors
 
     def put_error(self, error: ProcessingError) -> None:
@@ -618,7 +642,7 @@ class Store:
                     .join(ArticleRow, ArticleRow.id == AssignmentRow.article_id)
                     .where(AssignmentRow.story_id.in_(chunk))
                 )
-                found.extend(conn.execute(stmt).tuples())
+                found.extend((q, a, s) for q, a, s in conn.execute(stmt))
         return {a: s for _seq, a, s in sorted(found)}
 
     # ------------------------------------------------------------------ dossiers
