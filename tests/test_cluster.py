@@ -306,6 +306,32 @@ def test_no_split_below_the_threshold_setting() -> None:
     assert not _splits(clusterer)
 
 
+@pytest.mark.parametrize("stored", [3, 5])  # articles placed before the run
+def test_a_runs_record_of_placements_equals_the_change_in_the_assignment_map(stored: int) -> None:
+    """The service finds what a job moved from the run's record (placed, left, changes) instead
+    of reading the whole map before and after: both must say the same."""
+    from newsdesk.options import Options
+    from newsdesk.pipeline import RunState, assign_stories, record_placement
+    from newsdesk.store import Store
+
+    articles = _drifting()
+    with Store("sqlite://") as store:
+        store.put_articles(articles)
+        assign_stories(store, articles[:stored], {}, {}, Options())  # before the run
+        before = store.story_assignments()
+        run = RunState()
+        for batch in (articles[stored : stored + 2], articles[stored + 2 :]):  # the run, in two batches
+            record_placement(run, assign_stories(store, batch, {}, {}, Options()), {a.id for a in batch})
+        after = store.story_assignments()
+    assert run.changes  # the drifting stories merge or split
+    changed = {a: s for a, s in after.items() if before.get(a) != s}
+    assert {a: s for a, s in run.placed.items() if run.left.get(a) != s} == changed
+    assert {a: before[a] for a in changed if a in before} == {
+        a: run.left[a] for a in changed if a in run.left
+    }
+    assert set(run.left) <= set(before) and run.left
+
+
 def test_the_store_keeps_merges_and_splits_for_the_report() -> None:
     from dataclasses import replace
 

@@ -148,6 +148,6 @@ def test_an_embedder_passed_in_is_the_one_story_assignment_uses(tmp_path: Path) 
     with Store(options.db_url) as store:
         assert isinstance(store, StageStore)  # the SQLAlchemy store keeps the stages' protocol
         store.put_articles(articles)
-        stories = assign_stories(store, articles, {}, {}, options, embedder=recording)
+        stories = assign_stories(store, articles, {}, {}, options, embedder=recording).stories
     assert sorted(recording.asked) == ["a1", "a2", "b1", "b2"]
     assert stories["a1"] == stories["a2"] != stories["b1"] == stories["b2"]

@@ -39,7 +39,7 @@ def _run(articles: list, options: Options) -> tuple[dict, dict]:
     with Store("sqlite://") as store:
         store.put_articles(articles)
         copies = pipeline.find_copies(store, articles, options)
-        stories = pipeline.assign_stories(store, articles, {}, copies, options)
+        stories = pipeline.assign_stories(store, articles, {}, copies, options).stories
     return copies, stories
 
 

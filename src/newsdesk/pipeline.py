@@ -96,6 +96,20 @@ class RunState:
     )  # raw-record hash -> article id, cleaned this run
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    # What story assignment did this run, so a caller reads the stories it changed by index
+    # instead of comparing the whole assignment map before and after (the service's jobs):
+    placed: dict[str, str] = field(default_factory=dict)  # article -> its story now, for each placed or moved
+    left: dict[str, str] = field(default_factory=dict)  # article -> the story a merge or split took it from
+    changes: list[ClusterEvent] = field(default_factory=list)  # this run's merges and splits, in order
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """What one `assign_stories` call did: the story of each article it placed or a merge or
+    split moved, and those merges and splits."""
+
+    stories: dict[str, str]
+    changes: tuple[ClusterEvent, ...] = ()
 
 
 def publication_order(article: Article) -> tuple[str, str, str]:
@@ -456,9 +470,10 @@ def assign_stories(
     options: Options,
     executor: Executor | None = None,
     embedder: Embedder | None = None,
-) -> dict[str, str]:
+) -> Placement:
     """Online story assignment of new articles; returns the story of each of them and of each
-    article a merge or split moved (the rest of the store's map is unchanged: `story_assignments`)."""
+    article a merge or split moved (the rest of the store's map is unchanged: `story_assignments`),
+    and the merges and splits."""
 
     with store.lock() if articles else contextlib.nullcontext():  # one read-change-write of the state
         clusterer, segments, migrated = load_clusterer(store, options)
@@ -472,6 +487,7 @@ def assign_stories(
             executor,
             embedder,
         )
+        changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
         if articles:
             # Topics first: grouping them updates the state, which must be saved as it is after it.
             # The whole map once per clusterer read from the store, then only what changed.
@@ -481,19 +497,29 @@ def assign_stories(
                 else {sid: tid for tid, sids in clusterer.topics().items() for sid in sids}
             )
             _save_clusterer(store, clusterer, segments, migrated, topics, options)
-            changes = [e for e in clusterer.log[logged:] if e.kind in ("merge", "split")]
             if changes:  # appended as one more segment: the history is never rewritten
                 name = _next_segment(STORY_EVENTS_SEGMENTS, store.blob_names(STORY_EVENTS_SEGMENTS))
                 store.save_blob(name, json.dumps([to_dict(e) for e in changes]).encode())
         # Only the rows that changed: the new articles and those a merge or split moved (an
         # ingest of 100 articles into a large store reads and writes about 100, not all of them).
-        moved = {a.id for a in articles} | {
-            aid for e in clusterer.log[logged:] if e.kind in ("merge", "split") for aid in e.article_ids
-        }
+        moved = {a.id for a in articles} | {aid for e in changes for aid in e.article_ids}
         assignments = {aid: sid for aid in sorted(moved) if (sid := clusterer.story_of(aid)) is not None}
         if articles:
             store.set_stories(assignments)
-    return assignments
+    return Placement(assignments, tuple(changes))
+
+
+def record_placement(run: RunState, placement: Placement, fresh: set[str]) -> None:
+    """Add one batch's placement to the run's record; `fresh`: the batch's articles, which had no
+    story before it. An article moved by a merge or split that the run had not placed before
+    left the story it was in before the run (its first move's origin)."""
+    for e in placement.changes:
+        origin = e.other_story_id if e.kind == "merge" else e.story_id
+        for aid in e.article_ids:
+            if aid not in fresh and aid not in run.placed and origin is not None:
+                run.left.setdefault(aid, origin)
+    run.placed.update(placement.stories)
+    run.changes.extend(placement.changes)
 
 
 def load_clusterer(store: BlobStore, options: Options) -> tuple[StoryClusterer, list[str], bool]:
@@ -921,7 +947,8 @@ def _ingest_batch(
         store.put_errors(state.errors[n_errors:])
     state.duplicates = duplicates
     with _timed(state, "cluster"):
-        assign_stories(store, new_articles, extractions, duplicates, options, executor, embedder)
+        placement = assign_stories(store, new_articles, extractions, duplicates, options, executor, embedder)
+    record_placement(total, placement, {a.id for a in new_articles})
     state.counts["articles"] = len(run_articles)
     # add the batch to the run
     total.errors.extend(state.errors)

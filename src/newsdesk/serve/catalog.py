@@ -43,8 +43,10 @@ class ReadStore(Protocol):
     def list_stories(self) -> list[StorySummary]: ...
     def get_story(self, story_id: str) -> Story | None: ...
     def get_articles(self, ids: Iterable[str]) -> dict[str, Article]: ...
-    def article_ids(self) -> list[str]: ...
+    def articles_since(self, seq: int = 0) -> list[tuple[int, str]]: ...
     def story_assignments(self) -> dict[str, str]: ...
+    def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]: ...
+    def counts(self) -> tuple[int, int]: ...
     def get_duplicates(self, article_ids: Iterable[str] | None = None) -> dict[str, DuplicateInfo]: ...
     def get_flags(self, article_ids: Iterable[str] | None = None) -> dict[str, tuple[Flag, ...]]: ...
     def load_blob(self, name: str) -> bytes | None: ...
@@ -167,6 +169,7 @@ class Catalog:
         self._stories: dict[str, StoryCard] = {}
         self._articles: dict[str, ArticleCard] = {}
         self._story_of: dict[str, str] = {}
+        self._seq = 0  # the insertion number of the last article read
         self._flags: dict[str, tuple[Flag, ...]] = {}
         self._duplicates: dict[str, DuplicateInfo] = {}
         self._topics: dict[str, str] = {}
@@ -190,24 +193,53 @@ class Catalog:
         if not self._built:
             self.refresh()
 
-    def refresh(self, stories: Iterable[str] = (), articles: Iterable[str] = ()) -> None:
-        """Reload new articles, every story whose summary changed, and the ones named."""
+    def refresh(
+        self,
+        stories: Iterable[str] = (),
+        articles: Iterable[str] = (),
+        placed: Mapping[str, str] | None = None,
+    ) -> None:
+        """Reload new articles, every story whose summary changed, and the ones named.
+
+        `placed`: a job's own change to the assignment map (article -> its story now, for every
+        article it placed or moved); the map is then updated by it instead of read whole, and
+        only articles stored since the last refresh are read. A refresh without it (the first,
+        another writer's changes found by `poll`) reads every article id and the whole map."""
+        articles = tuple(articles)
         with self._lock:
-            forced_stories, forced_articles = set(stories), set(articles)
-            known = self._articles
-            wanted = [i for i in self.store.article_ids() if i not in known or i in forced_articles]
-            cards = dict(known)
-            for article in self.store.get_articles(wanted).values():
-                cards[article.id] = _article_card(article)
-            self._articles = cards
-            self._story_of = self.store.story_assignments()
-            # A copy record is made when its article is added: new articles bring the new ones.
-            fresh = self.store.get_duplicates(wanted) if self._built else self.store.get_duplicates()
-            self._duplicates = {**self._duplicates, **fresh} if self._built else fresh
+            full = placed is None or not self._built
+            if not full and not self._load_articles(articles, placed):
+                full = True  # another writer stored or placed articles: read them all
+            if full:
+                self._load_articles(articles, None)
             self._topics = load_topics(self.store)
-            self._reload_flags(wanted)
-            self._reload_stories(self.store.list_stories(), forced_stories)
+            self._reload_stories(self.store.list_stories(), set(stories))
             self._built = True
+
+    def _load_articles(self, forced: Iterable[str], placed: Mapping[str, str] | None) -> bool:
+        """Cards, stories, copies and warnings of the articles not held yet and of `forced`.
+        With `placed`, only articles stored since the last load are read and the assignment map
+        is updated by it; False when the counts then show that something was missed."""
+        known = self._articles
+        since = self.store.articles_since(self._seq if placed is not None else 0)
+        wanted = list(dict.fromkeys([*(a for _n, a in since if a not in known), *forced]))
+        cards = dict(known)
+        for article in self.store.get_articles(wanted).values():
+            cards[article.id] = _article_card(article)
+        if placed is None:
+            story_of = self.store.story_assignments()
+        else:
+            unplaced = [i for i in wanted if i not in placed]  # stored by another writer
+            story_of = {**self._story_of, **self.store.stories_of(unplaced), **placed}
+            if self.store.counts() != (len(story_of), len(cards)):
+                return False
+        self._articles, self._story_of = cards, story_of
+        self._seq = max([self._seq, *(n for n, _a in since)])
+        # A copy record is made when its article is added: new articles bring the new ones.
+        fresh = self.store.get_duplicates(wanted) if self._built else self.store.get_duplicates()
+        self._duplicates = {**self._duplicates, **fresh} if self._built else fresh
+        self._reload_flags(wanted)
+        return True
 
     def poll(self) -> bool:
         """Pick up another writer's changes; True when anything was reloaded. One small query when idle."""

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from sqlalchemy.engine import make_url
 
 from ..options import Options
-from ..pipeline import ingest_paths, load_story_events, report_for
+from ..pipeline import ingest_paths, report_for
 from ..records import ClusterEvent, Conflict, Flag, ProcessingError, Story, to_dict
 from ..render.json import conflict_to_dict, error_to_dict
 from .catalog import Catalog
@@ -311,18 +311,18 @@ def ingest_job(store: Store, options: Options, folder: Path) -> Ingested:
     """
     t0 = time.perf_counter()
     before = {s.id: s for s in store.list_stories()}
-    assigned_before = store.story_assignments()
-    logged = len(load_story_events(store))
     state = ingest_paths([folder], options, store)
-    assigned = store.story_assignments()
-    moved = {a: s for a, s in assigned.items() if assigned_before.get(a) != s}
-    touched = set(moved.values()) | {assigned_before[a] for a in moved if a in assigned_before}
+    # What the run placed and moved, from its own record: reading the whole assignment map
+    # before and after, and every story event, took seconds a job on a large store.
+    moved = {a: s for a, s in state.placed.items() if state.left.get(a) != s}
+    touched = set(moved.values()) | {state.left[a] for a in moved if a in state.left}
     old = {sid: story for sid in touched if (story := store.get_story(sid)) is not None}
-    members = {sid: a for a, sid in assigned.items() if sid in touched}  # one article per live story
+    # One article of each story a moved article left, if it lives on (a split's source).
+    members = {sid: a for a, sid in store.story_members(touched - set(moved.values())).items()}
     wanted = list(dict.fromkeys([*state.articles, *moved, *members.values()]))
     report = report_for(store, wanted, options, state) if wanted else None
     flags = {a.article.id: a.flags for a in report.articles} if report is not None else {}
-    changes = tuple(e for e in load_story_events(store)[logged:] if e.kind in ("merge", "split"))
+    changes = tuple(state.changes)
     errors = tuple(dict.fromkeys(state.errors + list(report.errors if report is not None else ())))
     stories = report.stories if report is not None else ()
     counts = {
@@ -352,7 +352,9 @@ def publish_job(catalog: Catalog, done: Ingested) -> list[tuple[str, dict[str, A
     catalog.add_flags(done.flags)
     gone = {e.other_story_id for e in done.changes if e.kind == "merge" and e.other_story_id}
     touched = set(done.old) | set(done.moved.values())
-    catalog.refresh(stories={s.id for s in done.stories} | gone | touched, articles=done.new_ids)
+    catalog.refresh(
+        stories={s.id for s in done.stories} | gone | touched, articles=done.new_ids, placed=done.moved
+    )
     events = story_events(done.before, done.stories, done.old, done.changes, done.moved, catalog)
     catalog.rewarm()
     return events

@@ -301,6 +301,14 @@ class Store:
         with self.engine.connect() as conn:
             return list(conn.scalars(select(ArticleRow.id).order_by(ArticleRow.seq)))
 
+    def articles_since(self, seq: int = 0) -> list[tuple[int, str]]:
+        """(insertion number, id) of the articles stored after number `seq`, in insertion order:
+        a reader that holds every article reads only the new ones. (On PostgreSQL a number is
+        taken at insert, so a slow writer's article can appear below one already seen.)"""
+        with self.engine.connect() as conn:
+            stmt = select(ArticleRow.seq, ArticleRow.id).where(ArticleRow.seq > seq).order_by(ArticleRow.seq)
+            return [(n, aid) for n, aid in conn.execute(stmt)]
+
     def article_text(self, article_id: str) -> str | None:
         """The normalized text that every span of the article indexes."""
         with self.engine.connect() as conn:
@@ -603,12 +611,24 @@ class Store:
         make the scan run, never skip one that was due."""
         assigned = select(AssignmentRow.article_id).where(AssignmentRow.article_id == ArticleRow.id)
         with self.engine.connect() as conn:
-            placed = conn.scalar(select(func.count()).select_from(AssignmentRow)) or 0
-            if placed + unplaced >= (conn.scalar(select(func.count()).select_from(ArticleRow)) or 0):
+            placed, stored = self._counts(conn)
+            if placed + unplaced >= stored:
                 return []
             return list(
                 conn.scalars(select(ArticleRow.id).where(~assigned.exists()).order_by(ArticleRow.seq))
             )
+
+    @staticmethod
+    def _counts(conn: Connection) -> tuple[int, int]:
+        """Assignments, then articles (in that order: see `unassigned_article_ids`)."""
+        placed = conn.scalar(select(func.count()).select_from(AssignmentRow)) or 0
+        return placed, conn.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
+    def counts(self) -> tuple[int, int]:
+        """How many articles are placed in stories, and how many are stored (a reader holding
+        both checks that it missed none)."""
+        with self.engine.connect() as conn:
+            return self._counts(conn)
 
     def story_assignments(self) -> dict[str, str]:
         """article id -> story id, for every assigned article."""
