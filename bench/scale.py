@@ -122,7 +122,8 @@ def dedup_rows(store):
 def rss_now():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * 4096 / 2**20
-path, db, sizes, n_new = sys.argv[1], sys.argv[2], [int(x) for x in sys.argv[3].split(",")], int(sys.argv[4])
+path, db, sizes, n_new, service_code = sys.argv[1], sys.argv[2], [int(x) for x in sys.argv[3].split(",")], int(sys.argv[4]), sys.argv[5]
+import subprocess
 options = Options(db_url=f"sqlite:///{db}", workers=-1)
 options = options.model_copy(update={"ingest": options.ingest.model_copy(update={"max_container_bytes": 10**12})})
 articles = (clean(r, options.ingest) for r in iter_sources([path], options.ingest) if not isinstance(r, ProcessingError))
@@ -181,7 +182,13 @@ with Store(options.db_url) as store:
             report = report_for(store, list(run.articles), options, run)
             one_s.append(time.perf_counter() - t0)
             assert run.new_ids and report.stories, run.errors
+        # The same through the service: its read model built on this store, then one-article jobs
+        # (the store half and the read-model refresh), in a process of its own, as `serve` runs.
+        service = subprocess.run([sys.executable, "-c", service_code, db, str(size)], capture_output=True, text=True)
+        if service.returncode != 0:
+            raise SystemExit(service.stderr[-2000:])
         out.append({
+            "service": json.loads(service.stdout.strip().splitlines()[-1]),
             "stored": size, "added": len(new), "bulk_per_s": stored / (total_s + t_new + t_fresh),
             "last_batch_per_s": last_rate, "new_ms_per_article": 1000 * t_new / max(1, len(new)),
             "new_ms_per_article_fresh_process": 1000 * t_fresh / max(1, len(more)),
@@ -190,6 +197,37 @@ with Store(options.db_url) as store:
         })
         print(json.dumps(out[-1]), file=sys.stderr, flush=True)
 print(json.dumps(out))
+"""
+
+_SERVICE = """
+import json, pathlib, resource, sys, tempfile, time
+from newsdesk.nlp.pipeline import load_nlp
+from newsdesk.options import Options
+from newsdesk.serve.catalog import Catalog
+from newsdesk.serve.worker import ingest_job, publish_job
+from newsdesk.store import Store
+db, size = sys.argv[1:3]
+options = Options(db_url=f"sqlite:///{db}", workers=-1)
+load_nlp()
+body = ("Crews in Northgate began repairing the breached levee on Thursday, the county engineer said. "
+        "The river has fallen below flood stage and residents of the lower town were allowed home. ") * 2
+with Store(options.db_url) as store, tempfile.TemporaryDirectory() as tmp:
+    t0 = time.perf_counter()
+    catalog = Catalog(store)
+    catalog.ensure()
+    start = time.perf_counter() - t0
+    jobs = []
+    for turn in range(3):
+        folder = pathlib.Path(tmp) / str(turn)
+        folder.mkdir()
+        (folder / "one.txt").write_text(f" date 2025-06-0{turn + 2}\\nLevee crews at work\\n\\n{body}Shift {size}-{turn}.", "utf-8")
+        t0 = time.perf_counter()
+        done = ingest_job(store, options, folder)
+        publish_job(catalog, done)
+        jobs.append(time.perf_counter() - t0)
+        assert done.new_ids and catalog.story_of(done.new_ids[0]), done.errors
+print(json.dumps({"catalog_start_s": start, "job_s": jobs,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 _LATENCY = """
@@ -284,7 +322,7 @@ def main() -> None:
             path = tmpd / "store.jsonl"
             make_corpus(sizes[-1] + 2 * args.add * len(sizes), path)
             out["stores"] = _child(
-                _STORE, str(path), str(tmpd / "store.db"), ",".join(map(str, sizes)), str(args.add)
+                _STORE, str(path), str(tmpd / "store.db"), ",".join(map(str, sizes)), str(args.add), _SERVICE
             )
             path.unlink()
         out["latency"] = _child(_LATENCY, str(DEMO), str(tmpd / "lat.db"))
@@ -313,6 +351,13 @@ def main() -> None:
             f"{r['state_bytes'] / 1e6:>9.1f} {f'{index:.2f} / {rest:.2f}':>30} {r['peak_rss_mb']:>7.0f} "
             f"{r.get('one_article_first_s', 0):>26.2f} / {r['one_article_s']:.2f} s"
         )
+    print(
+        f"\n{'stored':>9} {'service: read model start':>25} {'RSS MB':>7} {'one-article job: first / next':>30}"
+    )
+    for r in out["stores"]:
+        v = r["service"]
+        jobs = " / ".join(f"{s:.2f}" for s in v["job_s"])
+        print(f"{r['stored']:>9} {v['catalog_start_s']:>23.1f} s {v['rss_mb']:>7.0f} {jobs:>28} s")
     print(f"\none new article to its updated dossier (warm demo store): {out['latency']['seconds']:.2f} s")
     if out["many_stories"]:
         print(
