@@ -55,6 +55,7 @@ def _check_upgrade(url: str) -> None:
         assert store.get_flags() == {"a-old": (Flag("missing_date", "warning", "reported"),)}
         assert json.loads(store.load_blob("article-flags") or b"") == {"signature": "sig-1"}
         assert store.load_blob("serve-article-flags") is None
+        assert store.search_articles(["old"]) == ["a-old"]  # the articles already stored are indexed
         assert store.put_article(article(1))
     with Store(url) as again:  # opening a current store changes nothing
         assert "a00001" in again.article_ids()

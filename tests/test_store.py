@@ -208,6 +208,42 @@ class StoreContract:
         with pytest.raises(IntegrityError):  # only a stored article has warnings
             store.put_flags({"not-stored": (late,)})
 
+    def test_search_finds_every_word_ranks_titles_first_and_reads_no_syntax(self, store: Store) -> None:
+        store.put_articles(
+            [
+                article(1, "The east levee held overnight, the county engineer said.", title="Levee repairs"),
+                article(2, "Levee crews in Northgate worked on the east side.", title="Crews at work"),
+                article(
+                    3,
+                    "A café on Rue Élan reopened after the flood.",
+                    title="Café reopens",
+                    source="Ünïon Post",
+                ),
+            ]
+        )
+        assert store.search_articles(["levee"]) == ["a00001", "a00002"]  # the title match first
+        assert store.search_articles(["east levee"]) == ["a00001"]  # a phrase: the words in a row
+        assert store.search_articles(["northgate", "lev"]) == ["a00002"]  # every word; a word's start
+        assert store.search_articles(["REOPENED", "café"]) == ["a00003"]  # case folded
+        assert store.search_articles(["post"]) == ["a00003"]  # the source is searched too
+        if store.engine.dialect.name == "sqlite":  # FTS5 folds every letter's case and accents;
+            # PostgreSQL folds case as the database's locale does (a C locale: ASCII letters only)
+            assert store.search_articles(["cafe", "élan", "union"]) == ["a00003"]
+        assert store.search_articles(["levee"], limit=1) == ["a00001"]
+        for hostile in (
+            '"',
+            "*",
+            "levee OR",
+            "NEAR(levee",
+            "lev:*",
+            "a & !b | c",
+            "'; DROP TABLE articles; --",
+        ):
+            store.search_articles([hostile])  # no syntax error, whatever it finds
+        assert store.search_articles(["—"]) == [] and store.search_articles([]) == []
+        store.put_articles([article(4, "Sandbag levee walls rose along the river.", title="River watch")])
+        assert store.search_articles(["sandbag"]) == ["a00004"]  # found as soon as it is stored
+
     def test_articles_in_insertion_order_and_lookups(self, store: Store) -> None:
         items = [article(n) for n in (5, 2, 9, 1)]
         for a in items:
@@ -458,6 +494,17 @@ def test_leftovers_allow_for_the_callers_own_batch_just_stored() -> None:
         store.set_stories({ids[0]: "s1"})
         assert store.unassigned_article_ids(2) == []  # 2 and 3 are the caller's own: nothing else
         assert store.unassigned_article_ids(1) == ids[1:]  # one more unplaced than its own: scan
+
+
+def test_search_scans_where_sqlite_has_no_full_text_index() -> None:
+    with Store("sqlite://") as store:
+        store.put_articles([article(1, "The east levee held.", title="Levee"), article(2, "Crews worked.")])
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER article_search_insert")
+            conn.exec_driver_sql("DROP TABLE article_search")
+        store._search_index = None
+        assert store.search_articles(["LEVEE", "east"]) == ["a00001"]
+        assert store.search_articles(["levee", "crews"]) == []
 
 
 def test_stories_of_and_story_members_read_only_what_is_asked() -> None:

@@ -481,8 +481,9 @@ def create_app(
         ],
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> Response:
-        """An in-memory scan, case-folded: every word must occur in the story's title, outlets or
-        dossier texts, or in the article's title, outlet or text. Title matches rank first."""
+        """Every word must occur (case-folded) in the story's title, outlets or dossier texts, or in
+        the article's title, source or text; articles come from the store's full-text index, where
+        a word also finds words it begins. Title matches rank first."""
         access.check_read(request)
         stories, articles = catalog.search(q, limit)
         return _json(

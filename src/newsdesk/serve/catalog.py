@@ -42,11 +42,12 @@ class ReadStore(Protocol):
 
     def list_stories(self) -> list[StorySummary]: ...
     def get_story(self, story_id: str) -> Story | None: ...
-    def get_articles(self, ids: Iterable[str]) -> dict[str, Article]: ...
+    def get_articles(self, ids: Iterable[str], text: bool = True) -> dict[str, Article]: ...
     def articles_since(self, seq: int = 0) -> list[tuple[int, str]]: ...
     def story_assignments(self) -> dict[str, str]: ...
     def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]: ...
     def counts(self) -> tuple[int, int]: ...
+    def search_articles(self, terms: Sequence[str], limit: int = 20) -> list[str]: ...
     def get_duplicates(self, article_ids: Iterable[str] | None = None) -> dict[str, DuplicateInfo]: ...
     def get_flags(self, article_ids: Iterable[str] | None = None) -> dict[str, tuple[Flag, ...]]: ...
     def load_blob(self, name: str) -> bytes | None: ...
@@ -74,8 +75,6 @@ class ArticleCard:
     outlet: str
     published: str | None
     url: str | None
-    text: str
-    folded: str  # case-folded title and text, for search
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +223,7 @@ class Catalog:
         since = self.store.articles_since(self._seq if placed is not None else 0)
         wanted = list(dict.fromkeys([*(a for _n, a in since if a not in known), *forced]))
         cards = dict(known)
-        for article in self.store.get_articles(wanted).values():
+        for article in self.store.get_articles(wanted, text=False).values():
             cards[article.id] = _article_card(article)
         if placed is None:
             story_of = self.store.story_assignments()
@@ -404,6 +403,10 @@ class Catalog:
         self.ensure()
         return self._articles.get(article_id)
 
+    def texts(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """The normalized texts of these articles, read from the store (cards do not hold them)."""
+        return {aid: a.text for aid, a in self.store.get_articles(article_ids).items()}
+
     def article_cards(self) -> Mapping[str, ArticleCard]:
         self.ensure()
         return self._articles
@@ -469,7 +472,9 @@ class Catalog:
         return out
 
     def search(self, query: str, limit: int = 20) -> tuple[list[Hit], list[Hit]]:
-        """Stories and articles where every word of `query` occurs; title matches rank first."""
+        """Stories and articles where every word of `query` occurs; title matches rank first.
+        Stories are scanned here (their dossier texts); articles are looked up in the store's
+        full-text index, where a word may also be the start of a longer one."""
         want = terms(query)
         if not want:
             return [], []
@@ -478,17 +483,22 @@ class Catalog:
             for card in self.stories()
             if all(t in card.folded for t in want)
         ]
+        # Articles: the store's full-text index ranks them (their texts are not held here).
+        ids = self.store.search_articles(want, limit)
+        found = self.store.get_articles(ids)
         articles = [
-            Hit(card, snippet(card.text, want[0]), _score(fold(card.title or ""), card.folded, want))
-            for card in self._articles.values()
-            if all(t in card.folded for t in want)
+            Hit(
+                self._articles.get(aid) or _article_card(found[aid]),
+                snippet(found[aid].text, want[0]),
+                limit - n,
+            )
+            for n, aid in enumerate(ids)
+            if aid in found
         ]
         # Best score first; among equals the most recent (two stable sorts).
         stories.sort(key=lambda h: _recency(h.card), reverse=True)
         stories.sort(key=lambda h: h.score, reverse=True)
-        articles.sort(key=lambda h: _recency(h.card), reverse=True)
-        articles.sort(key=lambda h: h.score, reverse=True)
-        return stories[:limit], articles[:limit]
+        return stories[:limit], articles
 
 
 def _recency(card: StoryCard | ArticleCard) -> str:
@@ -514,6 +524,4 @@ def _article_card(article: Article) -> ArticleCard:
         outlet=words.outlet(article),
         published=article.published,
         url=article.url,
-        text=article.text,
-        folded=fold(f"{title or ''}\n{words.outlet(article)}\n{article.text}"),
     )

@@ -56,9 +56,10 @@ def card_view(card: StoryCard) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Texts:
-    """Article cards by id, for evidence windows and outlet names."""
+    """Article cards by id, for outlet names, and the texts of a story's articles, for evidence windows."""
 
     cards: Mapping[str, ArticleCard]
+    texts: Mapping[str, str]
 
     def outlet(self, article_id: str) -> str:
         card = self.cards.get(article_id)
@@ -85,8 +86,8 @@ class Texts:
             by_article.setdefault(span.article_id, []).append(span)
         out: list[dict[str, Any]] = []
         for article_id, items in by_article.items():
-            card = self.cards.get(article_id)
-            if card is None:
+            card, text = self.cards.get(article_id), self.texts.get(article_id)
+            if card is None or text is None:
                 out.extend(
                     {
                         "pieces": [(s.text, True)],
@@ -99,13 +100,13 @@ class Texts:
                 continue
             groups: dict[tuple[int, int, bool, bool], list[tuple[int, int]]] = {}
             for span, window in evidence_windows(
-                card.text, items, lambda s: sentences.get((s.article_id, s.start, s.end))
+                text, items, lambda s: sentences.get((s.article_id, s.start, s.end))
             ):
                 groups.setdefault(window, []).append((span.start, span.end))
             for window, marked in groups.items():
                 out.append(
                     {
-                        "pieces": evidence_pieces(card.text, marked, window),
+                        "pieces": evidence_pieces(text, marked, window),
                         "href": article_href(article_id, marked[0][0], marked[0][1]),
                         "outlet": card.outlet,
                         "published": words.day(card.published),
@@ -285,7 +286,7 @@ def story_view(story: Story, catalog: Catalog, full: bool = False) -> dict[str, 
     A large story's page shows its first `FACTS_INLINE` facts (conflicting, then those most
     sources confirm) and `TIMELINE_INLINE` dates; `full` (the page /story/{id}/all) shows all.
     """
-    texts = Texts(catalog.article_cards())
+    texts = Texts(catalog.article_cards(), catalog.texts(story.article_ids))
     outlets = [texts.outlet(a) for a in story.article_ids]
     ambiguous = {o for o in outlets if outlets.count(o) > 1}
     index = {}

@@ -15,12 +15,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, Self, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, select
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, literal_column, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -43,6 +44,7 @@ from .models import (
 )
 
 BATCH = 500
+_WORD = re.compile(r"\w+")  # a search term's words: letters and digits only, never query syntax
 DEFAULT_URL = "sqlite:///newsdesk.db"
 
 T = TypeVar("T")
@@ -113,6 +115,7 @@ class Store:
         self.url = url
         self.engine = engine if engine is not None else make_engine(url)
         self._dialect = self.engine.dialect.name
+        self._search_index: bool | None = None  # SQLite: whether it has the FTS5 table (0005)
         self._create_schema()
 
     def _create_schema(self) -> None:
@@ -279,15 +282,17 @@ class Store:
     def get_article(self, article_id: str) -> Article | None:
         return self.get_articles([article_id]).get(article_id)
 
-    def get_articles(self, ids: Iterable[str]) -> dict[str, Article]:
-        """Stored articles among `ids`, keyed by id, in the order asked."""
+    def get_articles(self, ids: Iterable[str], text: bool = True) -> dict[str, Article]:
+        """Stored articles among `ids`, keyed by id, in the order asked. With `text=False` the
+        text is not read and left empty (lists that show titles and outlets of many articles)."""
         wanted = list(dict.fromkeys(ids))
         found: dict[str, Article] = {}
+        body = ArticleRow.text if text else literal_column("''")
         with self.engine.connect() as conn:
             for chunk in _chunks(wanted):
-                stmt = select(ArticleRow.id, ArticleRow.text, ArticleRow.data).where(ArticleRow.id.in_(chunk))
-                for aid, text, data in conn.execute(stmt):
-                    found[aid] = self._article(text, data)
+                stmt = select(ArticleRow.id, body, ArticleRow.data).where(ArticleRow.id.in_(chunk))
+                for aid, body_text, data in conn.execute(stmt):
+                    found[aid] = self._article(body_text, data)
         return {i: found[i] for i in wanted if i in found}
 
     def all_articles(self) -> list[Article]:
@@ -308,6 +313,54 @@ class Store:
         with self.engine.connect() as conn:
             stmt = select(ArticleRow.seq, ArticleRow.id).where(ArticleRow.seq > seq).order_by(ArticleRow.seq)
             return [(n, aid) for n, aid in conn.execute(stmt)]
+
+    def search_articles(self, terms: Sequence[str], limit: int = 20) -> list[str]:
+        """Ids of the articles whose title, source or text has every term (a word, or several
+        words in a row for a phrase; the last word of each may be the start of a longer one),
+        best match first, a title match above a text match; at most `limit`.
+
+        SQLite searches its FTS5 index, PostgreSQL its `tsvector` column (migration 0005). Only
+        a term's letters and digits count, so no input can be read as query syntax."""
+        words = [w for w in (_WORD.findall(t.casefold()) for t in terms) if w]
+        if not words or len(words) < len(terms) or limit <= 0:
+            return []
+        with self.engine.connect() as conn:
+            if self._dialect == "postgresql":
+                query = " & ".join(" <-> ".join([*w[:-1], f"{w[-1]}:*"]) for w in words)
+                stmt = sql_text(
+                    "SELECT id FROM articles, to_tsquery('simple', :q) AS q WHERE search @@ q "
+                    "ORDER BY ts_rank(search, q) DESC, seq DESC LIMIT :n"
+                )
+                return list(conn.scalars(stmt, {"q": query, "n": limit}))
+            if self._has_search_index(conn):
+                query = " ".join('"' + " ".join(w) + '"*' for w in words)
+                stmt = sql_text(
+                    "SELECT a.id FROM article_search JOIN articles a ON a.seq = article_search.rowid "
+                    "WHERE article_search MATCH :q ORDER BY bm25(article_search, 10.0, 5.0, 1.0), a.seq DESC "
+                    "LIMIT :n"
+                )
+                return list(conn.scalars(stmt, {"q": query, "n": limit}))
+            # A SQLite without FTS5: every article is scanned (ASCII letters match either case).
+            found = select(ArticleRow.id)
+            for w in words:
+                like = "%" + "%".join(w) + "%"
+                found = found.where(
+                    (
+                        func.coalesce(ArticleRow.title, "")
+                        + " "
+                        + func.coalesce(ArticleRow.source, "")
+                        + " "
+                        + ArticleRow.text
+                    ).like(like)
+                )
+            return list(conn.scalars(found.order_by(ArticleRow.seq.desc()).limit(limit)))
+
+    def _has_search_index(self, conn: Connection) -> bool:
+        if self._search_index is None:
+            self._search_index = bool(
+                conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'article_search'").scalar()
+            )
+        return self._search_index
 
     def article_text(self, article_id: str) -> str | None:
         """The normalized text that every span of the article indexes."""
