@@ -244,6 +244,17 @@ class StoreContract:
         store.put_articles([article(4, "Sandbag levee walls rose along the river.", title="River watch")])
         assert store.search_articles(["sandbag"]) == ["a00004"]  # found as soon as it is stored
 
+    def test_article_heads_are_the_articles_without_their_texts(self, store: Store) -> None:
+        items = [article(2), article(1, url="https://news.example/a", locator="line 3", source=None)]
+        store.put_articles(items)
+        heads = store.article_heads()
+        assert list(heads) == ["a00002", "a00001"]  # insertion order
+        for a in items:
+            assert heads[a.id] == records.ArticleHead(
+                a.id, a.path, a.title, a.published, a.url, a.source, a.locator
+            )
+        assert list(store.article_heads(["a00001", "nope"])) == ["a00001"]
+
     def test_articles_in_insertion_order_and_lookups(self, store: Store) -> None:
         items = [article(n) for n in (5, 2, 9, 1)]
         for a in items:

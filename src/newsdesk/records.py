@@ -134,6 +134,20 @@ class Article:
         return content_id(text, url, source, title, published, prefix="a")
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleHead:
+    """What a list shows of an article (no text): read for every article when the service
+    starts, where decoding whole articles cost most of the start."""
+
+    id: str
+    path: str
+    title: str | None = None
+    published: str | None = None
+    url: str | None = None
+    source: str | None = None
+    locator: str | None = None
+
+
 # --------------------------------------------------------------------------- annotations
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..records import Article, Conflict, Reading, Story
+from ..records import Article, ArticleHead, Conflict, Reading, Story
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = (
@@ -312,7 +312,7 @@ def value_words(value: Any, kind: str, unit: str | None = None) -> str:
     return unit_words(value, unit)
 
 
-def outlet(article: Article | None, fallback: str = "unknown article") -> str:
+def outlet(article: Article | ArticleHead | None, fallback: str = "unknown article") -> str:
     """Who published an article: the outlet, else the web site, else the file it came from (never an id)."""
     if article is None:
         return fallback

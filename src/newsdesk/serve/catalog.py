@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from ..pipeline import load_topics
-from ..records import Article, Conflict, DuplicateInfo, Flag, Story
+from ..records import Article, ArticleHead, Conflict, DuplicateInfo, Flag, Story
 from ..render.json import story_to_dict
 from ..store.repository import StorySummary
 from . import words
@@ -42,7 +42,8 @@ class ReadStore(Protocol):
 
     def list_stories(self) -> list[StorySummary]: ...
     def get_story(self, story_id: str) -> Story | None: ...
-    def get_articles(self, ids: Iterable[str], text: bool = True) -> dict[str, Article]: ...
+    def get_articles(self, ids: Iterable[str]) -> dict[str, Article]: ...
+    def article_heads(self, ids: Iterable[str] | None = None) -> dict[str, ArticleHead]: ...
     def articles_since(self, seq: int = 0) -> list[tuple[int, str]]: ...
     def story_assignments(self) -> dict[str, str]: ...
     def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]: ...
@@ -223,8 +224,9 @@ class Catalog:
         since = self.store.articles_since(self._seq if placed is not None else 0)
         wanted = list(dict.fromkeys([*(a for _n, a in since if a not in known), *forced]))
         cards = dict(known)
-        for article in self.store.get_articles(wanted, text=False).values():
-            cards[article.id] = _article_card(article)
+        heads = self.store.article_heads(wanted if self._built else None)  # at start: one scan
+        for head in heads.values():
+            cards[head.id] = _article_card(head)
         if placed is None:
             story_of = self.store.story_assignments()
         else:
@@ -516,7 +518,7 @@ def _story_snippet(card: StoryCard, term: str) -> tuple[str, str, str]:
     return ("", "", "")
 
 
-def _article_card(article: Article) -> ArticleCard:
+def _article_card(article: Article | ArticleHead) -> ArticleCard:
     title = article.title or None
     return ArticleCard(
         id=article.id,

@@ -21,13 +21,22 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, Self, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, literal_column, select
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import MissingExtra
-from ..records import Article, DuplicateInfo, Extraction, Flag, ProcessingError, Story, content_id
+from ..records import (
+    Article,
+    ArticleHead,
+    DuplicateInfo,
+    Extraction,
+    Flag,
+    ProcessingError,
+    Story,
+    content_id,
+)
 from . import codec
 from .models import (
     ArticleRow,
@@ -282,18 +291,42 @@ class Store:
     def get_article(self, article_id: str) -> Article | None:
         return self.get_articles([article_id]).get(article_id)
 
-    def get_articles(self, ids: Iterable[str], text: bool = True) -> dict[str, Article]:
-        """Stored articles among `ids`, keyed by id, in the order asked. With `text=False` the
-        text is not read and left empty (lists that show titles and outlets of many articles)."""
+    def get_articles(self, ids: Iterable[str]) -> dict[str, Article]:
+        """Stored articles among `ids`, keyed by id, in the order asked."""
         wanted = list(dict.fromkeys(ids))
         found: dict[str, Article] = {}
-        body = ArticleRow.text if text else literal_column("''")
         with self.engine.connect() as conn:
             for chunk in _chunks(wanted):
-                stmt = select(ArticleRow.id, body, ArticleRow.data).where(ArticleRow.id.in_(chunk))
-                for aid, body_text, data in conn.execute(stmt):
-                    found[aid] = self._article(body_text, data)
+                stmt = select(ArticleRow.id, ArticleRow.text, ArticleRow.data).where(ArticleRow.id.in_(chunk))
+                for aid, text, data in conn.execute(stmt):
+                    found[aid] = self._article(text, data)
         return {i: found[i] for i in wanted if i in found}
+
+    def article_heads(self, ids: Iterable[str] | None = None) -> dict[str, ArticleHead]:
+        """Title, date, outlet and where from of the articles among `ids` (None: every one, in
+        insertion order), without their texts or the rest of the record."""
+        cols = select(
+            ArticleRow.id, ArticleRow.title, ArticleRow.published, ArticleRow.source, ArticleRow.data
+        )
+        rows: list[Any] = []
+        with self.engine.connect() as conn:
+            if ids is None:
+                rows.extend(conn.execute(cols.order_by(ArticleRow.seq)))
+            for chunk in _chunks(list(dict.fromkeys(ids or ()))):
+                rows.extend(conn.execute(cols.where(ArticleRow.id.in_(chunk))))
+        heads = {}
+        for aid, title, published, source, data in rows:
+            fields = json.loads(data)
+            heads[aid] = ArticleHead(
+                aid,
+                fields.get("path", ""),
+                title,
+                published,
+                fields.get("url"),
+                source,
+                fields.get("locator"),
+            )
+        return heads
 
     def all_articles(self) -> list[Article]:
         """Every stored article, in insertion order."""
