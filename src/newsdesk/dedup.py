@@ -494,15 +494,15 @@ class DedupIndex:
         cls,
         options: DedupOptions,
         docs: Sequence[tuple[int, str, np.ndarray]],
-        bands: Mapping[int, Sequence[int]],
-        prints: Mapping[int, Sequence[int]],
+        bands: tuple[np.ndarray, np.ndarray],
+        prints: tuple[np.ndarray, np.ndarray],
         capped: tuple[set[int], set[int]] = (set(), set()),
         exact: Mapping[str, int] | None = None,
         seen: Iterable[str] = (),
     ) -> DedupIndex:
         """An index of only the stored documents a batch can meet: `docs` (store number, article id,
         hashes), the postings of the batch's own band keys and sampled prints as the store keeps them
-        (signed 64-bit keys -> store numbers, oldest first), the keys held by more documents than
+        (arrays of signed 64-bit keys and store numbers), the keys held by more documents than
         the cap (signed too), the first
         document of each of the batch's exact texts, and the batch's articles already seen.
 
@@ -516,8 +516,9 @@ class DedupIndex:
             index._number[aid] = local[doc]
             index._ids.append(aid)
             index._hashes.append(hashes)
-        index._buckets = _postings_map(bands, local)
-        index._postings = _postings_map(prints, local)
+        numbers = np.fromiter(local, dtype=np.int64, count=len(local))  # store number of each local one
+        index._buckets = _postings_map(*bands, numbers)
+        index._postings = _postings_map(*prints, numbers)
         index._buckets.capped, index._postings.capped = (set(unsigned(list(c)).tolist()) for c in capped)
         index._exact = {key: local[doc] for key, doc in (exact or {}).items() if doc in local}
         for aid in seen:
@@ -685,16 +686,21 @@ def unsigned(keys: Sequence[int]) -> np.ndarray:
     return np.asarray(keys, dtype=np.int64).view(np.uint64)
 
 
-def _postings_map(postings: Mapping[int, Sequence[int]], local: Mapping[int, int]) -> _MultiMap:
-    """Stored postings (signed keys -> store numbers) as a `_MultiMap` of uint64 keys over local
-    numbers, sorted by key with older documents first (as the whole index keeps them)."""
-    pairs = [(k, local[d]) for k, docs in postings.items() for d in docs if d in local]
-    if not pairs:
+def _postings_map(keys: np.ndarray, docs: np.ndarray, numbers: np.ndarray) -> _MultiMap:
+    """Stored postings (signed keys, store numbers) as a `_MultiMap` of uint64 keys over local
+    numbers (`numbers[i]`: the store number of local document i, ascending), sorted by key with
+    older documents first (as the whole index keeps them); postings of documents not loaded
+    are dropped."""
+    docs = np.asarray(docs, dtype=np.int64)
+    at = np.searchsorted(numbers, docs)
+    held = at < numbers.size
+    held[held] = numbers[at[held]] == docs[held]
+    if not held.any():
         return _MultiMap()
-    keys = unsigned([k for k, _ in pairs])
-    vals = np.array([v for _, v in pairs], dtype=np.int32)
-    order = np.lexsort((vals, keys))  # by unsigned key, then document
-    return _MultiMap(keys[order], vals[order])
+    ukeys = unsigned(np.asarray(keys, dtype=np.int64)[held])
+    vals = at[held].astype(np.int32)
+    order = np.lexsort((vals, ukeys))  # by unsigned key, then document
+    return _MultiMap(ukeys[order], vals[order])
 
 
 def publication_key(article: Article) -> tuple[str, str]:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..records import DuplicateInfo
+
+if TYPE_CHECKING:
+    from .repository import Postings
 
 
 @runtime_checkable
@@ -42,9 +45,7 @@ class StageStore(BlobStore, Protocol):
 
     def dedup_first_docs(self, text_keys: Sequence[str]) -> dict[str, int]: ...
 
-    def dedup_postings(
-        self, kind: int, keys: Sequence[int], cap: int
-    ) -> tuple[dict[int, list[int]], set[int]]: ...
+    def dedup_postings(self, kind: int, keys: Sequence[int], cap: int) -> tuple[Postings, set[int]]: ...
 
     def dedup_docs(self, docs: Sequence[int]) -> list[tuple[int, str, bytes]]: ...
 

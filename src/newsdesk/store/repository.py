@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -21,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, Self, TypeVar
 
+import numpy as np
 from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
@@ -43,7 +45,6 @@ from .models import (
     AssignmentRow,
     BlobRow,
     DedupDocRow,
-    DedupKeyRow,
     DuplicateRow,
     ErrorRow,
     ExtractionRow,
@@ -53,6 +54,15 @@ from .models import (
 )
 
 BATCH = 500
+
+
+class Postings(NamedTuple):
+    """Copy-detector postings: parallel arrays of signed 64-bit keys and document numbers."""
+
+    keys: np.ndarray
+    docs: np.ndarray
+
+
 _WORD = re.compile(r"\w+")  # a search term's words: letters and digits only, never query syntax
 DEFAULT_URL = "sqlite:///newsdesk.db"
 
@@ -603,32 +613,41 @@ class Store:
                 out.update({k: int(d) for k, d in conn.execute(stmt) if k is not None and d is not None})
         return out
 
-    def dedup_postings(
-        self, kind: int, keys: Sequence[int], cap: int
-    ) -> tuple[dict[int, list[int]], set[int]]:
-        """The documents under each key (signed 64-bit), oldest first; keys held by more than `cap`
-        documents are returned apart, without their documents (the detector skips them)."""
+    def dedup_postings(self, kind: int, keys: Sequence[int], cap: int) -> tuple[Postings, set[int]]:
+        """The documents under each key (signed 64-bit) as two arrays, sorted by key, then
+        document; keys held by more than `cap` documents are returned apart, without their
+        documents (the detector skips them).
+
+        A batch reads hundreds of postings an article (copies of one text share every key), so
+        rows come through the driver's cursor into arrays, not as one Python row object each."""
         wanted = list(dict.fromkeys(keys))
-        counts: dict[int, int] = {}
-        out: dict[int, list[int]] = {}
+        mark = "?" if self._dialect == "sqlite" else "%s"
+        counts: list[tuple[int, int]] = []
+        flat: list[int] = []
         with self.engine.connect() as conn:
-            for chunk in _chunks(wanted):
-                stmt = (
-                    select(DedupKeyRow.key, func.count())
-                    .where(DedupKeyRow.kind == kind, DedupKeyRow.key.in_(chunk))
-                    .group_by(DedupKeyRow.key)
-                )
-                counts.update({int(k): int(n) for k, n in conn.execute(stmt)})
-            small = [k for k, n in counts.items() if n <= cap]
-            for chunk in _chunks(small):
-                stmt = (
-                    select(DedupKeyRow.key, DedupKeyRow.doc)
-                    .where(DedupKeyRow.kind == kind, DedupKeyRow.key.in_(chunk))
-                    .order_by(DedupKeyRow.key, DedupKeyRow.doc)
-                )
-                for k, d in conn.execute(stmt):
-                    out.setdefault(int(k), []).append(int(d))
-        return out, {k for k, n in counts.items() if n > cap}
+            cursor = conn.connection.cursor()
+            try:
+                for chunk in _chunks(wanted, 2000):
+                    marks = ",".join([mark] * len(chunk))
+                    cursor.execute(
+                        f"SELECT key, COUNT(*) FROM dedup_keys WHERE kind = {mark} AND key IN ({marks}) "
+                        "GROUP BY key",
+                        (kind, *chunk),
+                    )
+                    counts.extend(cursor.fetchall())
+                small = [k for k, n in counts if n <= cap]
+                for chunk in _chunks(small, 2000):
+                    marks = ",".join([mark] * len(chunk))
+                    cursor.execute(
+                        f"SELECT key, doc FROM dedup_keys WHERE kind = {mark} AND key IN ({marks}) "
+                        "ORDER BY key, doc",
+                        (kind, *chunk),
+                    )
+                    flat.extend(itertools.chain.from_iterable(cursor.fetchall()))
+            finally:
+                cursor.close()
+        pairs = np.array(flat, dtype=np.int64).reshape(-1, 2)
+        return Postings(pairs[:, 0].copy(), pairs[:, 1].copy()), {int(k) for k, n in counts if n > cap}
 
     def dedup_docs(self, docs: Sequence[int]) -> list[tuple[int, str, bytes]]:
         """(document number, article id, shingle hashes) of indexed documents, in document order."""
