@@ -608,10 +608,9 @@ class DedupIndex:
         opts = self.options
         found = set(self._buckets.lookup(keys, opts.max_posting))
         prints = self._fingerprints(unique).astype(np.uint64)
-        if prints.size:
-            hits: dict[int, int] = {}
-            for n in self._postings.lookup(prints, opts.max_posting):
-                hits[n] = hits.get(n, 0) + 1
+        met = self._postings.lookup(prints, opts.max_posting) if prints.size else []
+        if met:
+            hits = np.bincount(np.asarray(met, dtype=np.int64))  # prints shared with each document
             # Sampled prints estimate the shared shingles (times fingerprint_mod); half of each
             # threshold leaves room for sampling noise, and skips the many articles that share
             # a sentence or a quote, which are never copies.
@@ -619,13 +618,11 @@ class DedupIndex:
             need = max(2, round(0.5 * opts.min_shared_shingles / mod))
             share = 0.5 * opts.partial_min_overlap
             own = prints.size
+            near = np.flatnonzero(hits >= need)
+            count = dict(zip(near.tolist(), hits[near].tolist(), strict=True))
             ranked = sorted(
-                (
-                    n
-                    for n, c in hits.items()
-                    if c >= need and (c / own >= share or c * mod / self._hashes[n].size >= share)
-                ),
-                key=lambda n: (-hits[n], n),
+                (n for n, c in count.items() if c / own >= share or c * mod / self._hashes[n].size >= share),
+                key=lambda n: (-count[n], n),
             )
             found.update(ranked[: opts.max_candidates])
         return sorted(found)
