@@ -945,7 +945,8 @@ def _ingest_batch(
     state.duplicates = duplicates
     with _timed(state, "cluster"):
         placement = assign_stories(store, new_articles, extractions, duplicates, options, executor, embedder)
-    record_placement(total, placement, {a.id for a in new_articles})
+    if keep:  # a run that keeps its articles keeps what it did with them
+        record_placement(total, placement, {a.id for a in new_articles})
     state.counts["articles"] = len(run_articles)
     # add the batch to the run
     total.errors.extend(state.errors)

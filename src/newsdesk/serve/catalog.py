@@ -315,6 +315,11 @@ class Catalog:
         self.ensure()
         return list(self._stories.values())
 
+    def summaries(self) -> dict[str, StorySummary]:
+        """Every story's summary as the read model holds it now."""
+        self.ensure()
+        return {sid: card.summary for sid, card in self._stories.items()}
+
     def story_card(self, story_id: str) -> StoryCard | None:
         self.ensure()
         return self._stories.get(story_id)

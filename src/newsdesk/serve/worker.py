@@ -46,7 +46,6 @@ from .events import EventHub
 
 if TYPE_CHECKING:
     from ..store import Store
-    from ..store.repository import StorySummary
 
 log = logging.getLogger("newsdesk.serve")
 
@@ -298,7 +297,6 @@ class Ingested:
     new_ids: tuple[str, ...]
     stories: tuple[Story, ...]  # rebuilt dossiers
     old: Mapping[str, Story]  # the dossiers of the touched stories before the job
-    before: Mapping[str, StorySummary]
     changes: tuple[ClusterEvent, ...]  # merges and splits
     moved: Mapping[str, str]  # article -> its story now, for every article new to a story
     flags: Mapping[str, tuple[Flag, ...]]
@@ -310,7 +308,6 @@ def ingest_job(store: Store, options: Options, folder: Path) -> Ingested:
     Runs in the ingest process (or the worker thread), never in the one that answers requests.
     """
     t0 = time.perf_counter()
-    before = {s.id: s for s in store.list_stories()}
     state = ingest_paths([folder], options, store)
     # What the run placed and moved, from its own record: reading the whole assignment map
     # before and after, and every story event, took seconds a job on a large store.
@@ -340,7 +337,6 @@ def ingest_job(store: Store, options: Options, folder: Path) -> Ingested:
         new_ids=tuple(state.new_ids),
         stories=tuple(stories),
         old=old,
-        before=before,
         changes=changes,
         moved=moved,
         flags=flags,
@@ -350,12 +346,15 @@ def ingest_job(store: Store, options: Options, folder: Path) -> Ingested:
 def publish_job(catalog: Catalog, done: Ingested) -> list[tuple[str, dict[str, Any]]]:
     """The reading half: refresh the read model for what changed and say so as events."""
     catalog.add_flags(done.flags)
+    # The stories as the service showed them before (its read model, not the whole store's list
+    # read again per job): the events say what changed for its readers.
+    before = catalog.summaries()
     gone = {e.other_story_id for e in done.changes if e.kind == "merge" and e.other_story_id}
     touched = set(done.old) | set(done.moved.values())
     catalog.refresh(
         stories={s.id for s in done.stories} | gone | touched, articles=done.new_ids, placed=done.moved
     )
-    events = story_events(done.before, done.stories, done.old, done.changes, done.moved, catalog)
+    events = story_events(before, done.stories, done.old, done.changes, done.moved, catalog)
     catalog.rewarm()
     return events
 

@@ -626,24 +626,19 @@ class Store:
         flat: list[int] = []
         with self.engine.connect() as conn:
             cursor = conn.connection.cursor()
+
+            def by_key(columns: str, tail: str, of: list[int]) -> Iterator[list[Any]]:
+                for chunk in _chunks(of, 2000):
+                    marks = ",".join([mark] * len(chunk))
+                    sql = f"SELECT {columns} FROM dedup_keys WHERE kind = {mark} AND key IN ({marks}) {tail}"
+                    cursor.execute(sql, (kind, *chunk))
+                    yield cursor.fetchall()
+
             try:
-                for chunk in _chunks(wanted, 2000):
-                    marks = ",".join([mark] * len(chunk))
-                    cursor.execute(
-                        f"SELECT key, COUNT(*) FROM dedup_keys WHERE kind = {mark} AND key IN ({marks}) "
-                        "GROUP BY key",
-                        (kind, *chunk),
-                    )
-                    counts.extend(cursor.fetchall())
-                small = [k for k, n in counts if n <= cap]
-                for chunk in _chunks(small, 2000):
-                    marks = ",".join([mark] * len(chunk))
-                    cursor.execute(
-                        f"SELECT key, doc FROM dedup_keys WHERE kind = {mark} AND key IN ({marks}) "
-                        "ORDER BY key, doc",
-                        (kind, *chunk),
-                    )
-                    flat.extend(itertools.chain.from_iterable(cursor.fetchall()))
+                for rows in by_key("key, COUNT(*)", "GROUP BY key", wanted):
+                    counts.extend(rows)
+                for rows in by_key("key, doc", "ORDER BY key, doc", [k for k, n in counts if n <= cap]):
+                    flat.extend(itertools.chain.from_iterable(rows))
             finally:
                 cursor.close()
         pairs = np.array(flat, dtype=np.int64).reshape(-1, 2)
