@@ -28,7 +28,7 @@ from typing import Any, Protocol, TypeVar
 from ..pipeline import load_topics
 from ..records import Article, ArticleHead, Conflict, DuplicateInfo, Flag, Story
 from ..render.json import story_to_dict
-from ..store.repository import StorySummary
+from ..store.repository import StorySummary, summary_order
 from . import words
 
 T = TypeVar("T")
@@ -41,6 +41,7 @@ class ReadStore(Protocol):
     """What the read model needs of a store (`newsdesk.store.Store` has it all)."""
 
     def list_stories(self) -> list[StorySummary]: ...
+    def story_summaries(self, story_ids: Iterable[str]) -> list[StorySummary]: ...
     def get_story(self, story_id: str) -> Story | None: ...
     def get_articles(self, ids: Iterable[str]) -> dict[str, Article]: ...
     def article_heads(self, ids: Iterable[str] | None = None) -> dict[str, ArticleHead]: ...
@@ -213,7 +214,10 @@ class Catalog:
             if full:
                 self._load_articles(articles, None)
             self._topics = load_topics(self.store)
-            self._reload_stories(self.store.list_stories(), set(stories))
+            if full:
+                self._reload_stories(self.store.list_stories(), set(stories))
+            else:  # the stories the job changed, by index; the others are as they were
+                self._reload_stories(self.store.story_summaries(set(stories)), set(stories), partial=True)
             self._built = True
 
     def _load_articles(self, forced: Iterable[str], placed: Mapping[str, str] | None) -> bool:
@@ -253,9 +257,15 @@ class Catalog:
         self.refresh()
         return True
 
-    def _reload_stories(self, summaries: Sequence[StorySummary], forced: set[str]) -> None:
+    def _reload_stories(
+        self, summaries: Sequence[StorySummary], forced: set[str], partial: bool = False
+    ) -> None:
+        """Cards of every story in `summaries` whose summary changed or that is `forced`; the
+        others are dropped, or with `partial` (summaries of the forced stories only) kept."""
         cards: dict[str, StoryCard] = {}
         changed: list[str] = []
+        if partial:
+            cards = {sid: card for sid, card in self._stories.items() if sid not in forced}
         for summary in summaries:
             old = self._stories.get(summary.id)
             if old is not None and old.summary == summary and summary.id not in forced:
@@ -266,6 +276,8 @@ class Catalog:
                 continue
             cards[summary.id] = self._story_card(summary, story)
             changed.append(summary.id)
+        if partial:  # in the store's listing order, as a whole reload gives them
+            cards = dict(sorted(cards.items(), key=lambda item: summary_order(item[1].summary)))
         gone = set(self._stories) - set(cards)
         self._stories = cards
         self._forget(changed, gone)

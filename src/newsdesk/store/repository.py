@@ -127,6 +127,11 @@ def make_engine(url: str) -> Engine:
     return create_engine(parsed)
 
 
+def summary_order(summary: StorySummary) -> tuple[int, str, str]:
+    """How stories are listed: largest first, then oldest first."""
+    return (-summary.articles, summary.first_seen or "9999", summary.id)
+
+
 class Store:
     """Repository over one database; pass it to the pipeline (backends are passed in)."""
 
@@ -796,19 +801,31 @@ class Store:
             for chunk in _chunks(rows):
                 conn.execute(self._upsert(StoryRow.__table__), list(chunk))
 
+    _SUMMARY = (
+        StoryRow.id,
+        StoryRow.title,
+        StoryRow.n_articles,
+        StoryRow.first_seen,
+        StoryRow.last_seen,
+        StoryRow.n_conflicts,
+    )
+
     def list_stories(self) -> list[StorySummary]:
         """Stored dossiers, largest first, then oldest first."""
         with self.engine.connect() as conn:
-            stmt = select(
-                StoryRow.id,
-                StoryRow.title,
-                StoryRow.n_articles,
-                StoryRow.first_seen,
-                StoryRow.last_seen,
-                StoryRow.n_conflicts,
-            )
-            rows = [StorySummary(*r) for r in conn.execute(stmt)]
-        rows.sort(key=lambda r: (-r.articles, r.first_seen or "9999", r.id))
+            rows = [StorySummary(*r) for r in conn.execute(select(*self._SUMMARY))]
+        rows.sort(key=summary_order)
+        return rows
+
+    def story_summaries(self, story_ids: Iterable[str]) -> list[StorySummary]:
+        """The stored dossiers among `story_ids`, in `list_stories` order (by index: a reader
+        that holds the others reads only the stories a job changed)."""
+        rows: list[StorySummary] = []
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(dict.fromkeys(story_ids))):
+                stmt = select(*self._SUMMARY).where(StoryRow.id.in_(chunk))
+                rows.extend(StorySummary(*r) for r in conn.execute(stmt))
+        rows.sort(key=summary_order)
         return rows
 
     def get_story(self, story_id: str) -> Story | None:
