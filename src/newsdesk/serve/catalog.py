@@ -227,18 +227,24 @@ class Catalog:
         known = self._articles
         since = self.store.articles_since(self._seq if placed is not None else 0)
         wanted = list(dict.fromkeys([*(a for _n, a in since if a not in known), *forced]))
-        cards = dict(known)
         heads = self.store.article_heads(wanted if self._built else None)  # at start: one scan
-        for head in heads.values():
-            cards[head.id] = _article_card(head)
+        cards = {head.id: _article_card(head) for head in heads.values()}
         if placed is None:
-            story_of = self.store.story_assignments()
+            self._articles = {**known, **cards}
+            self._story_of = self.store.story_assignments()
         else:
             unplaced = [i for i in wanted if i not in placed]  # stored by another writer
-            story_of = {**self._story_of, **self.store.stories_of(unplaced), **placed}
-            if self.store.counts() != (len(story_of), len(cards)):
+            moves = {**self.store.stories_of(unplaced), **placed}
+            held = (
+                len(self._story_of) + sum(1 for a in moves if a not in self._story_of),
+                len(known) + sum(1 for a in cards if a not in known),
+            )
+            if self.store.counts() != held:
                 return False
-        self._articles, self._story_of = cards, story_of
+            # Updated in place (readers only look up single entries): a copy of a million
+            # entries a job cost more than the rest of the refresh.
+            known.update(cards)
+            self._story_of.update(moves)
         self._seq = max([self._seq, *(n for n, _a in since)])
         # A copy record is made when its article is added: new articles bring the new ones.
         fresh = self.store.get_duplicates(wanted) if self._built else self.store.get_duplicates()
