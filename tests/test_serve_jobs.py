@@ -83,3 +83,24 @@ def test_an_article_the_job_did_not_see_makes_the_refresh_read_everything(
         done = ingest_job(store, options, _folder(tmp_path, "two", ("a04_harbor_ledger_day_two.txt",)))
         publish_job(catalog, done)
         _same_as_fresh(catalog, store)
+
+
+def test_an_idle_poll_reads_one_row_and_still_sees_another_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.pipeline import analyze_paths
+    from newsdesk.serve.catalog import FULL_POLL_EVERY
+
+    options = Options(db_url=f"sqlite:///{tmp_path / 'desk.db'}", workers=-1)
+    with Store(options.db_url) as store:
+        analyze_paths([_folder(tmp_path, "first", ("a01_northgate_levee_breach.txt",))], options, store=store)
+        catalog = Catalog(store)
+        catalog.ensure()
+        listed: list[int] = []
+        read = store.list_stories
+        monkeypatch.setattr(store, "list_stories", lambda: listed.append(1) or read())
+        assert not any(catalog.poll() for _ in range(FULL_POLL_EVERY - 1))
+        assert not listed  # idle: only the mark was read
+        analyze_paths([_folder(tmp_path, "other", ("b01_crescent_times_summit.txt",))], options, store=store)
+        assert catalog.poll()  # the mark moved: compared, reloaded
+        _same_as_fresh(catalog, store)

@@ -244,6 +244,15 @@ class StoreContract:
         store.put_articles([article(4, "Sandbag levee walls rose along the river.", title="River watch")])
         assert store.search_articles(["sandbag"]) == ["a00004"]  # found as soon as it is stored
 
+    def test_every_save_of_dossiers_moves_the_stories_mark(self, store: Store) -> None:
+        assert store.stories_mark() is None
+        store.put_articles([article(1)])
+        store.set_stories({"a00001": "s1"})
+        store.save_stories([story("s1", ("a00001",))])
+        first = store.stories_mark()
+        store.save_stories([story("s1", ("a00001",))])  # the same dossier again: a save all the same
+        assert first is not None and store.stories_mark() not in (None, first)
+
     def test_article_heads_are_the_articles_without_their_texts(self, store: Store) -> None:
         items = [article(2), article(1, url="https://news.example/a", locator="line 3", source=None)]
         store.put_articles(items)

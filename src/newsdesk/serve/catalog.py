@@ -35,6 +35,7 @@ T = TypeVar("T")
 SNIPPET_CHARS = 90
 GZIP_MIN_BYTES = 2048
 STORY_CACHE = 256
+FULL_POLL_EVERY = 12  # polls (5 s apart in the service): a whole comparison once a minute
 
 
 class ReadStore(Protocol):
@@ -49,6 +50,7 @@ class ReadStore(Protocol):
     def story_assignments(self) -> dict[str, str]: ...
     def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]: ...
     def counts(self) -> tuple[int, int]: ...
+    def stories_mark(self) -> bytes | None: ...
     def search_articles(self, terms: Sequence[str], limit: int = 20) -> list[str]: ...
     def get_duplicates(self, article_ids: Iterable[str] | None = None) -> dict[str, DuplicateInfo]: ...
     def get_flags(self, article_ids: Iterable[str] | None = None) -> dict[str, tuple[Flag, ...]]: ...
@@ -171,6 +173,8 @@ class Catalog:
         self._articles: dict[str, ArticleCard] = {}
         self._story_of: dict[str, str] = {}
         self._seq = 0  # the insertion number of the last article read
+        self._mark: bytes | None = None  # the store's dossier mark at the last refresh
+        self._polls = 0
         self._flags: dict[str, tuple[Flag, ...]] = {}
         self._duplicates: dict[str, DuplicateInfo] = {}
         self._topics: dict[str, str] = {}
@@ -208,6 +212,7 @@ class Catalog:
         another writer's changes found by `poll`) reads every article id and the whole map."""
         articles = tuple(articles)
         with self._lock:
+            mark = self.store.stories_mark()  # before the reads: a save during them moves it on
             full = placed is None or not self._built
             if not full and not self._load_articles(articles, placed):
                 full = True  # another writer stored or placed articles: read them all
@@ -219,6 +224,8 @@ class Catalog:
             else:  # the stories the job changed, by index; the others are as they were
                 self._reload_stories(self.store.story_summaries(set(stories)), set(stories), partial=True)
             self._built = True
+            if full:  # after a job's partial refresh the next poll compares once (another
+                self._mark = mark  # writer may have saved between the job's save and now)
 
     def _load_articles(self, forced: Iterable[str], placed: Mapping[str, str] | None) -> bool:
         """Cards, stories, copies and warnings of the articles not held yet and of `forced`.
@@ -253,12 +260,21 @@ class Catalog:
         return True
 
     def poll(self) -> bool:
-        """Pick up another writer's changes; True when anything was reloaded. One small query when idle."""
+        """Pick up another writer's changes; True when anything was reloaded.
+
+        When idle it reads one row, the mark every dossier save rewrites; the stories are compared
+        only when the mark moved, and every `FULL_POLL_EVERY`th poll (a writer of a release
+        without the mark is still seen)."""
         if not self._built:
             self.refresh()
             return True
+        self._polls += 1
+        mark = self.store.stories_mark()
+        if mark == self._mark and self._polls % FULL_POLL_EVERY:
+            return False
         summaries = self.store.list_stories()
         if {s.id: s for s in summaries} == {sid: c.summary for sid, c in self._stories.items()}:
+            self._mark = mark  # read before the summaries: nothing saved up to it is missed
             return False
         self.refresh()
         return True

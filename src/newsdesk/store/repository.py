@@ -16,6 +16,7 @@ import contextlib
 import fcntl
 import itertools
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -54,6 +55,7 @@ from .models import (
 )
 
 BATCH = 500
+STORIES_MARK = "stories-mark"  # rewritten by every save_stories
 
 
 class Postings(NamedTuple):
@@ -800,6 +802,13 @@ class Store:
             conn.execute(delete(StoryRow).where(~members.exists()))
             for chunk in _chunks(rows):
                 conn.execute(self._upsert(StoryRow.__table__), list(chunk))
+            # A new mark with every save, in the same transaction: a reader that holds the
+            # dossiers checks this one row instead of comparing every story (`stories_mark`).
+            conn.execute(self._upsert(BlobRow.__table__), [{"name": STORIES_MARK, "data": os.urandom(8)}])
+
+    def stories_mark(self) -> bytes | None:
+        """Changes whenever dossiers are saved (None before the first save)."""
+        return self.load_blob(STORIES_MARK)
 
     _SUMMARY = (
         StoryRow.id,
