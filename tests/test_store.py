@@ -356,6 +356,11 @@ class StoreContract:
             "a00002": updated,
             "a00003": DuplicateInfo("a00003", "a00001", 1.0, "exact"),
         }
+        lazy = store.duplicate_records()  # the same records, decoded when read
+        assert set(lazy) == {"a00002", "a00003"} and lazy["a00002"] == updated
+        assert dict(store.duplicate_records(["a00003", "nope"])) == {
+            "a00003": store.get_duplicates()["a00003"]
+        }
 
     def test_errors_are_kept_once_in_order(self, store: Store) -> None:
         e1 = ProcessingError("bad.warc", "ingest", "truncated gzip stream")

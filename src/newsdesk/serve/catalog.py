@@ -21,7 +21,7 @@ import gzip
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -52,7 +52,9 @@ class ReadStore(Protocol):
     def counts(self) -> tuple[int, int]: ...
     def stories_mark(self) -> bytes | None: ...
     def search_articles(self, terms: Sequence[str], limit: int = 20) -> list[str]: ...
-    def get_duplicates(self, article_ids: Iterable[str] | None = None) -> dict[str, DuplicateInfo]: ...
+    def duplicate_records(
+        self, article_ids: Iterable[str] | None = None
+    ) -> MutableMapping[str, DuplicateInfo]: ...
     def get_flags(self, article_ids: Iterable[str] | None = None) -> dict[str, tuple[Flag, ...]]: ...
     def load_blob(self, name: str) -> bytes | None: ...
 
@@ -176,7 +178,7 @@ class Catalog:
         self._mark: bytes | None = None  # the store's dossier mark at the last refresh
         self._polls = 0
         self._flags: dict[str, tuple[Flag, ...]] = {}
-        self._duplicates: dict[str, DuplicateInfo] = {}
+        self._duplicates: MutableMapping[str, DuplicateInfo] = {}  # decoded when first read
         self._topics: dict[str, str] = {}
         # Values derived from one story (its dossier and JSON, its page), kept until it changes.
         self._memo: OrderedDict[tuple[str, str], Any] = OrderedDict()
@@ -254,8 +256,10 @@ class Catalog:
             self._story_of.update(moves)
         self._seq = max([self._seq, *(n for n, _a in since)])
         # A copy record is made when its article is added: new articles bring the new ones.
-        fresh = self.store.get_duplicates(wanted) if self._built else self.store.get_duplicates()
-        self._duplicates = {**self._duplicates, **fresh} if self._built else fresh
+        if self._built:  # added in place, undecoded: readers look up one article at a time
+            self._duplicates.update(self.store.duplicate_records(wanted))
+        else:
+            self._duplicates = self.store.duplicate_records()
         self._reload_flags(wanted)
         return True
 

@@ -463,6 +463,20 @@ class Store:
         ]
         self._write(self._upsert(DuplicateRow.__table__), list({r["article_id"]: r for r in rows}.values()))
 
+    def duplicate_records(self, article_ids: Iterable[str] | None = None) -> codec.LazyRecords[DuplicateInfo]:
+        """`get_duplicates`, each record decoded when first read: a reader that holds every copy
+        record (the service's read model) reads few of them."""
+        stmt = select(DuplicateRow.article_id, DuplicateRow.data)
+        raw: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            if article_ids is None:
+                raw.update((aid, data) for aid, data in conn.execute(stmt))
+            for chunk in _chunks(list(dict.fromkeys(article_ids or ()))):
+                raw.update(
+                    (aid, data) for aid, data in conn.execute(stmt.where(DuplicateRow.article_id.in_(chunk)))
+                )
+        return codec.LazyRecords(DuplicateInfo, raw)
+
     def get_duplicates(self, article_ids: Iterable[str] | None = None) -> dict[str, DuplicateInfo]:
         """Known copies keyed by the copying article's id: of `article_ids`, or every one (None)."""
         stmt = select(DuplicateRow.article_id, DuplicateRow.data)
