@@ -296,6 +296,18 @@ class Store:
     def _known(conn: Connection, ids: Sequence[str]) -> set[str]:
         return set(conn.scalars(select(ArticleRow.id).where(ArticleRow.id.in_(ids))))
 
+    def _rows(self, stmt: Any, column: Any, ids: Iterable[str] | None) -> list[Any]:
+        """The rows of `stmt` whose `column` is among `ids`, read in chunks of `BATCH` ids (a
+        database caps the parameters of one query); None: every row of `stmt`."""
+        with self.engine.connect() as conn:
+            if ids is None:
+                return list(conn.execute(stmt))
+            return [
+                row
+                for chunk in _chunks(list(dict.fromkeys(ids)))
+                for row in conn.execute(stmt.where(column.in_(chunk)))
+            ]
+
     def has_articles(self, ids: Iterable[str]) -> set[str]:
         """The subset of `ids` already stored."""
         wanted = list(dict.fromkeys(ids))
@@ -311,12 +323,10 @@ class Store:
     def get_articles(self, ids: Iterable[str]) -> dict[str, Article]:
         """Stored articles among `ids`, keyed by id, in the order asked."""
         wanted = list(dict.fromkeys(ids))
-        found: dict[str, Article] = {}
-        with self.engine.connect() as conn:
-            for chunk in _chunks(wanted):
-                stmt = select(ArticleRow.id, ArticleRow.text, ArticleRow.data).where(ArticleRow.id.in_(chunk))
-                for aid, text, data in conn.execute(stmt):
-                    found[aid] = self._article(text, data)
+        stmt = select(ArticleRow.id, ArticleRow.text, ArticleRow.data)
+        found = {
+            aid: self._article(text, data) for aid, text, data in self._rows(stmt, ArticleRow.id, wanted)
+        }
         return {i: found[i] for i in wanted if i in found}
 
     def article_heads(self, ids: Iterable[str] | None = None) -> dict[str, ArticleHead]:
@@ -325,14 +335,10 @@ class Store:
         cols = select(
             ArticleRow.id, ArticleRow.title, ArticleRow.published, ArticleRow.source, ArticleRow.data
         )
-        rows: list[Any] = []
-        with self.engine.connect() as conn:
-            if ids is None:
-                rows.extend(conn.execute(cols.order_by(ArticleRow.seq)))
-            for chunk in _chunks(list(dict.fromkeys(ids or ()))):
-                rows.extend(conn.execute(cols.where(ArticleRow.id.in_(chunk))))
         heads = {}
-        for aid, title, published, source, data in rows:
+        for aid, title, published, source, data in self._rows(
+            cols.order_by(ArticleRow.seq), ArticleRow.id, ids
+        ):
             fields = json.loads(data)
             heads[aid] = ArticleHead(
                 aid,
@@ -441,14 +447,8 @@ class Store:
         """Cached extractions of `ids` made by annotator `version` (others must be re-annotated),
         in the order of `ids`; each is decoded when first read."""
         wanted = list(dict.fromkeys(ids))
-        found: dict[str, str] = {}
-        with self.engine.connect() as conn:
-            for chunk in _chunks(wanted):
-                stmt = select(ExtractionRow.article_id, ExtractionRow.data).where(
-                    ExtractionRow.version == version, ExtractionRow.article_id.in_(chunk)
-                )
-                for aid, data in conn.execute(stmt):
-                    found[aid] = data
+        stmt = select(ExtractionRow.article_id, ExtractionRow.data).where(ExtractionRow.version == version)
+        found = {aid: data for aid, data in self._rows(stmt, ExtractionRow.article_id, wanted)}
         return codec.LazyRecords(Extraction, {i: found[i] for i in wanted if i in found})
 
     # ------------------------------------------------------------------ copies
@@ -467,27 +467,14 @@ class Store:
         """`get_duplicates`, each record decoded when first read: a reader that holds every copy
         record (the service's read model) reads few of them."""
         stmt = select(DuplicateRow.article_id, DuplicateRow.data)
-        raw: dict[str, str] = {}
-        with self.engine.connect() as conn:
-            if article_ids is None:
-                raw.update((aid, data) for aid, data in conn.execute(stmt))
-            for chunk in _chunks(list(dict.fromkeys(article_ids or ()))):
-                raw.update(
-                    (aid, data) for aid, data in conn.execute(stmt.where(DuplicateRow.article_id.in_(chunk)))
-                )
-        return codec.LazyRecords(DuplicateInfo, raw)
+        rows = self._rows(stmt, DuplicateRow.article_id, article_ids)
+        return codec.LazyRecords(DuplicateInfo, {aid: data for aid, data in rows})
 
     def get_duplicates(self, article_ids: Iterable[str] | None = None) -> dict[str, DuplicateInfo]:
         """Known copies keyed by the copying article's id: of `article_ids`, or every one (None)."""
         stmt = select(DuplicateRow.article_id, DuplicateRow.data)
-        with self.engine.connect() as conn:
-            if article_ids is None:
-                return {aid: codec.from_json(DuplicateInfo, data) for aid, data in conn.execute(stmt)}
-            out: dict[str, DuplicateInfo] = {}
-            for chunk in _chunks(list(dict.fromkeys(article_ids))):
-                rows = conn.execute(stmt.where(DuplicateRow.article_id.in_(chunk)))
-                out.update({aid: codec.from_json(DuplicateInfo, data) for aid, data in rows})
-            return out
+        rows = self._rows(stmt, DuplicateRow.article_id, article_ids)
+        return {aid: codec.from_json(DuplicateInfo, data) for aid, data in rows}
 
     # ------------------------------------------------------------------ warnings
 
@@ -504,13 +491,10 @@ class Store:
         """The stored warnings of `article_ids` (None: of every article); articles without any
         are left out."""
         stmt = select(FlagRow.article_id, FlagRow.data).where(FlagRow.data != "[]")
-        found: list[tuple[str, str]] = []
-        with self.engine.connect() as conn:
-            if article_ids is None:
-                found.extend((a, d) for a, d in conn.execute(stmt))
-            for chunk in _chunks(list(dict.fromkeys(article_ids or ()))):
-                found.extend((a, d) for a, d in conn.execute(stmt.where(FlagRow.article_id.in_(chunk))))
-        return {aid: tuple(codec.from_data(Flag, f) for f in json.loads(d)) for aid, d in found}
+        return {
+            aid: tuple(codec.from_data(Flag, f) for f in json.loads(d))
+            for aid, d in self._rows(stmt, FlagRow.article_id, article_ids)
+        }
 
     # ------------------------------------------------------------------ errors
 
@@ -550,13 +534,8 @@ class Store:
 
     def get_sources(self, raw_keys: Iterable[str]) -> dict[str, str]:
         """Article ids for the raw input records already seen."""
-        wanted = list(dict.fromkeys(raw_keys))
-        found: dict[str, str] = {}
-        with self.engine.connect() as conn:
-            for chunk in _chunks(wanted):
-                stmt = select(SourceRow.raw_key, SourceRow.article_id).where(SourceRow.raw_key.in_(chunk))
-                found.update({k: v for k, v in conn.execute(stmt)})
-        return found
+        stmt = select(SourceRow.raw_key, SourceRow.article_id)
+        return {k: v for k, v in self._rows(stmt, SourceRow.raw_key, raw_keys)}
 
     # ------------------------------------------------------------------ blobs
 
@@ -759,32 +738,17 @@ class Store:
     def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
         """article id -> story id for the assigned articles among `article_ids` (an index look-up
         each, where `story_assignments` reads the whole map: a second at 1M)."""
-        wanted = list(dict.fromkeys(article_ids))
-        with self.engine.connect() as conn:
-            return {
-                a: s
-                for chunk in _chunks(wanted)
-                for a, s in conn.execute(
-                    select(AssignmentRow.article_id, AssignmentRow.story_id).where(
-                        AssignmentRow.article_id.in_(chunk)
-                    )
-                )
-            }
+        stmt = select(AssignmentRow.article_id, AssignmentRow.story_id)
+        return {a: s for a, s in self._rows(stmt, AssignmentRow.article_id, article_ids)}
 
     def story_members(self, story_ids: Iterable[str]) -> dict[str, str]:
         """article id -> story id for every article of the stories `story_ids`, in the articles'
         insertion order."""
-        wanted = list(dict.fromkeys(story_ids))
-        found: list[tuple[int, str, str]] = []
-        with self.engine.connect() as conn:
-            for chunk in _chunks(wanted):
-                stmt = (
-                    select(ArticleRow.seq, AssignmentRow.article_id, AssignmentRow.story_id)
-                    .join(ArticleRow, ArticleRow.id == AssignmentRow.article_id)
-                    .where(AssignmentRow.story_id.in_(chunk))
-                )
-                found.extend((q, a, s) for q, a, s in conn.execute(stmt))
-        return {a: s for _seq, a, s in sorted(found)}
+        stmt = select(ArticleRow.seq, AssignmentRow.article_id, AssignmentRow.story_id).join(
+            ArticleRow, ArticleRow.id == AssignmentRow.article_id
+        )
+        found = sorted((q, a, s) for q, a, s in self._rows(stmt, AssignmentRow.story_id, story_ids))
+        return {a: s for _seq, a, s in found}
 
     # ------------------------------------------------------------------ dossiers
 
@@ -843,11 +807,7 @@ class Store:
     def story_summaries(self, story_ids: Iterable[str]) -> list[StorySummary]:
         """The stored dossiers among `story_ids`, in `list_stories` order (by index: a reader
         that holds the others reads only the stories a job changed)."""
-        rows: list[StorySummary] = []
-        with self.engine.connect() as conn:
-            for chunk in _chunks(list(dict.fromkeys(story_ids))):
-                stmt = select(*self._SUMMARY).where(StoryRow.id.in_(chunk))
-                rows.extend(StorySummary(*r) for r in conn.execute(stmt))
+        rows = [StorySummary(*r) for r in self._rows(select(*self._SUMMARY), StoryRow.id, story_ids)]
         rows.sort(key=summary_order)
         return rows
 
