@@ -295,7 +295,13 @@ def dedup_in_order(
     index: DedupIndex, ordered: Sequence[Article], options: Options, executor: Executor | None = None
 ) -> list[DuplicateInfo]:
     """Feed articles (oldest first) to a dedup index; the pure part runs in workers for big batches."""
-    prepared = _prepared(ordered, options, executor)
+    return _add_prepared(index, ordered, _prepared(ordered, options, executor))
+
+
+def _add_prepared(
+    index: DedupIndex, ordered: Sequence[Article], prepared: Sequence[Any]
+) -> list[DuplicateInfo]:
+    """Add each article with its prepared shingles, in order; the copies found."""
     return [info for a, p in zip(ordered, prepared, strict=True) if (info := index.add(a, p)) is not None]
 
 
@@ -379,10 +385,7 @@ def find_copies(
             ordered = sorted(articles, key=publication_order)
             prepared = _prepared(ordered, options, executor)
             index = load_partial_index(store, ordered, prepared, options)
-            found = [
-                info for a, p in zip(ordered, prepared, strict=True) if (info := index.add(a, p)) is not None
-            ]
-            store.put_duplicates(found)
+            store.put_duplicates(_add_prepared(index, ordered, prepared))
             store.dedup_append(index.rows(store.dedup_next_doc()))
     return store.get_duplicates([a.id for a in articles])  # found now, or by an earlier run
 
