@@ -314,7 +314,8 @@ class Catalog:
         if not self._built:
             self._flags = self.store.get_flags()
         elif new_ids:
-            self._flags = {**self._flags, **dict.fromkeys(new_ids, ()), **self.store.get_flags(new_ids)}
+            # In place, as the other maps: a copy of every article's entry per job grows with the store.
+            self._flags.update({**dict.fromkeys(new_ids, ()), **self.store.get_flags(new_ids)})
 
     def _story_card(self, summary: StorySummary, story: Story) -> StoryCard:
         members = [self._articles.get(a) for a in story.article_ids]
@@ -345,7 +346,7 @@ class Catalog:
     def add_flags(self, flags: Mapping[str, Sequence[Flag]]) -> None:
         """A job's warnings (its report stored them: `pipeline.flag_all`)."""
         with self._lock:
-            self._flags = {**self._flags, **{aid: tuple(fs) for aid, fs in flags.items()}}
+            self._flags.update({aid: tuple(fs) for aid, fs in flags.items()})
 
     # ------------------------------------------------------------------ reads
 
