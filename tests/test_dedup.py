@@ -140,6 +140,28 @@ def test_incremental_readd_and_persistence(original: Article) -> None:
         DedupIndex.from_bytes(index.to_bytes(), DedupOptions(shingle_words=4))
 
 
+def test_a_copy_that_adds_nothing_of_its_own_is_not_indexed(original: Article) -> None:
+    """Copies of one text would otherwise share every posting list, so each new copy read them all;
+    the original stands for a copy that adds less than a paragraph, and later copies still find it."""
+    index = DedupIndex(DedupOptions())
+    index.add(original)
+    trimmed = make("trimmed", PARAS[:4], published="2026-05-12")
+    reordered = make("reordered", [PARAS[1], PARAS[0], *PARAS[2:]], published="2026-05-12")
+    extra = "A second paragraph of its own: the harbour master said on Monday evening that pilots on the "
+    extra += "river tugs would join the walkout at dawn on Wednesday unless the company reopened talks."
+    added = make("added", [*PARAS, extra], published="2026-05-12")
+    for copy in (trimmed, reordered, added):
+        assert index.add(copy).duplicate_of == "orig"  # type: ignore[union-attr]
+    assert index._number["trimmed"] == index._number["reordered"] == -1
+    assert index._number["added"] >= 0  # its own paragraph is text a later article may copy
+    again = make("again", PARAS[:4], title="Ferry strike goes on", published="2026-05-13")
+    assert index.add(again).duplicate_of == "orig"  # type: ignore[union-attr]
+    # A later article that embeds the added copy's own paragraph is its copy, not the original's.
+    embed = make("embed", [*OTHER, extra, PARAS[4]], published="2026-05-14")
+    info = index.add(embed)
+    assert info is not None and info.duplicate_of == "added" and info.kind == "partial"
+
+
 def test_index_keeps_the_print_sampling_it_was_built_with(original: Article) -> None:
     # A store built under an older default sampling (1 in 4 prints) still loads and still finds
     # partial copies: the restored index samples as it was built, not as today's options say.
@@ -458,3 +480,47 @@ def test_prepare_many_gives_each_article_what_prepare_gives_it(monkeypatch: pyte
             (got.keys, one.keys),
         ):
             assert a.dtype == b.dtype and np.array_equal(a, b), article.id
+
+
+TRICKY = [
+    "İstanbul'un İzmir ve Ankara ile bağları",  # U+0130 lowers to two characters
+    "ΟΔΟΣ.ΑΘΗΝΑΣ and ΣΟΦΙΑ'Σ notes",  # final sigma depends on what follows the letter
+    "don't rock'n'roll ''quoted'' o’clock _under_score_ Ⅻ ٣٤ ﬁne ß ǅemal",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_body_words_are_the_lower_cased_regex_words(text: str) -> None:
+    """The words are found in the text lower-cased once, and must equal the words the regex finds
+    in the text, each lower-cased in context, as stores built before were hashed."""
+    from newsdesk.dedup import _body_words
+    from newsdesk.textfeatures import WORD_RE
+
+    article = make("t", [text or "x"])
+    if not text:
+        from dataclasses import replace
+
+        article = replace(article, text="", body_span=(0, 0), body_segments=())
+    spans = article.body_segments or ((0, len(article.text)),)
+    found = [w for s, e in spans for w in WORD_RE.findall(article.text, s, e)]
+    words, per_span = _body_words(article)
+    assert words == ("\x00".join(found).lower().split("\x00") if found else [])
+    assert sum(per_span) == len(words)
+
+
+def test_copied_spans_from_run_ends_are_the_merged_shingle_spans() -> None:
+    """A run of shared shingles is found from its first and last word only; the spans must be the
+    merge of every shared shingle's span, for runs inside, across and at the ends of paragraphs."""
+    import numpy as np
+
+    from newsdesk import dedup
+
+    article = make("s", [*PARAS, "Short one.", "«Quoted» — end!"])
+    sh = dedup.shingle(article, 5)
+    rng = np.random.default_rng(5)
+    masks = [np.ones(sh.hashes.size, dtype=bool), np.zeros(sh.hashes.size, dtype=bool)]
+    masks += [rng.random(sh.hashes.size) < p for p in (0.2, 0.5, 0.9, 0.97) for _ in range(10)]
+    for mask in masks:
+        starts, ends = dedup.shingle_offsets(article, 5, sh.hashes.size)
+        assert dedup._spans_of(article, sh, mask, 5) == dedup._merge_sorted(starts[mask], ends[mask])

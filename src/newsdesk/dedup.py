@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -45,6 +46,7 @@ class Shingles:
 
     hashes: np.ndarray  # uint32, one per shingle, text order
     text_key: str  # digest of the word sequence: equal keys are exact copies
+    span_words: tuple[int, ...] = ()  # words in each body span (where a copy's spans are looked up)
 
 
 _WORD_CHARS = (
@@ -59,32 +61,44 @@ def word_hashes(words: list[str]) -> np.ndarray:
     width = _WORD_CHARS
     # Code points stay uint32 and are widened by each xor (a uint64 copy of the block cost more).
     codes = np.array(words, dtype=f"<U{width}").view(np.uint32).reshape(len(words), width)
+    # A word's length is its count of code points, read from the array but for those it cut.
+    lengths = np.count_nonzero(codes, axis=1).astype(np.uint64)
+    for i in np.flatnonzero(lengths == width).tolist():
+        lengths[i] = len(words[i])
     h = np.full(len(words), 0xCBF29CE484222325, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(width):
             h = (h ^ codes[:, j]) * _FNV
-        h ^= np.fromiter(map(len, words), dtype=np.uint64, count=len(words))
+        h ^= lengths
         h *= _MIX
         h ^= h >> np.uint64(31)
     return h
 
 
-def _body_words(article: Article) -> list[str]:
+def _body_words(article: Article) -> tuple[list[str], tuple[int, ...]]:
+    """The body's words, lower-cased, and how many each body span holds."""
     text = article.text
-    words = [w for start, end in body_spans(article) for w in WORD_RE.findall(text, start, end)]
-    return "\x00".join(words).lower().split("\x00") if words else []
+    low = text.lower()
+    # Lower-casing the text once keeps the words and their offsets unless a character's lower
+    # case is longer (U+0130) or depends on its neighbours (final sigma): then word by word.
+    if len(low) != len(text) or "\u03a3" in text:
+        per_span = [WORD_RE.findall(text, start, end) for start, end in body_spans(article)]
+        words = [w for found in per_span for w in found]
+        return ("\x00".join(words).lower().split("\x00") if words else []), tuple(map(len, per_span))
+    per_span = [WORD_RE.findall(low, start, end) for start, end in body_spans(article)]
+    return list(itertools.chain.from_iterable(per_span)), tuple(map(len, per_span))
 
 
 def shingle(article: Article, k: int) -> Shingles:
     """Word k-shingles of the body (lower-cased), hashed stably."""
-    return _shingles(_body_words(article), k)
+    return _shingles(*_body_words(article), k)
 
 
-def _shingles(words: list[str], k: int) -> Shingles:
+def _shingles(words: list[str], span_words: tuple[int, ...], k: int) -> Shingles:
     if not words:
-        return Shingles(np.zeros(0, dtype=np.uint32), "")
+        return Shingles(np.zeros(0, dtype=np.uint32), "", span_words)
     hashes = word_hashes(words)
-    return Shingles(_shingle_hashes(hashes, max(1, min(k, len(words)))), _text_key(hashes))
+    return Shingles(_shingle_hashes(hashes, max(1, min(k, len(words)))), _text_key(hashes), span_words)
 
 
 def _text_key(hashes: np.ndarray) -> str:
@@ -131,7 +145,7 @@ def prepare_many(articles: Sequence[Article], options: DedupOptions) -> list[Pre
     words = [_body_words(a) for a in articles]
     out: list[Prepared] = []
     start, size = 0, 0
-    for end, ws in enumerate(words, 1):
+    for end, (ws, _counts) in enumerate(words, 1):
         size += len(ws)
         if size >= _BLOCK_WORDS or end == len(words):
             out += _prepare_block(words[start:end], options)
@@ -142,34 +156,39 @@ def prepare_many(articles: Sequence[Article], options: DedupOptions) -> list[Pre
 _BLOCK_WORDS = 8192
 
 
-def _prepare_block(words: list[list[str]], options: DedupOptions) -> list[Prepared]:
+def _prepare_block(words: list[tuple[list[str], tuple[int, ...]]], options: DedupOptions) -> list[Prepared]:
     k = options.shingle_words
-    counts = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    counts = np.fromiter((len(ws) for ws, _ in words), dtype=np.int64, count=len(words))
     whole = counts >= k  # an article shorter than k words is one shorter shingle: made alone
     if not whole.any():
-        return [_with_keys(_shingles(ws, k), options) for ws in words]
-    flat = [w for ws, full in zip(words, whole, strict=True) if full for w in ws]
+        return [_with_keys(_shingles(*ws, k), options) for ws in words]
+    flat = list(itertools.chain.from_iterable(ws for (ws, _), full in zip(words, whole, strict=True) if full))
     hashes = word_hashes(flat)
     word_at = np.concatenate(([0], np.cumsum(counts[whole])))
     every = _shingle_hashes(hashes, k)  # windows over the batch; those across two articles unused
     own = counts[whole] - k + 1
     shingle_at = np.concatenate(([0], np.cumsum(own)))
     shingles = every[np.arange(shingle_at[-1]) + np.repeat(word_at[:-1] - shingle_at[:-1], own)]
-    owner = np.repeat(np.arange(own.size), own)
-    order = np.lexsort((shingles, owner))
-    ranked, ranked_owner = shingles[order], owner[order]
+    # One sort of (owner, shingle) packed in a uint64 gives each article's sorted unique shingles.
+    ranked = np.repeat(np.arange(own.size, dtype=np.uint64), own) << np.uint64(32) | shingles
+    ranked.sort()
     first = np.ones(ranked.size, dtype=bool)
-    first[1:] = (ranked[1:] != ranked[:-1]) | (ranked_owner[1:] != ranked_owner[:-1])
-    unique, unique_at = ranked[first], np.concatenate(([0], np.cumsum(np.bincount(ranked_owner[first]))))
+    first[1:] = ranked[1:] != ranked[:-1]
+    ranked = ranked[first]
+    unique = (ranked & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    counted = np.bincount((ranked >> np.uint64(32)).astype(np.int64), minlength=own.size)
+    unique_at = np.concatenate(([0], np.cumsum(counted)))
     keys = _band_key_rows(unique, unique_at, options)
     out: list[Prepared] = []
     n = 0
-    for ws, full in zip(words, whole, strict=True):
+    for (ws, span_words), full in zip(words, whole, strict=True):
         if not full:
-            out.append(_with_keys(_shingles(ws, k), options))  # its words are not read again
+            out.append(_with_keys(_shingles(ws, span_words, k), options))  # its words are not read again
             continue
         sh = Shingles(
-            shingles[shingle_at[n] : shingle_at[n + 1]], _text_key(hashes[word_at[n] : word_at[n + 1]])
+            shingles[shingle_at[n] : shingle_at[n + 1]],
+            _text_key(hashes[word_at[n] : word_at[n + 1]]),
+            span_words,
         )
         out.append(Prepared(sh, unique[unique_at[n] : unique_at[n + 1]], keys[n]))
         n += 1
@@ -209,11 +228,66 @@ def copied_spans(
     article: Article, sh: Shingles, original_hashes: np.ndarray, k: int
 ) -> tuple[tuple[int, int], ...]:
     """Character spans of the article whose shingles the original also has (merged)."""
-    mask = np.isin(sh.hashes, original_hashes)
-    starts, ends = shingle_offsets(article, k, sh.hashes.size)
-    if starts.size != mask.size:  # tokenization moved under lower-casing (rare scripts): no spans
+    return _spans_of(article, sh, np.isin(sh.hashes, original_hashes), k)
+
+
+def _spans_of(article: Article, sh: Shingles, mask: np.ndarray, k: int) -> tuple[tuple[int, int], ...]:
+    """Character spans of the article's shingles where `mask` (text order) is set, merged.
+
+    With k >= 2 consecutive shingles overlap, so a run of them is one span, from its first word
+    to its last: only the body spans holding those words are tokenized again (a copy's run is
+    usually the whole text), not every word."""
+    total = sum(sh.span_words)
+    if not mask.any():
         return ()
-    return _merge_sorted(starts[mask], ends[mask])
+    if min(k, total) < 2 or total - min(k, total) + 1 != mask.size:
+        starts, ends = shingle_offsets(article, k, mask.size)
+        if starts.size != mask.size:  # tokenization moved under lower-casing (rare scripts): no spans
+            return ()
+        return _merge_sorted(starts[mask], ends[mask])
+    flags = np.concatenate(([False], mask, [False]))
+    edges = np.flatnonzero(flags[1:] != flags[:-1])
+    first, last = edges[::2], edges[1::2] - 1 + k - 1  # first and last word of each run
+    spans = body_spans(article)
+    bounds = np.cumsum(sh.span_words)
+    found: dict[int, list[tuple[int, int]]] = {}
+    text = article.text
+
+    def word(i: int) -> tuple[int, int]:
+        """Word i's span, from a tokenization of the body span holding it (kept for the next)."""
+        at = int(np.searchsorted(bounds, i, side="right"))
+        if at not in found:
+            found[at] = [m.span() for m in WORD_RE.finditer(text, *spans[at])]
+        return found[at][i - (int(bounds[at - 1]) if at else 0)]
+
+    def start(i: int) -> int:  # a run most often starts with a body span: its first word character
+        at = int(np.searchsorted(bounds, i, side="right"))
+        if i == (int(bounds[at - 1]) if at else 0):
+            m = WORD_RE.search(text, *spans[at])
+            if m is not None:
+                return m.start()
+        return word(i)[0]
+
+    def end(i: int) -> int:  # ... and ends with one: after its last word character
+        at = int(np.searchsorted(bounds, i, side="right"))
+        if i == int(bounds[at]) - 1:
+            lo, pos = spans[at][0], spans[at][1]
+            for _ in range(_SCAN_BACK):
+                if pos <= lo or text[pos - 1].isalnum():
+                    break
+                pos -= 1
+            else:
+                return word(i)[1]
+            if pos > lo:
+                return pos
+        return word(i)[1]
+
+    starts = np.array([start(i) for i in first.tolist()], dtype=np.int64)
+    ends = np.array([end(i) for i in last.tolist()], dtype=np.int64)
+    return _merge_sorted(starts, ends)
+
+
+_SCAN_BACK = 64  # characters read back from a body span's end for its last word, before tokenizing it
 
 
 def _merge_sorted(starts: np.ndarray, ends: np.ndarray, gap: int = 1) -> tuple[tuple[int, int], ...]:
@@ -347,12 +421,14 @@ class DedupIndex:
         keys = None
         if exact is None:  # one MinHash, for match and insert
             keys = prepared.keys if prepared is not None else band_keys(unique, self.options)
-        info = self._match(article, sh, unique, exact, keys)
+        info, own = self._match(article, sh, unique, exact, keys)
         if info is not None:
             self._results[article.id] = info
             self._journal.append(("result", info))
-        if keys is None or (info is not None and info.kind == "exact"):
-            self._number[article.id] = -1  # the original already covers this text
+        if keys is None or (info is not None and own < self.options.min_new_words):
+            # The original already covers this text: a later copy of it finds the original, so the
+            # copy's keys would only lengthen every posting list (copies share all their keys).
+            self._number[article.id] = -1
             self._journal.append(("unindexed", article.id))
             return info
         if sh.text_key not in self._exact:
@@ -629,17 +705,18 @@ class DedupIndex:
 
     def _match(
         self, article: Article, sh: Shingles, unique: np.ndarray, exact: int | None, keys: np.ndarray | None
-    ) -> DuplicateInfo | None:
+    ) -> tuple[DuplicateInfo | None, int]:
+        """How the article copies an earlier one (None: original), and how many words of its own
+        it adds to that one (`_new_words`; all of its shingles when it is an original)."""
         opts = self.options
         if exact is not None:
-            starts, ends = shingle_offsets(article, opts.shingle_words, sh.hashes.size)
-            spans = _merge_sorted(starts, ends)
-            return DuplicateInfo(article.id, self._ids[exact], 1.0, "exact", spans)
+            spans = _spans_of(article, sh, np.ones(sh.hashes.size, dtype=bool), opts.shingle_words)
+            return DuplicateInfo(article.id, self._ids[exact], 1.0, "exact", spans), 0
         assert keys is not None  # band keys are computed for every text without an exact copy
         best: tuple[int, int, float] | None = None  # (class, doc number, overlap)
         for n in self._candidates(unique, keys):
             other = self._hashes[n]
-            shared = int(np.isin(unique, other, assume_unique=True).sum())
+            shared = int(_in_sorted(unique, other).sum())
             overlap = shared / unique.size
             reverse = shared / other.size
             if overlap >= opts.min_overlap:
@@ -655,15 +732,17 @@ class DedupIndex:
             if cls == 0:
                 break  # candidates come in doc-number order: no later one beats the earliest full copy
         if best is None:
-            return None
+            return None, int(unique.size)
         cls, n, overlap = best
-        spans = copied_spans(article, sh, self._hashes[n], opts.shingle_words)
         other = self._hashes[n]
+        found = _in_sorted(sh.hashes, other)
+        spans = _spans_of(article, sh, found, opts.shingle_words)
         if cls == 0 and overlap >= 0.999 and other.size == unique.size:
             kind = "exact"
         else:
             kind = "near" if cls == 0 else "partial"
-        return DuplicateInfo(article.id, self._ids[n], round(overlap, 4), kind, spans)
+        info = DuplicateInfo(article.id, self._ids[n], round(overlap, 4), kind, spans)
+        return info, _new_words(found, opts.shingle_words)
 
     def _register(self, article_id: str, unique: np.ndarray, keys: np.ndarray) -> None:
         n = len(self._ids)
@@ -672,6 +751,26 @@ class DedupIndex:
         self._hashes.append(unique)
         self._buckets.add(keys, n)
         self._postings.add(self._fingerprints(unique).astype(np.uint64), n)
+
+
+def _in_sorted(values: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """`np.isin(values, ref)` for a sorted `ref` (a document's unique hashes): one binary search a
+    value instead of sorting both (a fifth of the time for a copy's few hundred shingles)."""
+    if ref.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    at = np.searchsorted(ref, values)
+    return ref[np.minimum(at, ref.size - 1)] == values
+
+
+def _new_words(found: np.ndarray, k: int) -> int:
+    """Words a copy adds to its original, from which of its shingles (text order) the original has.
+
+    m new words make a run of m + k - 1 new shingles; a paragraph moved or cut makes runs of k - 1
+    at its seams and adds nothing. So a reordered or trimmed copy counts 0 however long it is."""
+    new = np.concatenate(([False], ~found, [False]))
+    edges = np.flatnonzero(new[1:] != new[:-1])
+    runs = edges[1::2] - edges[::2]
+    return int(np.maximum(runs - (k - 1), 0).sum())
 
 
 def _signed(keys: np.ndarray) -> list[int]:

@@ -55,6 +55,15 @@ class DedupOptions(_Section):
         description="sampled shingles seen in more articles than this are common phrases, not evidence",
     )
     max_candidates: int = Field(20, ge=1, description="containment candidates verified per article")
+    min_new_words: int = Field(
+        25,
+        ge=1,
+        description=(
+            "a copy is indexed for later look-ups only when it adds this many words of its own "
+            "(a paragraph; moved or cut text adds none); otherwise its original stands for it, and "
+            "the copies of a text do not all share every posting list"
+        ),
+    )
 
 
 class ClusterOptions(_Section):
