@@ -254,8 +254,14 @@ class StoreContract:
         assert first is not None and store.stories_mark() not in (None, first)
 
     def test_article_heads_are_the_articles_without_their_texts(self, store: Store) -> None:
-        items = [article(2), article(1, url="https://news.example/a", locator="line 3", source=None)]
+        assert store.last_article_seq() == 0
+        odd_path = 'feeds/"wire" ç\\😀\n.jsonl'  # read back through the database's own JSON reader
+        items = [
+            article(2),
+            article(1, url="https://news.example/a", locator="line 3", source=None, path=odd_path),
+        ]
         store.put_articles(items)
+        assert store.last_article_seq() == max(n for n, _a in store.articles_since(0))
         heads = store.article_heads()
         assert list(heads) == ["a00002", "a00001"]  # insertion order
         for a in items:

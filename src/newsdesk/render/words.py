@@ -8,6 +8,7 @@ Every function is pure and never raises on a value it does not know: it returns 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -321,8 +322,14 @@ def outlet(article: Article | ArticleHead | None, fallback: str = "unknown artic
     site = host(article.url)
     if site:
         return site
-    name = Path(article.path).name or fallback
+    name = _file_name(article.path) or fallback
     return f"{name} ({article.locator})" if article.locator else name
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_name(path: str) -> str:
+    """The file's name (cached: a JSONL or WARC file names every record it holds)."""
+    return Path(path).name
 
 
 def story_date_words(value: str | None, last_seen: str | None) -> str:
