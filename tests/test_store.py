@@ -205,6 +205,9 @@ class StoreContract:
         store.put_flags({"a00002": ()})  # a later report found nothing: cleared, the others kept
         assert store.get_flags(["a00002", "a00001", "nope"]) == {"a00001": (late, copy)}
         assert store.get_flags([]) == {}
+        lazy = store.flag_records()  # the read model's form: decoded when read, the same records
+        assert list(lazy) == ["a00001"] and lazy["a00001"] == (late, copy)
+        assert dict(store.flag_records(["a00001", "a00002"])) == {"a00001": (late, copy)}
         with pytest.raises(IntegrityError):  # only a stored article has warnings
             store.put_flags({"not-stored": (late,)})
 

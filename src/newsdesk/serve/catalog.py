@@ -57,6 +57,9 @@ class ReadStore(Protocol):
         self, article_ids: Iterable[str] | None = None
     ) -> MutableMapping[str, DuplicateInfo]: ...
     def get_flags(self, article_ids: Iterable[str] | None = None) -> dict[str, tuple[Flag, ...]]: ...
+    def flag_records(
+        self, article_ids: Iterable[str] | None = None
+    ) -> MutableMapping[str, tuple[Flag, ...]]: ...
     def load_blob(self, name: str) -> bytes | None: ...
 
 
@@ -178,7 +181,7 @@ class Catalog:
         self._seq = 0  # the insertion number of the last article read
         self._mark: bytes | None = None  # the store's dossier mark at the last refresh
         self._polls = 0
-        self._flags: dict[str, tuple[Flag, ...]] = {}
+        self._flags: MutableMapping[str, tuple[Flag, ...]] = {}  # decoded when first read
         self._duplicates: MutableMapping[str, DuplicateInfo] = {}  # decoded when first read
         self._topics: dict[str, str] = {}
         # Values derived from one story (its dossier and JSON, its page), kept until it changes.
@@ -316,7 +319,7 @@ class Catalog:
         """Warnings: every article's at first, then those of new articles (a job's own come by
         `add_flags` too; another writer's are read from the rows its reports wrote)."""
         if not self._built:
-            self._flags = self.store.get_flags()
+            self._flags = self.store.flag_records()
         elif new_ids:
             # In place, as the other maps: a copy of every article's entry per job grows with the store.
             self._flags.update({**dict.fromkeys(new_ids, ()), **self.store.get_flags(new_ids)})

@@ -494,6 +494,13 @@ class Store:
         ]
         self._write(self._upsert(FlagRow.__table__), rows)
 
+    def flag_records(self, article_ids: Iterable[str] | None = None) -> codec.LazyRecords[tuple[Flag, ...]]:
+        """`get_flags`, each article's warnings decoded when first read (the read model holds
+        every article's and shows one article's at a time)."""
+        stmt = select(FlagRow.article_id, FlagRow.data).where(FlagRow.data != "[]")
+        rows = self._rows(stmt, FlagRow.article_id, article_ids)
+        return codec.LazyRecords(tuple[Flag, ...], {aid: data for aid, data in rows})  # type: ignore[arg-type]
+
     def get_flags(self, article_ids: Iterable[str] | None = None) -> dict[str, tuple[Flag, ...]]:
         """The stored warnings of `article_ids` (None: of every article); articles without any
         are left out."""
