@@ -390,6 +390,9 @@ class DedupIndex:
         self._results: dict[str, DuplicateInfo] = {}
         self._hashes: list[np.ndarray] = []  # doc number -> sorted unique shingle hashes (None-free)
         self._exact: dict[str, int] = {}  # text key -> first doc number
+        # text key -> the copy first seen with that text where it is not indexed (its original
+        # covers it): an exact re-post of that copy is still its exact copy.
+        self._covered: dict[str, str] = {}
         self._buckets = _MultiMap()  # LSH band key (band index mixed in) -> doc numbers
         self._postings = _MultiMap()  # sampled shingle hash -> doc numbers
         # What changed since the last snapshot or segment: a segment persists only this.
@@ -418,16 +421,20 @@ class DedupIndex:
             self._journal.append(("unindexed", article.id))
             return None
         exact = self._exact.get(sh.text_key)
+        same = self._ids[exact] if exact is not None else self._covered.get(sh.text_key)
         keys = None
-        if exact is None:  # one MinHash, for match and insert
+        if same is None:  # one MinHash, for match and insert
             keys = prepared.keys if prepared is not None else band_keys(unique, self.options)
-        info, own = self._match(article, sh, unique, exact, keys)
+        info, own = self._match(article, sh, unique, same, keys)
         if info is not None:
             self._results[article.id] = info
             self._journal.append(("result", info))
         if keys is None or (info is not None and own < self.options.min_new_words):
             # The original already covers this text: a later copy of it finds the original, so the
             # copy's keys would only lengthen every posting list (copies share all their keys).
+            if keys is not None and sh.text_key:
+                self._covered[sh.text_key] = article.id
+                self._journal.append(("covered", sh.text_key, article.id))
             self._number[article.id] = -1
             self._journal.append(("unindexed", article.id))
             return info
@@ -459,6 +466,7 @@ class DedupIndex:
                 for i in [e[1]]
             ],
             "exact": [[e[1], e[2]] for e in self._journal if e[0] == "exact"],
+            "covered": [[e[1], e[2]] for e in self._journal if e[0] == "covered"],
         }
         buf = io.BytesIO()
         np.savez(
@@ -484,6 +492,8 @@ class DedupIndex:
         k_off = np.concatenate([[0], np.cumsum(key_lengths)]).tolist()
         for text_key, n in meta["exact"]:
             self._exact.setdefault(text_key, int(n))
+        for text_key, aid in meta.get("covered", []):  # segments before it have none
+            self._covered.setdefault(text_key, aid)
         for i, aid in enumerate(meta["docs"]):
             if aid not in self._number or self._number[aid] < 0:
                 self._register(aid, hashes[h_off[i] : h_off[i + 1]], keys[k_off[i] : k_off[i + 1]])
@@ -508,6 +518,7 @@ class DedupIndex:
                 for i in self._results.values()
             ],
             "exact": self._exact,
+            "covered": self._covered,
         }
         lengths = np.array([h.size for h in self._hashes], dtype=np.int64)
         flat = np.concatenate(self._hashes) if self._hashes else np.zeros(0, dtype=np.uint32)
@@ -561,6 +572,7 @@ class DedupIndex:
         for aid, orig, overlap, kind, spans in meta["results"]:
             index._results[aid] = DuplicateInfo(aid, orig, overlap, kind, tuple(tuple(s) for s in spans))
         index._exact = {k: int(v) for k, v in meta["exact"].items()}
+        index._covered = dict(meta.get("covered", {}))
         return index
 
     # ------------------------------------------------------------------ rows (the store's form)
@@ -575,6 +587,7 @@ class DedupIndex:
         capped: tuple[set[int], set[int]] = (set(), set()),
         exact: Mapping[str, int] | None = None,
         seen: Iterable[str] = (),
+        covered: Mapping[str, str] | None = None,
     ) -> DedupIndex:
         """An index of only the stored documents a batch can meet: `docs` (store number, article id,
         hashes), the postings of the batch's own band keys and sampled prints as the store keeps them
@@ -597,6 +610,7 @@ class DedupIndex:
         index._postings = _postings_map(*prints, numbers)
         index._buckets.capped, index._postings.capped = (set(unsigned(list(c)).tolist()) for c in capped)
         index._exact = {key: local[doc] for key, doc in (exact or {}).items() if doc in local}
+        index._covered = dict(covered or {})
         for aid in seen:
             index._number.setdefault(aid, -1)
         index._loaded = len(index._ids)
@@ -612,12 +626,14 @@ class DedupIndex:
         journal, self._journal = self._journal, []
         shift = next_doc - getattr(self, "_loaded", 0)
         text_of = {e[2]: e[1] for e in journal if e[0] == "exact"}
+        covered_text = {e[2]: e[1] for e in journal if e[0] == "covered"}
         for start in range(0, len(journal), chunk):
             docs: list[dict[str, Any]] = []
             keys: list[dict[str, Any]] = []
             for e in journal[start : start + chunk]:
                 if e[0] == "unindexed":
-                    docs.append({"article_id": e[1], "doc": None, "text_key": None, "hashes": None})
+                    text_key = covered_text.get(e[1])
+                    docs.append({"article_id": e[1], "doc": None, "text_key": text_key, "hashes": None})
                 elif e[0] == "doc":
                     aid, unique, band = e[1], e[2], e[3]
                     n = self._number[aid]
@@ -648,8 +664,9 @@ class DedupIndex:
             }
             for n, (aid, h) in enumerate(zip(self._ids, self._hashes, strict=True))
         ]
+        covered_text = {aid: key for key, aid in self._covered.items()}
         docs += [
-            {"article_id": aid, "doc": None, "text_key": None, "hashes": None}
+            {"article_id": aid, "doc": None, "text_key": covered_text.get(aid), "hashes": None}
             for aid, n in self._number.items()
             if n < 0
         ]
@@ -704,14 +721,15 @@ class DedupIndex:
         return sorted(found)
 
     def _match(
-        self, article: Article, sh: Shingles, unique: np.ndarray, exact: int | None, keys: np.ndarray | None
+        self, article: Article, sh: Shingles, unique: np.ndarray, same: str | None, keys: np.ndarray | None
     ) -> tuple[DuplicateInfo | None, int]:
-        """How the article copies an earlier one (None: original), and how many words of its own
-        it adds to that one (`_new_words`; all of its shingles when it is an original)."""
+        """How the article copies an earlier one (None: original; `same`: the first article with
+        its very text), and how many words of its own it adds to that one (`_new_words`; all of
+        its shingles when it is an original or a partial copy)."""
         opts = self.options
-        if exact is not None:
+        if same is not None:
             spans = _spans_of(article, sh, np.ones(sh.hashes.size, dtype=bool), opts.shingle_words)
-            return DuplicateInfo(article.id, self._ids[exact], 1.0, "exact", spans), 0
+            return DuplicateInfo(article.id, same, 1.0, "exact", spans), 0
         assert keys is not None  # band keys are computed for every text without an exact copy
         best: tuple[int, int, float] | None = None  # (class, doc number, overlap)
         for n in self._candidates(unique, keys):
@@ -742,6 +760,8 @@ class DedupIndex:
         else:
             kind = "near" if cls == 0 else "partial"
         info = DuplicateInfo(article.id, self._ids[n], round(overlap, 4), kind, spans)
+        if cls == 1:  # a partial copy is an article of its own that embeds a block: all of it counts
+            return info, int(unique.size)
         return info, _new_words(found, opts.shingle_words)
 
     def _register(self, article_id: str, unique: np.ndarray, keys: np.ndarray) -> None:

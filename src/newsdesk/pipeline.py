@@ -408,6 +408,7 @@ def load_partial_index(
     band_rows, band_capped = store.dedup_postings(0, bands, cap)
     print_rows, print_capped = store.dedup_postings(1, prints, cap)
     exact = store.dedup_first_docs(texts)
+    covered = store.dedup_covered([t for t in texts if t not in exact])
     wanted = set(exact.values()) | set(np.unique(np.concatenate([band_rows.docs, print_rows.docs])).tolist())
     docs = [(d, aid, np.frombuffer(h, dtype=np.uint32)) for d, aid, h in store.dedup_docs(sorted(wanted))]
     return DedupIndex.partial(
@@ -418,6 +419,7 @@ def load_partial_index(
         (band_capped, print_capped),
         exact,
         seen,
+        covered,
     )
 
 

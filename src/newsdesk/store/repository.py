@@ -627,6 +627,18 @@ class Store:
                 out.update({k: int(d) for k, d in conn.execute(stmt) if k is not None and d is not None})
         return out
 
+    def dedup_covered(self, text_keys: Sequence[str]) -> dict[str, str]:
+        """Text key -> the copy not indexed (its original covers it) first seen with that text."""
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(dict.fromkeys(text_keys))):
+                stmt = select(DedupDocRow.text_key, DedupDocRow.article_id).where(
+                    DedupDocRow.text_key.in_(chunk), DedupDocRow.doc.is_(None)
+                )
+                for key, aid in conn.execute(stmt):
+                    out.setdefault(key, aid)  # one per text: a later copy of it is its exact copy
+        return out
+
     def dedup_postings(self, kind: int, keys: Sequence[int], cap: int) -> tuple[Postings, set[int]]:
         """The documents under each key (signed 64-bit) as two arrays, sorted by key, then
         document; keys held by more than `cap` documents are returned apart, without their
