@@ -632,11 +632,15 @@ class Store:
         out: dict[str, str] = {}
         with self.engine.connect() as conn:
             for chunk in _chunks(list(dict.fromkeys(text_keys))):
-                stmt = select(DedupDocRow.text_key, DedupDocRow.article_id).where(
-                    DedupDocRow.text_key.in_(chunk), DedupDocRow.doc.is_(None)
+                # `doc IS NULL` is tested here, not in SQL: SQLite would answer it from the index on
+                # `doc` by visiting every copy not indexed (0.12 ms an article at 1M) instead of
+                # looking up each text key.
+                stmt = select(DedupDocRow.text_key, DedupDocRow.article_id, DedupDocRow.doc).where(
+                    DedupDocRow.text_key.in_(chunk)
                 )
-                for key, aid in conn.execute(stmt):
-                    out.setdefault(key, aid)  # one per text: a later copy of it is its exact copy
+                for key, aid, doc in conn.execute(stmt):
+                    if doc is None:
+                        out.setdefault(key, aid)  # one per text: a later copy of it is its exact copy
         return out
 
     def dedup_postings(self, kind: int, keys: Sequence[int], cap: int) -> tuple[Postings, set[int]]:
