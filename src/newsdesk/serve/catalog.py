@@ -240,9 +240,10 @@ class Catalog:
         known = self._articles
         if self._built:
             since = self.store.articles_since(self._seq if placed is not None else 0)
+            last = max([self._seq, *(n for n, _a in since)])
         else:  # at start every head is read in one scan: only the number to read on from is needed
-            since = [(self.store.last_article_seq(), "")]
-        wanted = list(dict.fromkeys([*(a for _n, a in since if a and a not in known), *forced]))
+            since, last = [], self.store.last_article_seq()
+        wanted = list(dict.fromkeys([*(a for _n, a in since if a not in known), *forced]))
         heads = self.store.article_heads(wanted if self._built else None)  # at start: one scan
         cards = {head.id: _article_card(head) for head in heads.values()}
         if placed is None:
@@ -261,7 +262,7 @@ class Catalog:
             # entries a job cost more than the rest of the refresh.
             known.update(cards)
             self._story_of.update(moves)
-        self._seq = max([self._seq, *(n for n, _a in since)])
+        self._seq = last
         # A copy record is made when its article is added: new articles bring the new ones.
         if self._built:  # added in place, undecoded: readers look up one article at a time
             self._duplicates.update(self.store.duplicate_records(wanted))
