@@ -245,9 +245,8 @@ def _spans_of(article: Article, sh: Shingles, mask: np.ndarray, k: int) -> tuple
         if starts.size != mask.size:  # tokenization moved under lower-casing (rare scripts): no spans
             return ()
         return _merge_sorted(starts[mask], ends[mask])
-    flags = np.concatenate(([False], mask, [False]))
-    edges = np.flatnonzero(flags[1:] != flags[:-1])
-    first, last = edges[::2], edges[1::2] - 1 + k - 1  # first and last word of each run
+    first, stop = _runs(mask)
+    last = stop - 1 + k - 1  # first and last word of each run
     spans = body_spans(article)
     bounds = np.cumsum(sh.span_words)
     found: dict[int, list[tuple[int, int]]] = {}
@@ -787,10 +786,14 @@ def _new_words(found: np.ndarray, k: int) -> int:
 
     m new words make a run of m + k - 1 new shingles; a paragraph moved or cut makes runs of k - 1
     at its seams and adds nothing. So a reordered or trimmed copy counts 0 however long it is."""
-    new = np.concatenate(([False], ~found, [False]))
-    edges = np.flatnonzero(new[1:] != new[:-1])
-    runs = edges[1::2] - edges[::2]
-    return int(np.maximum(runs - (k - 1), 0).sum())
+    start, stop = _runs(~found)
+    return int(np.maximum(stop - start - (k - 1), 0).sum())
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and stop (exclusive) of each run of set entries of `mask`."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], mask, [False])).astype(np.int8)))
+    return edges[::2], edges[1::2]
 
 
 def _signed(keys: np.ndarray) -> list[int]:

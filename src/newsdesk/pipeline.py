@@ -407,8 +407,7 @@ def load_partial_index(
     cap = options.dedup.max_posting
     band_rows, band_capped = store.dedup_postings(0, bands, cap)
     print_rows, print_capped = store.dedup_postings(1, prints, cap)
-    exact = store.dedup_first_docs(texts)
-    covered = store.dedup_covered([t for t in texts if t not in exact])
+    exact, covered = store.dedup_texts(texts)
     wanted = set(exact.values()) | set(np.unique(np.concatenate([band_rows.docs, print_rows.docs])).tolist())
     docs = [(d, aid, np.frombuffer(h, dtype=np.uint32)) for d, aid, h in store.dedup_docs(sorted(wanted))]
     return DedupIndex.partial(

@@ -285,7 +285,7 @@ class Catalog:
         if mark == self._mark and self._polls % FULL_POLL_EVERY:
             return False
         summaries = self.store.list_stories()
-        if {s.id: s for s in summaries} == {sid: c.summary for sid, c in self._stories.items()}:
+        if {s.id: s for s in summaries} == self.summaries():
             self._mark = mark  # read before the summaries: nothing saved up to it is missed
             return False
         self.refresh()

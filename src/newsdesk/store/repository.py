@@ -615,34 +615,22 @@ class Store:
                 )
         return seen
 
-    def dedup_first_docs(self, text_keys: Sequence[str]) -> dict[str, int]:
-        """Text key -> the first document with that exact text."""
-        out: dict[str, int] = {}
-        with self.engine.connect() as conn:
-            for chunk in _chunks(list(dict.fromkeys(text_keys))):
-                stmt = (
-                    select(DedupDocRow.text_key, func.min(DedupDocRow.doc))
-                    .where(DedupDocRow.text_key.in_(chunk))
-                    .group_by(DedupDocRow.text_key)
-                )
-                out.update({k: int(d) for k, d in conn.execute(stmt) if k is not None and d is not None})
-        return out
+    def dedup_texts(self, text_keys: Sequence[str]) -> tuple[dict[str, int], dict[str, str]]:
+        """Who holds each exact text, in one look-up by text key: text key -> the first indexed
+        document with it, and text key -> the copy not indexed (its original covers it) first seen
+        with it, for the texts no indexed document holds.
 
-    def dedup_covered(self, text_keys: Sequence[str]) -> dict[str, str]:
-        """Text key -> the copy not indexed (its original covers it) first seen with that text."""
-        out: dict[str, str] = {}
-        with self.engine.connect() as conn:
-            for chunk in _chunks(list(dict.fromkeys(text_keys))):
-                # `doc IS NULL` is tested here, not in SQL: SQLite would answer it from the index on
-                # `doc` by visiting every copy not indexed (0.12 ms an article at 1M) instead of
-                # looking up each text key.
-                stmt = select(DedupDocRow.text_key, DedupDocRow.article_id, DedupDocRow.doc).where(
-                    DedupDocRow.text_key.in_(chunk)
-                )
-                for key, aid, doc in conn.execute(stmt):
-                    if doc is None:
-                        out.setdefault(key, aid)  # one per text: a later copy of it is its exact copy
-        return out
+        Indexed or not is told here, not in SQL: SQLite answered `doc IS NULL` from the index on
+        `doc`, visiting every copy not indexed (0.12 ms an article at 1M)."""
+        first: dict[str, int] = {}
+        covered: dict[str, str] = {}
+        stmt = select(DedupDocRow.text_key, DedupDocRow.article_id, DedupDocRow.doc)
+        for key, aid, doc in self._rows(stmt, DedupDocRow.text_key, text_keys):
+            if doc is None:
+                covered.setdefault(key, aid)  # one per text: a later copy of it is its exact copy
+            elif key not in first or doc < first[key]:
+                first[key] = int(doc)
+        return first, {key: aid for key, aid in covered.items() if key not in first}
 
     def dedup_postings(self, kind: int, keys: Sequence[int], cap: int) -> tuple[Postings, set[int]]:
         """The documents under each key (signed 64-bit) as two arrays, sorted by key, then
