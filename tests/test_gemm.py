@@ -34,3 +34,26 @@ def test_blis_is_kept_on_request() -> None:
 def test_unknown_gemm_is_refused() -> None:
     with pytest.raises(pydantic.ValidationError):
         NlpOptions(gemm="mkl")
+
+
+def test_annotation_leaves_numpys_huge_page_setting_as_it_found_it() -> None:
+    """Annotation turns numpy's huge-page advice off while it runs (see `_small_pages`), not for the caller."""
+    import numpy
+
+    from newsdesk.nlp.pipeline import _annotate_serial
+    from newsdesk.records import Article
+
+    setter = numpy._core.multiarray._set_madvise_hugepage
+    before = setter(True)
+    try:
+        text = "Mayor Ana Ruiz said on Monday that 40 buses would run."
+        article = Article(
+            id="a1", path="a1", fmt="txt", text=text, title=None, title_source="absent",
+            published="2026-03-02", published_source="header", body_span=(0, len(text)),
+            body_segments=((0, len(text)),), word_count=11,
+        )  # fmt: skip
+        options = NlpOptions()
+        (result,) = _annotate_serial([article], options.model, options.batch_size, options.gemm)
+        assert result.quotes and setter(True) is True
+    finally:
+        setter(before)
