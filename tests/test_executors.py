@@ -102,3 +102,21 @@ def test_dedup_runs_while_the_workers_annotate_and_the_report_is_the_same(
     assert executor.names[:2] == ["_init_worker", "_init_worker"]  # one warm-up per worker
     assert seen and seen[0].count("_worker_chunk") == executor.names.count("_worker_chunk") > 0
     assert overlapped == _run(tmp_path, "plain", "local")
+
+
+def _worker_settings() -> tuple[str | None, bool]:
+    import os
+
+    from newsdesk.nlp.pipeline import _keep_freed_memory
+
+    return os.environ.get("OPENBLAS_NUM_THREADS"), _keep_freed_memory()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="glibc/Linux allocator settings")
+def test_local_workers_run_one_blas_thread_and_keep_freed_memory(monkeypatch) -> None:
+    """A pool's workers start with one BLAS thread (before numpy loads) and glibc told to keep
+    freed arrays for the next batch (`nlp.pipeline._keep_freed_memory`)."""
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    with open_executor("local:1") as executor:
+        assert executor is not None
+        assert executor.submit(_worker_settings).result() == ("1", True)

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
+from .executors import one_blas_thread
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -51,7 +53,7 @@ def ordered_map(
             yield from fn(c)
         return
     ctx = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and DB handles
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=one_blas_thread) as pool:
         pending: deque[tuple[Sequence[T], Future[list[R]]]] = deque()
 
         def take() -> list[R]:
