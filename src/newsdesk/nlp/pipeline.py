@@ -283,10 +283,11 @@ def _worker_chunk(
 
 
 # glibc's mallopt parameters (malloc.h) and the values a worker runs with: a parse's largest arrays
-# (tok2vec layers of a 32-article batch, about 15 MB) come from the heap, and up to 128 MB freed
-# at its top stays there for the next batch.
+# come from the heap (the parser's precomputed features of a 32-article batch are about 50 MB;
+# glibc's own ceiling for its adaptive threshold is 32 MB), and up to 512 MB freed at the heap's
+# top stays there for the next batch.
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-_WORKER_MALLOPT = ((_M_MMAP_THRESHOLD, 32 << 20), (_M_TRIM_THRESHOLD, 128 << 20))
+_WORKER_MALLOPT = ((_M_MMAP_THRESHOLD, 256 << 20), (_M_TRIM_THRESHOLD, 512 << 20))
 
 
 @functools.cache
@@ -296,10 +297,12 @@ def _keep_freed_memory() -> bool:
     Each batch allocates and frees the same large arrays. Returned to the kernel, they come back
     as fresh pages, one fault each on first touch. Dask's nanny starts its workers with
     MALLOC_TRIM_THRESHOLD_=65536, which also pins the mmap threshold at 128 KB: every array over
-    that was mapped and unmapped per use, 3.4 times the page faults of our own workers, and a
-    quarter more CPU an article (48.0 against 38.9 ms in one process with that setting, 38.7
-    with ours). Runs once per process, in workers only (it is the process's allocator policy);
-    False where the C library has no mallopt.
+    that was mapped and unmapped per use (6.3M page faults a worker on 1,847 articles, and a
+    quarter more CPU an article: 48.0 against 38.9 ms in one process with that setting). Our own
+    workers, on glibc's adaptive threshold, still mapped the parser's 50 MB arrays per batch
+    (1.7M faults, 2.7 s of system time a worker; 0.14M and 0.25 s with these values). Runs once
+    per process, in workers only (it is the process's allocator policy); False where the C
+    library has no mallopt or refuses a value.
     """
     import ctypes
     import ctypes.util
