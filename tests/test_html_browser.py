@@ -70,6 +70,15 @@ def test_page_loads_clean_and_offline(report_page: Page) -> None:
     )
 
 
+def test_fact_table_headers_fit_their_columns(report_page: Page) -> None:
+    """At 1280 px every column title fits its cell ("Sources" ran into "Mentions")."""
+    widths = report_page.page.evaluate(
+        """() => [...document.querySelector('.fact-table thead tr').children]
+                 .map(th => [th.textContent, th.scrollWidth, th.clientWidth])"""
+    )
+    assert widths and all(scroll <= client for _, scroll, client in widths), widths
+
+
 def test_conflicts_come_first_with_marked_evidence(report_page: Page) -> None:
     page = report_page.page
     story = page.locator(".story").first
