@@ -287,7 +287,10 @@ def _worker_chunk(
 # glibc's own ceiling for its adaptive threshold is 32 MB), and up to 512 MB freed at the heap's
 # top stays there for the next batch.
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-_WORKER_MALLOPT = ((_M_MMAP_THRESHOLD, 256 << 20), (_M_TRIM_THRESHOLD, 512 << 20))
+_WORKER_MALLOPT = (
+    (_M_MMAP_THRESHOLD, (256 << 20, 32 << 20)),  # an older glibc refuses more than 32 MB
+    (_M_TRIM_THRESHOLD, (512 << 20,)),
+)
 
 
 @functools.cache
@@ -312,7 +315,9 @@ def _keep_freed_memory() -> bool:
         mallopt = libc.mallopt
     except (OSError, AttributeError, TypeError):  # pragma: no cover - not glibc
         return False
-    return all(mallopt(param, value) == 1 for param, value in _WORKER_MALLOPT)
+    # Each parameter on its own: the first value the library accepts (mallopt returns 1).
+    results = [any(mallopt(param, value) == 1 for value in values) for param, values in _WORKER_MALLOPT]
+    return all(results)
 
 
 def _workers(options: NlpOptions, n_articles: int) -> int:
