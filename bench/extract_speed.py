@@ -1,6 +1,7 @@
 """Words per second of the whole extraction stage (spaCy parse + every extractor) on ECB+ texts.
 
     .venv/bin/python bench/extract_speed.py [--quick] [--gemm numpy|blis]
+    .venv/bin/python bench/extract_speed.py --components [--quick]
 
 Runs `newsdesk.nlp.pipeline.annotate` over cleaned ECB+ articles with
 n_process 1 and 2 and reports words/s and peak RSS (each setting in its own
@@ -11,6 +12,12 @@ of numpy's BLAS.
 The same-day anchor row is the model's stock spaCy pipeline alone (parse
 only, no extractors, one process, `nlp.pipe`): this VM's speed varies by up to
 2x from day to day, and the ratio to that row does not.
+
+`--components` prints where one worker's CPU goes instead: ms an article for the tokenizer,
+each pipeline component and each extractor, in one process, as a worker runs them (one BLAS
+thread, batches of 32, no huge-page advice, the workers' allocator settings); and the end-to-end
+ceiling those figures allow on two cores with the coordinator's measured ~3 ms an article.
+Writes bench/results/extract_components.json.
 """
 
 from __future__ import annotations
@@ -90,6 +97,77 @@ def child(limit: int, n_process: int, gemm: str = "numpy") -> dict[str, float]:
     }
 
 
+def components(quick: bool = False) -> dict[str, object]:
+    """CPU ms an article of each spaCy component and each extractor, as a worker runs them."""
+    from threadpoolctl import threadpool_limits
+
+    from newsdesk.nlp import events, frames, quantities, quotes, timex
+    from newsdesk.nlp.doctext import doc_text
+    from newsdesk.nlp.pipeline import _keep_freed_memory, _small_pages, _worker_chunk, keyterms, load_nlp
+    from newsdesk.options import NlpOptions
+
+    _keep_freed_memory()
+    texts = [a.text for a in _articles(120 if quick else 600)]
+    nlp = load_nlp()
+    list(nlp.pipe(texts[:20]))  # first calls allocate and compile what the rest reuse
+    cost: dict[str, float] = {}
+
+    def timed(name: str, fn, *args):
+        t0 = time.process_time()
+        out = fn(*args)
+        cost[name] = cost.get(name, 0.0) + time.process_time() - t0
+        return out
+
+    with threadpool_limits(limits=1, user_api="blas"), _small_pages():
+        docs = timed("spaCy: tokenizer", lambda: [nlp.make_doc(t) for t in texts])
+        for name, proc in nlp.pipeline:
+            if hasattr(proc, "pipe"):
+                docs = timed(f"spaCy: {name}", lambda p, ds: list(p.pipe(ds, batch_size=32)), proc, docs)
+            else:
+                docs = timed(f"spaCy: {name}", lambda p, ds: [p(d) for d in ds], proc, docs)
+        for doc in docs:
+            text = doc_text(doc)
+            found = timed("extractor: time expressions", timex.extract_timexes, text, "2024-01-01", doc)
+            numbers = timed("extractor: quantities", quantities.extract_quantities, doc)
+            timed("extractor: frames", frames.add_frames, doc, numbers, found)
+            timed("extractor: quotes", quotes.extract_quotes, doc)
+            timed("extractor: events", events.extract_events, doc, found)
+            timed("extractor: key terms", keyterms, doc, doc.ents)
+        # The whole of a worker's chunk function (records in, Extraction records out): the parts
+        # above plus what lies between them (entities, sentences, blanking, the time budget).
+        articles = _articles(len(texts))
+        for start in range(0, len(articles), 32):
+            chunk = (articles[start : start + 32], NlpOptions().model, 32, "numpy", (300_000, 60.0))
+            timed("worker chunk, whole", _worker_chunk, chunk)
+    n = len(docs)
+    rows = {k: round(1000 * v / n, 2) for k, v in cost.items()}
+    whole = rows.pop("worker chunk, whole")
+    spacy_ms = sum(v for k, v in rows.items() if k.startswith("spaCy"))
+    extract_ms = sum(v for k, v in rows.items() if k.startswith("extractor"))
+    coordinator_ms = 3.0  # bench/scale.py --e2e: 5.5-5.7 CPU s for 1,847 articles (2026-12-06)
+    print(f"{'part':<34}{'ms an article':>14}")
+    for k, v in rows.items():
+        print(f"{k:<34}{v:>14.2f}")
+    print(f"{'spaCy, all':<34}{spacy_ms:>14.2f}")
+    print(f"{'extractors, all':<34}{extract_ms:>14.2f}")
+    print(f"{'a worker chunk, whole':<34}{whole:>14.2f}")
+    ceiling = 2 * 1000 / (whole + coordinator_ms)
+    free = 2 * 1000 / (whole - extract_ms + coordinator_ms)
+    print(
+        f"two cores at most {ceiling:.0f} articles/s end to end ({free:.0f} with the extractors free); "
+        f"{sum(len(d) for d in docs) / n:.0f} tokens an article"
+    )
+    return {
+        "articles": n,
+        "ms_per_article": rows,
+        "spacy_ms": round(spacy_ms, 2),
+        "extractors_ms": round(extract_ms, 2),
+        "worker_chunk_ms": whole,
+        "two_core_ceiling": round(ceiling, 1),
+        "two_core_ceiling_extractors_free": round(free, 1),
+    }
+
+
 def run(quick: bool = False, gemm: str = "numpy") -> dict[str, object]:
     limit = 120 if quick else 982
     rows = {}
@@ -129,8 +207,13 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--child", nargs=2, type=int)
     parser.add_argument("--gemm", choices=("numpy", "blis"), default="numpy")
+    parser.add_argument("--components", action="store_true", help="one worker's CPU by part")
     args = parser.parse_args()
-    if args.child:
+    if args.components:
+        out = ROOT / "bench" / "results"
+        out.mkdir(exist_ok=True)
+        (out / "extract_components.json").write_text(json.dumps(components(args.quick), indent=2) + "\n")
+    elif args.child:
         print(json.dumps(child(*args.child, args.gemm)))
     else:
         result = run(args.quick, args.gemm)
