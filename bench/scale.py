@@ -85,8 +85,10 @@ rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 # CPU seconds: the coordinator's, and its worker processes' (reaped when the executor closed;
 # a Dask worker's are counted through its nanny)
+# and the workers' system time: page faults and mappings show there (their allocator settings)
 print(json.dumps({"articles": len(state.articles), "seconds": secs, "rss_mb": rss, "worker_rss_mb": kids,
                   "coordinator_cpu_s": cpu(resource.RUSAGE_SELF) - c0, "workers_cpu_s": cpu(resource.RUSAGE_CHILDREN),
+                  "workers_sys_s": resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime,
                   "stages_s": state.timings}))
 """
 
@@ -345,13 +347,14 @@ def main() -> None:
         out["many_stories"] = [_child(_STORIES, str(n)) for n in args.stories]
     print(
         f"{'executor':<14} {'articles':>8} {'art/s':>8} {'coord RSS MB':>13} {'workers RSS MB':>15} "
-        f"{'CPU s: coord / workers':>23}  stages s"
+        f"{'CPU s: coord / workers':>23} {'workers sys s':>14}  stages s"
     )
     for spec, r in out["e2e"].items():
         stages = " ".join(f"{k} {v:.1f}" for k, v in r["stages_s"].items())
         print(
             f"{spec:<14} {r['articles']:>8} {r['articles'] / r['seconds']:>8.1f} {r['rss_mb']:>13.0f} "
-            f"{r['worker_rss_mb']:>15.0f} {r['coordinator_cpu_s']:>11.1f} / {r['workers_cpu_s']:<9.1f}  {stages}"
+            f"{r['worker_rss_mb']:>15.0f} {r['coordinator_cpu_s']:>11.1f} / {r['workers_cpu_s']:<9.1f} "
+            f"{r['workers_sys_s']:>14.1f}  {stages}"
         )
     print(
         f"\n{'stored':>9} {'bulk art/s':>11} {'last batch':>11} {'its coordinator part':>21} {'ms/article added':>17} {'new process':>12} "
