@@ -104,6 +104,41 @@ def test_dedup_runs_while_the_workers_annotate_and_the_report_is_the_same(
     assert overlapped == _run(tmp_path, "plain", "local")
 
 
+def test_workers_clean_the_records_and_the_report_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an executor, the workers clean the raw records (`pipeline.clean_many`, chunks in input
+    order): the same articles and report as cleaning here, and a record that fails to clean there
+    is still an error naming its path and the stage."""
+    import shutil
+
+    from newsdesk import pipeline
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DEMO, corpus)
+    (corpus / "zz_menu_only.html").write_text(
+        "<html><head><title>Menu</title></head><body><nav><a href='/'>Home</a></nav></body></html>",
+        encoding="utf-8",
+    )
+
+    def run(name: str, executor) -> tuple[dict, list[tuple[str, str]]]:
+        options = Options(db_url=f"sqlite:///{tmp_path / name}.db")
+        with Store(options.db_url) as store:
+            report = analyze_paths([corpus], options, store=store, executor=executor)
+        return _content(report), [(Path(e.path).name, e.stage) for e in report.errors]
+
+    here = run("here", None)
+    monkeypatch.setattr(pipeline, "CLEAN_MIN_RECORDS", 1)
+    executor = _Recording()
+    try:
+        there = run("there", executor)
+    finally:
+        executor.shutdown()
+    assert sum("clean_many" in name for name in executor.names) >= 1  # a partial over the options
+    assert there == here
+    assert ("zz_menu_only.html", "clean") in there[1]
+
+
 def _worker_settings() -> tuple[str | None, bool]:
     import os
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import NewsdeskError
 from .executors import Executor, ordered_results
-from .options import Options
+from .options import IngestOptions, Options
 from .parallel import ordered_map, worker_count
 from .records import (
     Article,
@@ -72,6 +72,8 @@ DOSSIER_VERSION = "3"  # bump when reconcile/dossier output changes for the same
 STORE_BATCH = 200
 INGEST_BATCH = 5_000  # raw records read, cleaned, stored, deduplicated, annotated and placed at a time
 WORKER_CHUNK = 256  # articles a worker gets at a time for shingles and feature vectors
+CLEAN_CHUNK = 32  # raw records a worker cleans at a time (raw HTML pages can be large)
+CLEAN_MIN_RECORDS = 64  # fewer records to clean than this are cleaned here, even with an executor
 PARALLEL_MIN_ARTICLES = 2000  # below this, starting worker processes for dedup/cluster costs more
 
 
@@ -139,6 +141,7 @@ def read_articles(
     state: RunState,
     progress: ProgressFn = _noop,
     store: Store | None = None,
+    executor: Executor | None = None,
 ) -> None:
     """Ingest and clean; every failure becomes a ProcessingError naming path and stage.
 
@@ -153,7 +156,7 @@ def read_articles(
             state.errors.append(item)
         else:
             raws.append(item)
-    clean_records(raws, options, state, progress, store)
+    clean_records(raws, options, state, progress, store, executor)
 
 
 def clean_records(
@@ -162,30 +165,51 @@ def clean_records(
     state: RunState,
     progress: ProgressFn = _noop,
     store: Store | None = None,
+    executor: Executor | None = None,
 ) -> None:
-    """Clean raw records into `state.articles` (known ones come from the store, not cleaned again)."""
-    from .clean import CLEAN_VERSION, clean
+    """Clean raw records into `state.articles` (known ones come from the store, not cleaned again).
+
+    With an executor and at least CLEAN_MIN_RECORDS records to clean, the workers clean them
+    (in input order, the same articles): an HTML page costs trafilatura 10-50 ms, which would
+    make this process the bottleneck of a cluster."""
+    from .clean import CLEAN_VERSION
 
     state.counts["documents_read"] = state.counts.get("documents_read", 0) + len(raws)
     keys = [raw_key(raw, CLEAN_VERSION, options) for raw in raws]
     known = store.get_sources(keys) if store is not None else {}
     stored = store.get_articles(set(known.values())) if known else {}
+    todo = [raw for raw, key in zip(raws, keys, strict=True) if known.get(key, "") not in stored]
+    workers = 1 if executor is not None and len(todo) >= CLEAN_MIN_RECORDS else 0
+    cleaned = _from_workers(partial(clean_many, options=options.ingest), todo, workers, executor, CLEAN_CHUNK)
     for n, (raw, key) in enumerate(zip(raws, keys, strict=True), 1):
-        article = stored.get(known.get(key, ""))
+        article: Article | ProcessingError | None = stored.get(known.get(key, ""))
         if article is not None:
             article = replace(article, path=raw.path, locator=raw.locator)  # where it was found this time
         else:
-            try:
-                article = clean(raw, options.ingest)
-            except NewsdeskError as exc:
-                state.errors.append(exc.to_record())
-                continue
-            except Exception as exc:  # a reader or cleaner bug must not sink the batch
-                state.errors.append(_unexpected(raw, "clean", exc))
+            article = next(cleaned)
+            if article is None:  # no workers: cleaned here
+                (article,) = clean_many([raw], options.ingest)
+            if isinstance(article, ProcessingError):
+                state.errors.append(article)
                 continue
             state.source_keys[key] = article.id
         state.articles.setdefault(article.id, article)
         progress("read", n, len(raws))
+
+
+def clean_many(raws: Sequence[RawDoc], options: IngestOptions) -> list[Article | ProcessingError]:
+    """Each record cleaned, or the error that names its path and stage (a worker's chunk)."""
+    from .clean import clean
+
+    out: list[Article | ProcessingError] = []
+    for raw in raws:
+        try:
+            out.append(clean(raw, options))
+        except NewsdeskError as exc:
+            out.append(exc.to_record())
+        except Exception as exc:  # a reader or cleaner bug must not sink the batch
+            out.append(_unexpected(raw, "clean", exc))
+    return out
 
 
 def raw_key(raw: RawDoc, clean_version: str, options: Options) -> str:
@@ -358,13 +382,15 @@ def _from_workers(
     items: Sequence[Any],
     workers: int,
     executor: Executor | None = None,
+    chunk: int = 0,
 ) -> Iterator[Any]:
     """`fn`'s results from worker processes (the run's executor, else our own), in order; None for
     each item when there are no workers (then the stage computes them itself, with its own caches)."""
     if not workers:
         return itertools.repeat(None, len(items))
     if executor is not None:
-        chunks = (items[i : i + WORKER_CHUNK] for i in range(0, len(items), WORKER_CHUNK))
+        size = chunk or WORKER_CHUNK
+        chunks = (items[i : i + size] for i in range(0, len(items), size))
         return ordered_results(executor, fn, chunks, ahead=8)
     return ordered_map(fn, items, workers)
 
@@ -913,7 +939,7 @@ def _ingest_batch(
     """One batch through every stage; what it found is added to `total`."""
     state = RunState(errors=list(read_errors), timings=total.timings)
     with _timed(state, "read"):
-        clean_records(raws, options, state, progress, store)
+        clean_records(raws, options, state, progress, store, executor)
     with _timed(state, "store"):
         store_articles(store, state)
         store.put_sources(state.source_keys)
@@ -1081,7 +1107,7 @@ def extract_paths(
 
     options = options or Options()
     state = RunState()
-    read_articles(paths, options, state, progress)
+    read_articles(paths, options, state, progress, executor=executor)
     articles = list(state.articles.values())
     results: list[tuple[Article, Extraction]] = []
     for done, (article, result) in enumerate(
