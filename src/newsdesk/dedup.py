@@ -249,37 +249,32 @@ def _spans_of(article: Article, sh: Shingles, mask: np.ndarray, k: int) -> tuple
     last = stop - 1 + k - 1  # first and last word of each run
     spans = body_spans(article)
     bounds = np.cumsum(sh.span_words)
-    found: dict[int, list[tuple[int, int]]] = {}
+    opens = [0, *bounds[:-1].tolist()]  # the number of each body span's first word
+    tokens: dict[int, list[tuple[int, int]]] = {}
     text = article.text
 
-    def word(i: int) -> tuple[int, int]:
-        """Word i's span, from a tokenization of the body span holding it (kept for the next)."""
-        at = int(np.searchsorted(bounds, i, side="right"))
-        if at not in found:
-            found[at] = [m.span() for m in WORD_RE.finditer(text, *spans[at])]
-        return found[at][i - (int(bounds[at - 1]) if at else 0)]
+    def word(at: int, i: int) -> tuple[int, int]:
+        """Word i's span, from a tokenization of body span `at` (kept for the next)."""
+        if at not in tokens:
+            tokens[at] = [m.span() for m in WORD_RE.finditer(text, *spans[at])]
+        return tokens[at][i - opens[at]]
 
     def start(i: int) -> int:  # a run most often starts with a body span: its first word character
         at = int(np.searchsorted(bounds, i, side="right"))
-        if i == (int(bounds[at - 1]) if at else 0):
+        if i == opens[at]:
             m = WORD_RE.search(text, *spans[at])
             if m is not None:
                 return m.start()
-        return word(i)[0]
+        return word(at, i)[0]
 
     def end(i: int) -> int:  # ... and ends with one: after its last word character
         at = int(np.searchsorted(bounds, i, side="right"))
         if i == int(bounds[at]) - 1:
-            lo, pos = spans[at][0], spans[at][1]
-            for _ in range(_SCAN_BACK):
-                if pos <= lo or text[pos - 1].isalnum():
-                    break
-                pos -= 1
-            else:
-                return word(i)[1]
-            if pos > lo:
-                return pos
-        return word(i)[1]
+            lo, hi = spans[at]
+            for pos in range(hi, max(lo, hi - _SCAN_BACK), -1):
+                if text[pos - 1].isalnum():
+                    return pos
+        return word(at, i)[1]
 
     starts = np.array([start(i) for i in first.tolist()], dtype=np.int64)
     ends = np.array([end(i) for i in last.tolist()], dtype=np.int64)

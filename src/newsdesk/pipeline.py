@@ -178,11 +178,12 @@ def clean_records(
     keys = [raw_key(raw, CLEAN_VERSION, options) for raw in raws]
     known = store.get_sources(keys) if store is not None else {}
     stored = store.get_articles(set(known.values())) if known else {}
-    todo = [raw for raw, key in zip(raws, keys, strict=True) if known.get(key, "") not in stored]
+    found = [stored.get(known.get(key, "")) for key in keys]
+    todo = [raw for raw, article in zip(raws, found, strict=True) if article is None]
     workers = 1 if executor is not None and len(todo) >= CLEAN_MIN_RECORDS else 0
     cleaned = _from_workers(partial(clean_many, options=options.ingest), todo, workers, executor, CLEAN_CHUNK)
-    for n, (raw, key) in enumerate(zip(raws, keys, strict=True), 1):
-        article: Article | ProcessingError | None = stored.get(known.get(key, ""))
+    for n, (raw, key, known_article) in enumerate(zip(raws, keys, found, strict=True), 1):
+        article: Article | ProcessingError | None = known_article
         if article is not None:
             article = replace(article, path=raw.path, locator=raw.locator)  # where it was found this time
         else:
@@ -382,15 +383,14 @@ def _from_workers(
     items: Sequence[Any],
     workers: int,
     executor: Executor | None = None,
-    chunk: int = 0,
+    chunk: int = WORKER_CHUNK,
 ) -> Iterator[Any]:
     """`fn`'s results from worker processes (the run's executor, else our own), in order; None for
     each item when there are no workers (then the stage computes them itself, with its own caches)."""
     if not workers:
         return itertools.repeat(None, len(items))
     if executor is not None:
-        size = chunk or WORKER_CHUNK
-        chunks = (items[i : i + size] for i in range(0, len(items), size))
+        chunks = (items[i : i + chunk] for i in range(0, len(items), chunk))
         return ordered_results(executor, fn, chunks, ahead=8)
     return ordered_map(fn, items, workers)
 
