@@ -87,15 +87,14 @@ def score(docs: Sequence[dict[str, Any]], preds: Sequence[Sequence[Pred]]) -> di
 
 
 def run_newsdesk(docs: Sequence[dict[str, Any]], use_parse: bool) -> tuple[list[list[Pred]], float]:
+    from newsdesk.nlp.pipeline import load_nlp, parse_texts
     from newsdesk.nlp.timex import extract_timexes
 
     nlp = None
     if use_parse:
-        from newsdesk.nlp.pipeline import load_nlp
-
         nlp = load_nlp()
     t0 = time.perf_counter()
-    parsed = list(nlp.pipe(d["text"] for d in docs)) if nlp is not None else [None] * len(docs)
+    parsed = list(parse_texts(nlp, (d["text"] for d in docs))) if nlp is not None else [None] * len(docs)
     out = []
     for d, parse in zip(docs, parsed, strict=True):
         out.append([(t.start, t.end, t.value) for t in extract_timexes(d["text"], d["dct"], doc=parse)])

@@ -155,3 +155,26 @@ def test_local_workers_run_one_blas_thread_and_keep_freed_memory(monkeypatch) ->
     with open_executor("local:1") as executor:
         assert executor is not None
         assert executor.submit(_worker_settings).result() == ("1", True)
+
+
+def test_chunks_keep_copies_together_and_results_come_in_input_order(monkeypatch) -> None:
+    """Articles sharing a paragraph go to one chunk (one parse); results come back in input
+    order, the same as annotating here in one process."""
+    from newsdesk.nlp import pipeline as nlp_pipeline
+    from newsdesk.pipeline import RunState, read_articles
+
+    state = RunState()
+    read_articles([DEMO], Options(), state)
+    articles = list(state.articles.values())[:8]
+    articles.insert(1, articles[6])  # a repeat far from its first copy
+    monkeypatch.setattr(nlp_pipeline, "CHUNK_ARTICLES", 3)
+    plan = nlp_pipeline._plan(articles, Options().nlp)
+    assert any({1, 7} <= set(chunk) for chunk in plan)
+    assert [i for chunk in plan for i in chunk] != list(range(len(articles)))
+    executor = _Recording()
+    try:
+        spread = list(nlp_pipeline.annotate(articles, Options().nlp, executor))
+    finally:
+        executor.shutdown()
+    assert spread == list(nlp_pipeline.annotate(articles, Options().nlp))
+    assert [e.article_id for e in spread] == [a.id for a in articles]

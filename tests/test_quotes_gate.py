@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from _bench import load_bench
+from newsdesk.nlp.pipeline import parse_texts
 from newsdesk.nlp.quotes import extract_quotes
 
 GATE_DOCS = 10
@@ -32,7 +33,7 @@ def scored(bench_data: Path, root: Path, nlp) -> dict:
     docs = [json.loads(line) for line in lines]
     bench = load_bench(root, "extract_quotes")
     preds = []
-    for doc in nlp.pipe([d["text"] for d in docs]):
+    for doc in parse_texts(nlp, [d["text"] for d in docs]):
         preds.append(
             [
                 {

@@ -157,6 +157,13 @@ class NlpOptions(_Section):
     time_budget: float = Field(
         60.0, gt=0, description="seconds the extractors may spend on one article; what did not run is said"
     )
+    parse_cache_tokens: int = Field(
+        1_000_000,
+        ge=0,
+        description="tokens of paragraph parses each process keeps so that a paragraph seen again (a "
+        "syndicated copy, a re-sent article) is not parsed again; about 0.2 KB a token; 0 keeps none "
+        "(the parses are the same either way)",
+    )
 
 
 class ReconcileOptions(_Section):

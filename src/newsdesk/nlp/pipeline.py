@@ -15,8 +15,9 @@ import logging
 import multiprocessing
 import os
 import time
+import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,13 +30,17 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 DEFAULT_MAX_CHARS = 300_000
 DEFAULT_TIME_BUDGET = 60.0
+DEFAULT_PARSE_CACHE_TOKENS = 1_000_000
+_DEFAULT_LIMITS = (DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET, DEFAULT_PARSE_CACHE_TOKENS)
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
+    from .paragraphs import ParseCache
+
 # Bump when any extractor's output changes for the same text (invalidates stored extractions).
-ANNOTATOR_VERSION = "37"
+ANNOTATOR_VERSION = "38"
 PARALLEL_MIN_ARTICLES = (
     48  # below this many articles per worker, a worker's start-up costs more than it saves
 )
@@ -126,6 +131,28 @@ def _register_fast_ruler() -> None:
         Language.factory(FAST_NER, func=lambda nlp, name: FastEntityRecognizer(nlp.get_pipe("ner")))
 
 
+# each loaded pipeline's kept paragraph parses, in this process (a worker's live as long as it does)
+_PARSE_CACHES: weakref.WeakKeyDictionary[Language, ParseCache] = weakref.WeakKeyDictionary()
+
+
+def parse_texts(
+    nlp: Language,
+    texts: Iterable[str],
+    batch_size: int = 64,
+    cache_tokens: int = DEFAULT_PARSE_CACHE_TOKENS,
+) -> Iterator[Doc]:
+    """The Docs of `texts` as the extractors see them: paragraph by paragraph, and a paragraph
+    this process parsed before (within `cache_tokens` kept tokens) not parsed again
+    (`nlp.paragraphs`)."""
+    from . import paragraphs
+
+    cache = _PARSE_CACHES.get(nlp)
+    if cache is None:
+        cache = _PARSE_CACHES[nlp] = paragraphs.ParseCache(cache_tokens)
+    cache.resize(cache_tokens)
+    return paragraphs.parse(nlp, texts, batch_size, cache)
+
+
 def analysis_text(article: Article) -> str:
     """The article text with everything outside the body blanked (same length, same offsets)."""
     text = article.text
@@ -137,8 +164,8 @@ def analysis_text(article: Article) -> str:
     return "".join(chars)
 
 
-def _limits(options: NlpOptions) -> tuple[int, float]:
-    return options.max_chars, options.time_budget
+def _limits(options: NlpOptions) -> tuple[int, float, int]:
+    return options.max_chars, options.time_budget, options.parse_cache_tokens
 
 
 def doc_extraction(doc: Doc, article: Article, budget: float = DEFAULT_TIME_BUDGET) -> Extraction:
@@ -206,7 +233,7 @@ def _annotate_serial(
     model: str,
     batch_size: int,
     gemm: str = "numpy",
-    limits: tuple[int, float] = (DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET),
+    limits: tuple[int, float, int] = _DEFAULT_LIMITS,
 ) -> list[Extraction | ProcessingError]:
     """Parse and extract in this process, with numpy's BLAS on one thread (as in the workers): a
     second thread gained ~5% in a lone process on 2 cores (2026-12-03, within this VM's noise)
@@ -245,11 +272,11 @@ def _annotate_batches(
     model: str,
     batch_size: int,
     gemm: str = "numpy",
-    limits: tuple[int, float] = (DEFAULT_MAX_CHARS, DEFAULT_TIME_BUDGET),
+    limits: tuple[int, float, int] = _DEFAULT_LIMITS,
 ) -> list[Extraction | ProcessingError]:
-    max_chars, budget = limits
+    max_chars, budget, cache_tokens = limits
     nlp = load_nlp(model, gemm)
-    docs = nlp.pipe((analysis_text(a)[:max_chars] for a in articles), batch_size=batch_size)
+    docs = parse_texts(nlp, (analysis_text(a)[:max_chars] for a in articles), batch_size, cache_tokens)
     results: list[Extraction | ProcessingError] = []
     for article, doc in zip(articles, docs, strict=True):
         try:
@@ -275,7 +302,7 @@ def _init_worker(model: str, gemm: str) -> None:
 
 
 def _worker_chunk(
-    args: tuple[list[Article], str, int, str, tuple[int, float]],
+    args: tuple[list[Article], str, int, str, tuple[int, float, int]],
 ) -> list[Extraction | ProcessingError]:
     articles, model, batch_size, gemm, limits = args
     _keep_freed_memory()
@@ -344,18 +371,32 @@ def annotate(
     """
     options = options or NlpOptions()
     if executor is not None and articles:  # the run's executor: local processes or a Dask cluster
+        plan = _plan(articles, options)
         chunks = (
-            (
-                list(articles[i : i + CHUNK_ARTICLES]),
-                options.model,
-                options.batch_size,
-                options.gemm,
-                _limits(options),
-            )
-            for i in range(0, len(articles), CHUNK_ARTICLES)
+            ([articles[i] for i in chunk], options.model, options.batch_size, options.gemm, _limits(options))
+            for chunk in plan
         )
-        return ordered_results(executor, _worker_chunk, chunks, ahead=None if eager else 4)
+        results = ordered_results(executor, _worker_chunk, chunks, ahead=None if eager else 4)
+        return _in_input_order(results, [i for chunk in plan for i in chunk])
     return _annotate_here(articles, options)
+
+
+def _plan(articles: Sequence[Article], options: NlpOptions) -> list[list[int]]:
+    """Chunks of work for the workers, articles that share a paragraph together (one parse)."""
+    from .paragraphs import plan_chunks
+
+    return plan_chunks([analysis_text(a)[: options.max_chars] for a in articles], CHUNK_ARTICLES)
+
+
+def _in_input_order(results: Iterable[T], order: Sequence[int]) -> Iterator[T]:
+    """`results` given in `order` (a permutation of input positions), yielded in input order."""
+    waiting: dict[int, T] = {}
+    wanted = 0
+    for position, result in zip(order, results, strict=True):
+        waiting[position] = result
+        while wanted in waiting:
+            yield waiting.pop(wanted)
+            wanted += 1
 
 
 def warm_workers(executor: Executor, options: NlpOptions, slots: int) -> list[Any]:
@@ -374,13 +415,16 @@ def _annotate_here(
             articles, options.model, options.batch_size, options.gemm, _limits(options)
         )
         return
-    chunks = [list(articles[i : i + CHUNK_ARTICLES]) for i in range(0, len(articles), CHUNK_ARTICLES)]
+    plan = _plan(articles, options)
+    chunks = [[articles[i] for i in chunk] for chunk in plan]
     ctx = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and DB handles
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(options.model, options.gemm)
     ) as pool:
-        for results in pool.map(
+        results = pool.map(
             _worker_chunk,
             [(c, options.model, options.batch_size, options.gemm, _limits(options)) for c in chunks],
-        ):
-            yield from results
+        )
+        yield from _in_input_order(
+            (r for chunk in results for r in chunk), [i for chunk in plan for i in chunk]
+        )

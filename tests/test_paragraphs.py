@@ -1,0 +1,121 @@
+"""Paragraph-wise parsing: the tokens of the whole, the same parse with or without kept
+paragraphs, and chunks of work that keep articles sharing a paragraph together."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.nlp import paragraphs
+from newsdesk.nlp.paragraphs import ParseCache, pieces, plan_chunks
+
+TEXTS = [
+    "",
+    "\n",
+    "One line only.",
+    "Mayor Ana Ruiz said on Monday that the bridge would reopen.\nIt closed in March.",
+    'A  \n\n  "We will rebuild," Ruiz said.\n\nThe council met twice.\n',
+    "Windows breaks\r\nare breaks too.\r\n",
+    "   \n   Starts after blanks (a blanked title).\nTail without a newline",
+    "Trailing blank lines.\n\n\n",
+    "Tabs\t\n\tand a form feed\x0c\nbetween paragraphs.",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_pieces_join_back_and_cut_only_before_words(text: str) -> None:
+    parts = pieces(text)
+    assert "".join(parts) == text
+    for part in parts[1:]:
+        assert part[:1] and not part[:1].isspace()
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_joined_doc_has_the_tokens_of_the_whole_text(nlp, text: str) -> None:
+    (doc,) = paragraphs.parse(nlp, [text])
+    whole = nlp.tokenizer(text)
+    assert doc.text == text
+    assert [t.text_with_ws for t in doc] == [t.text_with_ws for t in whole]
+
+
+def _signature(doc) -> list[tuple]:
+    return [
+        (
+            t.text,
+            t.dep_,
+            t.head.i,
+            t.tag_,
+            t.pos_,
+            str(t.morph),
+            t.lemma_,
+            t.ent_iob_,
+            t.ent_type_,
+            t.is_sent_start,
+        )
+        for t in doc
+    ]
+
+
+def test_kept_paragraphs_give_the_same_docs_as_parsing_again(nlp) -> None:
+    original = (
+        "Rescuers pulled 14 people from the collapsed hotel in Bergen on Tuesday, police said.\n"
+        'Fire chief Maria Holt told reporters: "We are still searching the east wing."\n'
+        "The hotel opened in 1998 and had 120 rooms."
+    )
+    lines = original.split("\n")
+    copy = "\n".join([lines[1], lines[0], lines[2]])  # a syndicated copy with two paragraphs moved
+    fresh = [_signature(d) for d in paragraphs.parse(nlp, [original, copy], cache=ParseCache(0))]
+    cache = ParseCache()
+    first = [_signature(d) for d in paragraphs.parse(nlp, [original], cache=cache)]
+    again = [_signature(d) for d in paragraphs.parse(nlp, [copy], cache=cache)]
+    assert first + again == fresh
+    assert cache.hits >= 2  # the copy's two unchanged paragraphs came from the cache
+
+
+def test_each_paragraph_starts_a_sentence_and_keeps_its_opening_name(nlp) -> None:
+    text = "The court sat for three days.\nLund, 41, was also found guilty of fraud."
+    (doc,) = paragraphs.parse(nlp, [text])
+    second = text.index("Lund")
+    assert any(s.start_char == second for s in doc.sents)
+    assert any(e.text == "Lund" and e.label_ == "PERSON" for e in doc.ents)
+
+
+def test_joined_docs_are_copies(nlp) -> None:
+    cache = ParseCache()
+    text = "Police said 3 people were hurt.\nThe road reopened at noon."
+    (a,) = paragraphs.parse(nlp, [text], cache=cache)
+    a.user_data["mark"] = 1
+    a[0].lemma_ = "changed"
+    (b,) = paragraphs.parse(nlp, [text], cache=cache)
+    assert "mark" not in b.user_data and b[0].lemma_ != "changed"
+
+
+def test_cache_keeps_within_its_token_budget() -> None:
+    import numpy as np
+
+    cache = ParseCache(10)
+    for i in range(5):
+        cache.put(f"p{i}", paragraphs.Parsed(("w",) * 4, (False,) * 4, np.zeros((4, 1), dtype=np.uint64)))
+    assert cache.tokens <= 10 and len(cache) == 2
+    assert cache.get("p0") is None and cache.get("p4") is not None
+    cache.resize(0)
+    assert len(cache) == 0 and cache.tokens == 0
+
+
+def test_plan_keeps_articles_sharing_a_paragraph_in_one_chunk() -> None:
+    shared = "A paragraph long enough to tie two articles together in one chunk.\n"
+    texts = [f"Article {i} opens with its own words.\n" + ("x\n" if i % 2 else "") for i in range(10)]
+    texts[1] += shared
+    texts[8] += shared  # a copy far from its original
+    plan = plan_chunks(texts, 4)
+    assert sorted(i for chunk in plan for i in chunk) == list(range(10))
+    assert all(len(chunk) <= 4 for chunk in plan)
+    assert any({1, 8} <= set(chunk) for chunk in plan)
+    # without shared paragraphs: input order, cut every `size`
+    assert plan_chunks(texts[:3], 2) == [[0, 1], [2]]
+
+
+def test_plan_splits_a_group_larger_than_a_chunk() -> None:
+    shared = "The same wire paragraph runs in every one of these outlets today.\n"
+    plan = plan_chunks([f"Outlet {i}.\n" + shared for i in range(7)], 3)
+    assert [len(chunk) for chunk in plan] == [3, 3, 1]
+    assert [i for chunk in plan for i in chunk] == list(range(7))
