@@ -29,6 +29,16 @@ def test_pieces_join_back_and_cut_only_before_words(text: str) -> None:
         assert part[:1] and not part[:1].isspace()
 
 
+def test_hard_wrapped_lines_stay_in_one_paragraph() -> None:
+    text = "The minister said the budget would\nrise by 4 percent next year.\nA new paragraph.\n\nHeading\n\nBody."
+    assert pieces(text) == [
+        "The minister said the budget would\nrise by 4 percent next year.\n",
+        "A new paragraph.\n\n",
+        "Heading\n\n",
+        "Body.",
+    ]
+
+
 @pytest.mark.parametrize("text", TEXTS)
 def test_joined_doc_has_the_tokens_of_the_whole_text(nlp, text: str) -> None:
     (doc,) = paragraphs.parse(nlp, [text])
@@ -103,7 +113,9 @@ def test_cache_keeps_within_its_token_budget() -> None:
 
 def test_plan_keeps_articles_sharing_a_paragraph_in_one_chunk() -> None:
     shared = "A paragraph long enough to tie two articles together in one chunk.\n"
-    texts = [f"Article {i} opens with its own words.\n" + ("x\n" if i % 2 else "") for i in range(10)]
+    texts = [
+        f"Article {i} opens with its own words.\n" + ("A short one.\n" if i % 2 else "") for i in range(10)
+    ]
     texts[1] += shared
     texts[8] += shared  # a copy far from its original
     plan = plan_chunks(texts, 4)

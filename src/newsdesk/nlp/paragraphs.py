@@ -32,8 +32,11 @@ from spacy.util import minibatch
 if TYPE_CHECKING:
     from spacy.language import Language
 
-# a run of whitespace holding a line break; a cut goes at its end when a word follows
+# a run of whitespace holding a line break; a cut goes at its end when a word follows and the
+# run ends a paragraph: it holds a blank line, or follows what ends a sentence (a single line
+# break after anything else may be a hard-wrapped line, cut mid-sentence)
 _BREAK = re.compile(r"[^\S\n]*\n\s*")
+_SENTENCE_END = frozenset(".!?…:;\"'”’)]»")
 # What a paragraph that starts with a word is parsed after: the end of a sentence and a line
 # break, so that its first words have the left context the models were trained with, and no
 # neighbour's. Without it a paragraph's opening name often lost its entity (on 150 ECB+
@@ -50,8 +53,13 @@ _HEAD, _SENT_START, _SPACY = _ATTRS.index(HEAD), _ATTRS.index(SENT_START), _ATTR
 
 
 def pieces(text: str) -> list[str]:
-    """The text cut after each line break that a word follows; the pieces join back to the text."""
-    cuts = [m.end() for m in _BREAK.finditer(text) if m.end() < len(text)]
+    """The text cut into paragraphs, at line breaks that a word follows; they join back to it."""
+    cuts = [
+        m.end()
+        for m in _BREAK.finditer(text)
+        if m.end() < len(text)
+        and (m.start() == 0 or text[m.start() - 1] in _SENTENCE_END or m.group().count("\n") > 1)
+    ]
     return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)] if cuts else [text]
 
 
