@@ -18,6 +18,8 @@ whitespace and non-whitespace, so the tokens of the pieces are the tokens of the
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,12 +27,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from spacy.attrs import HEAD, IDX, LENGTH, SENT_START, SPACY
-from spacy.tokens import Doc
-from spacy.util import minibatch
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # spaCy loads with the first parse: the coordinator plans chunks without it
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 # a run of whitespace holding a line break; a cut goes at its end when a word follows and the
 # run ends a paragraph: it holds a blank line, or follows what ends a sentence (a single line
@@ -48,9 +48,17 @@ DEFAULT_TOKEN_BUDGET = 1_000_000
 # a paragraph this long (without its whitespace) ties the articles that share it into one chunk
 # of work; shorter ones (datelines, "Advertisement", blank lines) are too common to say anything
 SHARED_MIN_CHARS = 40
-# every token attribute Doc.from_docs carries over, in its order
-_ATTRS = [*Doc._get_array_attrs(), SPACY]
-_HEAD, _SENT_START, _SPACY = _ATTRS.index(HEAD), _ATTRS.index(SENT_START), _ATTRS.index(SPACY)
+
+
+@functools.cache
+def _columns() -> tuple[list[int], int, int, int]:
+    """Every token attribute Doc.from_docs carries over, in its order; where HEAD, SENT_START and
+    SPACY are among them."""
+    from spacy.attrs import HEAD, SENT_START, SPACY
+    from spacy.tokens import Doc
+
+    attrs = [*Doc._get_array_attrs(), SPACY]
+    return attrs, attrs.index(HEAD), attrs.index(SENT_START), attrs.index(SPACY)
 
 
 def pieces(text: str) -> list[str]:
@@ -76,18 +84,21 @@ class Parsed:
     @classmethod
     def of(cls, doc: Doc, skip: int = 0) -> Parsed:
         """The parse of `doc` from token `skip` on (the tokens before are another sentence)."""
-        array = doc.to_array(_ATTRS)[skip:]
+        from spacy.attrs import IDX, LENGTH
+
+        attrs, head, sent_start, spacy = _columns()
+        array = doc.to_array(attrs)[skip:]
         where = doc.to_array([IDX, LENGTH])[skip:].tolist()
         text = doc.text
-        heads = array[:, _HEAD].astype(np.int64)
+        heads = array[:, head].astype(np.int64)
         outside = (heads + np.arange(len(heads)) < 0) | (heads + np.arange(len(heads)) >= len(heads))
         if outside.any():  # pragma: no cover - a sentence start is forced where the paragraph begins
-            array[outside, _HEAD] = 0
+            array[outside, head] = 0
         if len(array):
-            array[0, _SENT_START] = 1
+            array[0, sent_start] = 1
         return cls(
             tuple(text[i : i + n] for i, n in where),
-            tuple(array[:, _SPACY].astype(bool).tolist()),
+            tuple(array[:, spacy].astype(bool).tolist()),
             array,
         )
 
@@ -176,7 +187,8 @@ def parse(
     """One Doc per text, in order: each text's paragraphs parsed on their own (those in `cache`
     taken from it) and joined. Texts are read `batch_size` at a time."""
     cache = cache if cache is not None else ParseCache(0)
-    for batch in minibatch(texts, size=batch_size):
+    it = iter(texts)
+    while batch := list(itertools.islice(it, max(batch_size, 1))):
         cut = [pieces(text) for text in batch]
         known: dict[str, Parsed] = {}
         todo: dict[str, None] = {}  # the batch's paragraphs to parse, once each, in order
@@ -224,7 +236,9 @@ def join(nlp: Language, parsed: Sequence[Parsed]) -> Doc:
     """One Doc from paragraph parses, as `Doc.from_docs` would join their Docs."""
     words = [word for one in parsed for word in one.words]
     spaces = [space for one in parsed for space in one.spaces]
+    from spacy.tokens import Doc
+
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     if words:
-        doc.from_array(_ATTRS, np.concatenate([one.array for one in parsed]))
+        doc.from_array(_columns()[0], np.concatenate([one.array for one in parsed]))
     return doc
