@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.nlp import paragraphs
+from newsdesk.nlp.doctext import doc_text
 from newsdesk.nlp.paragraphs import ParseCache, pieces, plan_chunks
 
 TEXTS = [
@@ -43,7 +44,7 @@ def test_hard_wrapped_lines_stay_in_one_paragraph() -> None:
 def test_joined_doc_has_the_tokens_of_the_whole_text(nlp, text: str) -> None:
     (doc,) = paragraphs.parse(nlp, [text])
     whole = nlp.tokenizer(text)
-    assert doc.text == text
+    assert doc.text == text and doc_text(doc) == text
     assert [t.text_with_ws for t in doc] == [t.text_with_ws for t in whole]
 
 

@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 _KEY = ("newsdesk", "text")
 
 
+def known_text(doc: Doc, text: str) -> Doc:
+    """`doc` with `text` noted as its text (the caller built the doc from it)."""
+    doc.user_data[_KEY] = text
+    return doc
+
+
 def doc_text(doc: Doc) -> str:
     """`doc.text`, computed once per doc."""
     text = doc.user_data.get(_KEY)

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .doctext import known_text
+
 if TYPE_CHECKING:  # spaCy loads with the first parse: the coordinator plans chunks without it
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -82,14 +84,15 @@ class Parsed:
     array: np.ndarray
 
     @classmethod
-    def of(cls, doc: Doc, skip: int = 0) -> Parsed:
-        """The parse of `doc` from token `skip` on (the tokens before are another sentence)."""
+    def of(cls, doc: Doc, skip: int = 0, text: str | None = None) -> Parsed:
+        """The parse of `doc` from token `skip` on (the tokens before are another sentence);
+        `text` is the doc's text where the caller knows it (spaCy rebuilds it token by token)."""
         from spacy.attrs import IDX, LENGTH
 
         attrs, head, sent_start, spacy = _columns()
         array = doc.to_array(attrs)[skip:]
         where = doc.to_array([IDX, LENGTH])[skip:].tolist()
-        text = doc.text
+        text = doc.text if text is None else text
         heads = array[:, head].astype(np.int64)
         outside = (heads + np.arange(len(heads)) < 0) | (heads + np.arange(len(heads)) >= len(heads))
         if outside.any():  # pragma: no cover - a sentence start is forced where the paragraph begins
@@ -206,8 +209,8 @@ def parse(
         for part, parsed in zip(todo, _parse_pieces(nlp, list(todo)), strict=True):
             known[part] = parsed
             cache.put(part, parsed)
-        for parts in cut:
-            yield join(nlp, [known[part] for part in parts])
+        for text, parts in zip(batch, cut, strict=True):
+            yield known_text(join(nlp, [known[part] for part in parts]), text)
 
 
 def _parse_pieces(nlp: Language, parts: list[str]) -> Iterator[Parsed]:
@@ -228,8 +231,9 @@ def _parse_pieces(nlp: Language, parts: list[str]) -> Iterator[Parsed]:
         else:
             skips.append(0)
         docs.append(doc)
-    for doc, skip in zip(nlp.pipe(docs, batch_size=max(len(docs), 1)), skips, strict=True):
-        yield Parsed.of(doc, skip)
+    parsed = nlp.pipe(docs, batch_size=max(len(docs), 1))
+    for part, doc, skip in zip(parts, parsed, skips, strict=True):
+        yield Parsed.of(doc, skip, LEAD + part if skip else part)
 
 
 def join(nlp: Language, parsed: Sequence[Parsed]) -> Doc:
