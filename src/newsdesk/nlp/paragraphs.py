@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -148,9 +149,12 @@ def plan_chunks(texts: Sequence[str], size: int) -> list[list[int]]:
 
 
 class ParseCache:
-    """Parsed paragraphs by text, oldest use dropped first once `budget` tokens are kept."""
+    """Parsed paragraphs by text, oldest use dropped first once `budget` tokens are kept.
+
+    Safe to share between threads (a Dask worker may run several tasks at once)."""
 
     def __init__(self, budget: int = DEFAULT_TOKEN_BUDGET) -> None:
+        self._lock = threading.Lock()
         self.budget = budget
         self.tokens = 0
         self.hits = 0
@@ -159,8 +163,9 @@ class ParseCache:
 
     def resize(self, budget: int) -> None:
         """Keep at most `budget` tokens from now on (oldest uses dropped first)."""
-        self.budget = budget
-        self._drop_over_budget()
+        with self._lock:
+            self.budget = budget
+            self._drop_over_budget()
 
     def _drop_over_budget(self) -> None:
         while self.tokens > self.budget:
@@ -168,17 +173,19 @@ class ParseCache:
             self.tokens -= len(old.words)
 
     def get(self, text: str) -> Parsed | None:
-        parsed = self._parsed.get(text)
-        if parsed is not None:
-            self._parsed.move_to_end(text)
-        return parsed
+        with self._lock:
+            parsed = self._parsed.get(text)
+            if parsed is not None:
+                self._parsed.move_to_end(text)
+            return parsed
 
     def put(self, text: str, parsed: Parsed) -> None:
-        if text in self._parsed or len(parsed.words) > self.budget:
-            return
-        self._parsed[text] = parsed
-        self.tokens += len(parsed.words)
-        self._drop_over_budget()
+        with self._lock:
+            if text in self._parsed or len(parsed.words) > self.budget:
+                return
+            self._parsed[text] = parsed
+            self.tokens += len(parsed.words)
+            self._drop_over_budget()
 
     def __len__(self) -> int:
         return len(self._parsed)
