@@ -48,6 +48,20 @@ def test_joined_doc_has_the_tokens_of_the_whole_text(nlp, text: str) -> None:
     assert [t.text_with_ws for t in doc] == [t.text_with_ws for t in whole]
 
 
+def test_seed_articles_keep_their_tokens(nlp, seeds_dir) -> None:
+    from newsdesk.nlp.pipeline import analysis_text
+    from newsdesk.options import Options
+    from newsdesk.pipeline import RunState, read_articles
+
+    state = RunState()
+    read_articles([seeds_dir], Options(), state)
+    texts = [analysis_text(a) for a in state.articles.values()]
+    assert texts
+    for text, doc in zip(texts, paragraphs.parse(nlp, texts), strict=True):
+        assert [t.text_with_ws for t in doc] == [t.text_with_ws for t in nlp.tokenizer(text)]
+        assert all(doc[i].is_sent_start for i in range(1, len(doc)) if doc[i - 1].text.count("\n") > 1)
+
+
 def _signature(doc) -> list[tuple]:
     return [
         (

@@ -4,7 +4,7 @@ News repeats itself: a wire story runs in many outlets, each adding a headline, 
 or moving a paragraph, and a correction re-sends the whole article. The spaCy parse is two
 thirds of the cost of an article, so a paragraph seen before is not parsed again: its parse is
 kept (within a token budget, least recently used first out) and the article's Doc is joined
-from its paragraphs' Docs.
+from its paragraphs' token arrays.
 
 So that a kept parse is exactly the parse it replaces, every paragraph is always parsed on its
 own, seen before or not: its parse depends on its own text only, never on its neighbours, on the
@@ -12,8 +12,9 @@ batch or on which process parsed it. Sentences never cross a paragraph break (th
 the parser put a break there anyway).
 
 The cuts keep spaCy's tokenization: a cut falls right after a run of whitespace that holds a line
-break and is followed by a word, and spaCy's tokenizer splits text at every change between
-whitespace and non-whitespace, so the tokens of the pieces are the tokens of the whole.
+break and is followed by a word (where that run ends a paragraph), and spaCy's tokenizer splits
+text at every change between whitespace and non-whitespace, so the tokens of the pieces are the
+tokens of the whole.
 """
 
 from __future__ import annotations
