@@ -222,12 +222,20 @@ def parse(
 
 
 def _parse_pieces(nlp: Language, parts: list[str]) -> Iterator[Parsed]:
-    """Each piece parsed on its own, after LEAD (its own sentence) when its first token is a word
-    the language does not list as a stop word ("The", "He", "In" open a paragraph as they open
-    any sentence; a name is what needs the context).
+    """Each piece parsed on its own (`tokenized`), all in one batch of the pipeline: its
+    components sort a batch by length and cut it into quarters, so a quarter holds pieces of
+    about the same length."""
+    docs, skips = tokenized(nlp, parts)
+    parsed = nlp.pipe(docs, batch_size=max(len(docs), 1))
+    for part, doc, skip in zip(parts, parsed, skips, strict=True):
+        yield Parsed.of(doc, skip, LEAD + part if skip else part)
 
-    All pieces in one batch of the pipeline: its components sort a batch by length and cut it
-    into quarters, so a quarter holds pieces of about the same length."""
+
+def tokenized(nlp: Language, parts: Sequence[str]) -> tuple[list[Doc], list[int]]:
+    """The pieces as the pipeline gets them, and how many lead tokens each has: LEAD (its own
+    sentence) goes before a piece whose first token is a word the language does not list as a
+    stop word ("The", "He", "In" open a paragraph as they open any sentence; a name is what
+    needs the context)."""
     lead = len(nlp.tokenizer(LEAD))
     docs, skips = [], []
     for part in parts:
@@ -239,9 +247,7 @@ def _parse_pieces(nlp: Language, parts: list[str]) -> Iterator[Parsed]:
         else:
             skips.append(0)
         docs.append(doc)
-    parsed = nlp.pipe(docs, batch_size=max(len(docs), 1))
-    for part, doc, skip in zip(parts, parsed, skips, strict=True):
-        yield Parsed.of(doc, skip, LEAD + part if skip else part)
+    return docs, skips
 
 
 def join(nlp: Language, parsed: Sequence[Parsed]) -> Doc:
