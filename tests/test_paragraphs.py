@@ -146,3 +146,25 @@ def test_plan_splits_a_group_larger_than_a_chunk() -> None:
     plan = plan_chunks([f"Outlet {i}.\n" + shared for i in range(7)], 3)
     assert [len(chunk) for chunk in plan] == [3, 3, 1]
     assert [i for chunk in plan for i in chunk] == list(range(7))
+
+
+def test_cuts_keep_the_tokens_of_random_texts(nlp) -> None:
+    """Whitespace of every kind around line breaks, punctuation, quotes: the pieces' tokens are
+    the whole text's (spaCy's tokenizer alone, so thousands of texts are cheap)."""
+    import random
+
+    rng = random.Random(23)
+    alphabet = ["word", "Name", "U.S.", "3.5", "-", '"', "'", "\u201c", ".", ",", "!", "?", ":", ")"]
+    spaces = [" ", "  ", "\n", "\n\n", " \n", "\n ", "\t", "\u00a0", "\u2028", "\x0b", "\n\u3000", "\r\n"]
+    for _ in range(3000):
+        text = "".join(
+            rng.choice(alphabet if rng.random() < 0.6 else spaces) for _ in range(rng.randrange(1, 30))
+        )
+        parts = pieces(text)
+        assert "".join(parts) == text
+        joined = [t.text_with_ws for part in parts for t in nlp.tokenizer(part)]
+        assert joined == [t.text_with_ws for t in nlp.tokenizer(text)], (text, parts)
+        for part in parts:  # after the lead, a piece keeps its own tokens
+            if not part[:1].isspace():
+                led = [t.text_with_ws for t in nlp.tokenizer(paragraphs.LEAD + part)]
+                assert led[2:] == [t.text_with_ws for t in nlp.tokenizer(part)], part
