@@ -178,3 +178,47 @@ def test_chunks_keep_copies_together_and_results_come_in_input_order(monkeypatch
         executor.shutdown()
     assert spread == list(nlp_pipeline.annotate(articles, Options().nlp))
     assert [e.article_id for e in spread] == [a.id for a in articles]
+
+
+@pytest.mark.parametrize("ahead", [None, 1])
+def test_a_worker_that_dies_costs_its_item_only(ahead) -> None:
+    """One item kills its worker process: the pool starts afresh, the chunks in flight run
+    again, the culprit's chunk runs item by item, and only the culprit gets an error."""
+    from _crash import upper_or_die
+    from newsdesk.executors import ordered_results
+
+    items = [f"w{i}" for i in range(12)]
+    items[5] = "boom"
+    chunks = [items[i : i + 3] for i in range(0, len(items), 3)]
+    with open_executor("local:2") as pool:
+        out = list(
+            ordered_results(
+                pool, upper_or_die, iter(chunks), ahead, isolate=lambda c: [([x], [f"error:{x}"]) for x in c]
+            )
+        )
+        assert out == [x.upper() if x != "boom" else "error:boom" for x in items]
+        assert pool.submit(upper_or_die, ["after"]).result() == ["AFTER"]  # the pool works on
+
+
+def test_without_isolation_a_dead_worker_is_raised() -> None:
+    from concurrent.futures import BrokenExecutor
+
+    from _crash import upper_or_die
+    from newsdesk.executors import ordered_results
+
+    with open_executor("local:2") as pool, pytest.raises(BrokenExecutor):
+        list(ordered_results(pool, upper_or_die, iter([["a"], ["boom"]]), None))
+
+
+def test_an_article_that_kills_its_worker_becomes_an_annotate_error() -> None:
+    from newsdesk.nlp.pipeline import _one_by_one
+    from newsdesk.pipeline import RunState, read_articles
+
+    state = RunState()
+    read_articles([DEMO], Options(), state)
+    articles = list(state.articles.values())[:2]
+    parts = _one_by_one((articles, "model", 32, "numpy", (1, 1.0, 0)))
+    assert [chunk[0] for chunk, _ in parts] == [[a] for a in articles]
+    assert all(chunk[1:] == ("model", 32, "numpy", (1, 1.0, 0)) for chunk, _ in parts)
+    (error,) = parts[0][1]
+    assert error.stage == "annotate" and error.record == articles[0].id and "died" in error.message

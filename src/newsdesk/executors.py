@@ -17,15 +17,17 @@ same report for the same input.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from typing import Any, Protocol
 
 from .errors import MissingExtra
 
+log = logging.getLogger(__name__)
 _SPEC = re.compile(
     r"^(?:(?P<local>local)(?::(?P<n>\d+))?|dask-local:(?P<dn>\d+)|dask://(?P<addr>[\w.\-\[\]:]+))$"
 )
@@ -70,10 +72,7 @@ def open_executor(spec: str = "local") -> Iterator[Executor | None]:
         if arg is None:
             yield None
             return
-        ctx = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and DB handles
-        with ProcessPoolExecutor(
-            max_workers=max(1, int(arg)), mp_context=ctx, initializer=one_blas_thread
-        ) as pool:
+        with RestartingPool(max(1, int(arg)), initializer=one_blas_thread) as pool:
             yield pool
         return
     try:
@@ -103,37 +102,131 @@ def open_executor(spec: str = "local") -> Iterator[Executor | None]:
             cluster.close()
 
 
+# What one chunk's crash looks like: its own results, and those that stand for each item when
+# that item alone takes its worker process down (isolate(chunk) -> [(one-item chunk, results)]).
+Isolate = Callable[[Any], Sequence[tuple[Any, list[Any]]]]
+
+
 def ordered_results(
-    executor: Executor, fn: Callable[[Any], list[Any]], chunks: Iterator[Any], ahead: int | None
+    executor: Executor,
+    fn: Callable[[Any], list[Any]],
+    chunks: Iterator[Any],
+    ahead: int | None,
+    isolate: Isolate | None = None,
 ) -> Iterator[Any]:
     """`fn` over `chunks` on `executor`, flattened, in input order, at most `ahead` chunks in flight.
 
     `ahead=None` hands every chunk to the executor before this returns (nothing waits for the
-    first `next`): the caller does other work while the workers run, then reads the results."""
+    first `next`): the caller does other work while the workers run, then reads the results.
+
+    A worker process that dies (a crash in a C library, the kernel's OOM killer) fails every
+    chunk in flight on its pool. With `isolate`, each such chunk runs again; if it fails again,
+    its items run one by one, and an item that still kills its worker gets the results `isolate`
+    gave for it (an error record that names it). Without `isolate` the failure is raised."""
     if ahead is None:
-        return _results(executor, [executor.submit(fn, chunk) for chunk in chunks])
-    return _bounded(executor, fn, chunks, ahead)
+        pending = [(chunk, executor.submit(fn, chunk)) for chunk in chunks]
+        return _results(executor, fn, pending, isolate)
+    return _bounded(executor, fn, chunks, ahead, isolate)
 
 
 def _bounded(
-    executor: Executor, fn: Callable[[Any], list[Any]], chunks: Iterator[Any], ahead: int
+    executor: Executor,
+    fn: Callable[[Any], list[Any]],
+    chunks: Iterator[Any],
+    ahead: int,
+    isolate: Isolate | None,
 ) -> Iterator[Any]:
-    pending: list[Future[list[Any]]] = []
+    pending: list[tuple[Any, Future[list[Any]]]] = []
     for chunk in chunks:
-        pending.append(executor.submit(fn, chunk))
+        pending.append((chunk, executor.submit(fn, chunk)))
         if len(pending) > ahead:
-            yield from pending.pop(0).result()
-    yield from _results(executor, pending)
+            yield from _collect(executor, fn, *pending.pop(0), isolate)
+    yield from _results(executor, fn, pending, isolate)
 
 
-def _results(executor: Executor, pending: list[Future[list[Any]]]) -> Iterator[Any]:
+def _results(
+    executor: Executor,
+    fn: Callable[[Any], list[Any]],
+    pending: list[tuple[Any, Future[list[Any]]]],
+    isolate: Isolate | None,
+) -> Iterator[Any]:
     """The results of `pending` in order; those not read yet are cancelled if the reader stops."""
     try:
-        for future in pending:
-            yield from future.result()
+        for chunk, future in pending:
+            yield from _collect(executor, fn, chunk, future, isolate)
     finally:
-        for future in pending:
+        for _, future in pending:
             future.cancel()
+
+
+def worker_died(exc: BaseException) -> bool:
+    """Whether `exc` says a worker process died under its task (a local pool broke, or Dask gave
+    up on a task that killed its workers), not that the task raised."""
+    return isinstance(exc, BrokenExecutor) or type(exc).__name__ == "KilledWorker"
+
+
+def _collect(
+    executor: Executor,
+    fn: Callable[[Any], list[Any]],
+    chunk: Any,
+    future: Future[list[Any]],
+    isolate: Isolate | None,
+) -> list[Any]:
+    try:
+        return future.result()
+    except Exception as exc:
+        if isolate is None or not worker_died(exc):
+            raise
+        log.warning("a worker process died; its chunk runs again (%s)", exc)
+    try:
+        return executor.submit(fn, chunk).result()  # most chunks of a broken pool were bystanders
+    except Exception as exc:
+        if not worker_died(exc):
+            raise
+    out: list[Any] = []
+    for one, instead in isolate(chunk):
+        try:
+            out.extend(executor.submit(fn, one).result())
+        except Exception as exc:
+            if not worker_died(exc):
+                raise
+            log.warning("an item killed its worker process again; recorded as an error (%s)", exc)
+            out.extend(instead)
+    return out
+
+
+class RestartingPool:
+    """A `ProcessPoolExecutor` that starts afresh when a worker process dies: the pool breaks,
+    its pending futures fail (`ordered_results` runs them again), and the next `submit` gets a
+    new pool instead of BrokenProcessPool."""
+
+    def __init__(self, workers: int, initializer: Callable[[], None] | None = None) -> None:
+        self._max_workers = workers
+        self._initializer = initializer
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        ctx = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and DB handles
+        return ProcessPoolExecutor(
+            max_workers=self._max_workers, mp_context=ctx, initializer=self._initializer
+        )
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        try:
+            return self._pool.submit(fn, *args, **kwargs)
+        except BrokenExecutor:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
+            return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait)
+
+    def __enter__(self) -> RestartingPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown(wait=True)
 
 
 def worker_slots(executor: Executor) -> int:

@@ -181,7 +181,9 @@ def clean_records(
     found = [stored.get(known.get(key, "")) for key in keys]
     todo = [raw for raw, article in zip(raws, found, strict=True) if article is None]
     workers = 1 if executor is not None and len(todo) >= CLEAN_MIN_RECORDS else 0
-    cleaned = _from_workers(partial(clean_many, options=options.ingest), todo, workers, executor, CLEAN_CHUNK)
+    cleaned = _from_workers(
+        partial(clean_many, options=options.ingest), todo, workers, executor, CLEAN_CHUNK, _died_cleaning
+    )
     for n, (raw, key, known_article) in enumerate(zip(raws, keys, found, strict=True), 1):
         article: Article | ProcessingError | None = known_article
         if article is not None:
@@ -228,6 +230,18 @@ def raw_key(raw: RawDoc, clean_version: str, options: Options) -> str:
         raw.authors,
         raw.extra,
         length=32,
+    )
+
+
+def _died_cleaning(raw: RawDoc) -> ProcessingError:
+    """A record whose cleaning killed the worker process twice (a crash in lxml, out of memory):
+    an error, never a retry in this process, which it would take down too."""
+    return ProcessingError(
+        path=raw.path,
+        stage="clean",
+        message="the worker process cleaning it died (a crash in a C library, or out of memory); "
+        "the rest of the batch went on",
+        record=raw.locator,
     )
 
 
@@ -384,14 +398,19 @@ def _from_workers(
     workers: int,
     executor: Executor | None = None,
     chunk: int = WORKER_CHUNK,
+    died: Callable[[Any], Any] = lambda item: None,
 ) -> Iterator[Any]:
     """`fn`'s results from worker processes (the run's executor, else our own), in order; None for
-    each item when there are no workers (then the stage computes them itself, with its own caches)."""
+    each item when there are no workers (then the stage computes them itself, with its own caches).
+    An item that kills its worker process (run alone, twice) gets `died(item)` (None by default:
+    the stage computes it itself)."""
     if not workers:
         return itertools.repeat(None, len(items))
     if executor is not None:
         chunks = (items[i : i + chunk] for i in range(0, len(items), chunk))
-        return ordered_results(executor, fn, chunks, ahead=8)
+        return ordered_results(
+            executor, fn, chunks, ahead=8, isolate=lambda c: [([item], [died(item)]) for item in c]
+        )
     return ordered_map(fn, items, workers)
 
 

@@ -12,16 +12,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import multiprocessing
 import os
 import time
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..executors import Executor, one_blas_thread, ordered_results
+from ..executors import Executor, RestartingPool, one_blas_thread, ordered_results
 from ..options import NlpOptions
 from ..records import Article, Entity, Extraction, ProcessingError
 from .doctext import doc_text
@@ -376,9 +374,33 @@ def annotate(
             ([articles[i] for i in chunk], options.model, options.batch_size, options.gemm, _limits(options))
             for chunk in plan
         )
-        results = ordered_results(executor, _worker_chunk, chunks, ahead=None if eager else 4)
+        results = ordered_results(
+            executor, _worker_chunk, chunks, ahead=None if eager else 4, isolate=_one_by_one
+        )
         return _in_input_order(results, [i for chunk in plan for i in chunk])
     return _annotate_here(articles, options)
+
+
+def _one_by_one(
+    chunk: tuple[list[Article], str, int, str, tuple[int, float, int]],
+) -> list[tuple[Any, list[ProcessingError]]]:
+    """A chunk's articles as chunks of one, each with the error it gets if it kills its worker."""
+    articles, *rest = chunk
+    return [
+        (
+            ([article], *rest),
+            [
+                ProcessingError(
+                    path=article.path,
+                    stage="annotate",
+                    message="the worker process annotating it died (a crash in a C library, or out of "
+                    "memory); the rest of the batch went on",
+                    record=article.id,
+                )
+            ],
+        )
+        for article in articles
+    ]
 
 
 def _plan(articles: Sequence[Article], options: NlpOptions) -> list[list[int]]:
@@ -416,15 +438,12 @@ def _annotate_here(
         )
         return
     plan = _plan(articles, options)
-    chunks = [[articles[i] for i in chunk] for chunk in plan]
-    ctx = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and DB handles
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(options.model, options.gemm)
+    chunks = (
+        ([articles[i] for i in chunk], options.model, options.batch_size, options.gemm, _limits(options))
+        for chunk in plan
+    )
+    with RestartingPool(
+        workers, initializer=functools.partial(_init_worker, options.model, options.gemm)
     ) as pool:
-        results = pool.map(
-            _worker_chunk,
-            [(c, options.model, options.batch_size, options.gemm, _limits(options)) for c in chunks],
-        )
-        yield from _in_input_order(
-            (r for chunk in results for r in chunk), [i for chunk in plan for i in chunk]
-        )
+        results = ordered_results(pool, _worker_chunk, chunks, ahead=2 * workers, isolate=_one_by_one)
+        yield from _in_input_order(results, [i for chunk in plan for i in chunk])
