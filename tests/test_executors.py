@@ -222,3 +222,23 @@ def test_an_article_that_kills_its_worker_becomes_an_annotate_error() -> None:
     assert all(chunk[1:] == ("model", 32, "numpy", (1, 1.0, 0)) for chunk, _ in parts)
     (error,) = parts[0][1]
     assert error.stage == "annotate" and error.record == articles[0].id and "died" in error.message
+
+
+def test_workers_that_cannot_run_at_all_fail_the_run() -> None:
+    """Every item of a chunk killing its worker is no bad record: the failure is raised, not
+    turned into an error per item."""
+    from concurrent.futures import BrokenExecutor
+
+    from _crash import upper_or_die
+    from newsdesk.executors import ordered_results
+
+    with open_executor("local:2") as pool, pytest.raises(BrokenExecutor):
+        list(
+            ordered_results(
+                pool,
+                upper_or_die,
+                iter([["boom", "boom"]]),
+                None,
+                isolate=lambda c: [([x], ["e"]) for x in c],
+            )
+        )

@@ -105,6 +105,9 @@ def open_executor(spec: str = "local") -> Iterator[Executor | None]:
 # What one chunk's crash looks like: its own results, and those that stand for each item when
 # that item alone takes its worker process down (isolate(chunk) -> [(one-item chunk, results)]).
 Isolate = Callable[[Any], Sequence[tuple[Any, list[Any]]]]
+# more items than this killing their workers in one chunk, or every item of a chunk, is no bad
+# record: the workers cannot run (a failed start, no memory), and the failure is raised
+MAX_FATAL_ITEMS = 3
 
 
 def ordered_results(
@@ -184,14 +187,20 @@ def _collect(
         if not worker_died(exc):
             raise
     out: list[Any] = []
-    for one, instead in isolate(chunk):
+    alone = isolate(chunk)
+    died: list[BaseException] = []
+    for one, instead in alone:
         try:
             out.extend(executor.submit(fn, one).result())
         except Exception as exc:
             if not worker_died(exc):
                 raise
+            died.append(exc)
             log.warning("an item killed its worker process again; recorded as an error (%s)", exc)
             out.extend(instead)
+    if died and (len(died) == len(alone) > 1 or len(died) > MAX_FATAL_ITEMS):
+        # not one bad record but workers that cannot run at all (a failed start, no memory)
+        raise died[-1]
     return out
 
 
