@@ -95,8 +95,8 @@ class Parsed:
         array = doc.to_array(attrs)[skip:]
         where = doc.to_array([IDX, LENGTH])[skip:].tolist()
         text = doc.text if text is None else text
-        heads = array[:, head].astype(np.int64)
-        outside = (heads + np.arange(len(heads)) < 0) | (heads + np.arange(len(heads)) >= len(heads))
+        targets = array[:, head].astype(np.int64) + np.arange(len(array))
+        outside = (targets < 0) | (targets >= len(array))
         if outside.any():  # pragma: no cover - a sentence start is forced where the paragraph begins
             array[outside, head] = 0
         if len(array):

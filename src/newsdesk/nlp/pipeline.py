@@ -369,15 +369,11 @@ def annotate(
     """
     options = options or NlpOptions()
     if executor is not None and articles:  # the run's executor: local processes or a Dask cluster
-        plan = _plan(articles, options)
-        chunks = (
-            ([articles[i] for i in chunk], options.model, options.batch_size, options.gemm, _limits(options))
-            for chunk in plan
-        )
+        chunks, order = _planned(articles, options)
         results = ordered_results(
             executor, _worker_chunk, chunks, ahead=None if eager else 4, isolate=_one_by_one
         )
-        return _in_input_order(results, [i for chunk in plan for i in chunk])
+        return _in_input_order(results, order)
     return _annotate_here(articles, options)
 
 
@@ -410,6 +406,19 @@ def _plan(articles: Sequence[Article], options: NlpOptions) -> list[list[int]]:
     return plan_chunks([analysis_text(a)[: options.max_chars] for a in articles], CHUNK_ARTICLES)
 
 
+def _planned(
+    articles: Sequence[Article], options: NlpOptions
+) -> tuple[Iterator[tuple[list[Article], str, int, str, tuple[int, float, int]]], list[int]]:
+    """The workers' chunks (`_worker_chunk`'s arguments) as `_plan` groups the articles, and the
+    input positions in the order their results come back."""
+    plan = _plan(articles, options)
+    chunks = (
+        ([articles[i] for i in chunk], options.model, options.batch_size, options.gemm, _limits(options))
+        for chunk in plan
+    )
+    return chunks, [i for chunk in plan for i in chunk]
+
+
 def _in_input_order(results: Iterable[T], order: Sequence[int]) -> Iterator[T]:
     """`results` given in `order` (a permutation of input positions), yielded in input order."""
     waiting: dict[int, T] = {}
@@ -437,13 +446,9 @@ def _annotate_here(
             articles, options.model, options.batch_size, options.gemm, _limits(options)
         )
         return
-    plan = _plan(articles, options)
-    chunks = (
-        ([articles[i] for i in chunk], options.model, options.batch_size, options.gemm, _limits(options))
-        for chunk in plan
-    )
+    chunks, order = _planned(articles, options)
     with RestartingPool(
         workers, initializer=functools.partial(_init_worker, options.model, options.gemm)
     ) as pool:
         results = ordered_results(pool, _worker_chunk, chunks, ahead=2 * workers, isolate=_one_by_one)
-        yield from _in_input_order(results, [i for chunk in plan for i in chunk])
+        yield from _in_input_order(results, order)
