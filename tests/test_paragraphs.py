@@ -168,3 +168,61 @@ def test_cuts_keep_the_tokens_of_random_texts(nlp) -> None:
             if not part[:1].isspace():
                 led = [t.text_with_ws for t in nlp.tokenizer(paragraphs.LEAD + part)]
                 assert led[2:] == [t.text_with_ws for t in nlp.tokenizer(part)], part
+
+
+def test_memo_keeps_the_latest_uses_and_sizes_with_the_parse_cache() -> None:
+    memo: paragraphs.PieceMemo[str, int] = paragraphs.PieceMemo(2)
+    for i in range(3):
+        memo.put(f"p{i}", i)
+    assert memo.get("p0") is None and memo.get("p2") == 2 and len(memo) == 2
+    try:
+        paragraphs.resize_memos(0)  # no kept parses: no kept findings either
+        assert len(memo) == 0 and not memo.on
+        memo.put("p9", 9)
+        assert memo.get("p9") is None
+    finally:
+        paragraphs.resize_memos(paragraphs.DEFAULT_TOKEN_BUDGET)
+    assert memo.size == paragraphs.DEFAULT_TOKEN_BUDGET // paragraphs.TOKENS_PER_PIECE
+
+
+def test_docs_note_their_paragraphs_and_the_pipeline(nlp) -> None:
+    text = "Police said 3 people were hurt.\nThe road reopened at noon."
+    (doc,) = paragraphs.parse(nlp, [text])
+    serial, parts = paragraphs.doc_pieces(doc)
+    assert [p for p, _ in parts] == pieces(text) and sum(n for _, n in parts) == len(doc)
+    assert serial == paragraphs.doc_pieces(next(paragraphs.parse(nlp, ["Another one."])))[0]
+    assert paragraphs.doc_pieces(nlp(text)) is None  # parsed whole: nothing to key findings by
+
+
+_STORY = [
+    "Rescuers pulled 14 people from the collapsed hotel in Bergen on Tuesday, police said.",
+    "Fire chief Maria Holt told reporters that the east wing was still being searched.",
+    "Adding that the search would go on overnight, she thanked the volunteers.",
+    "According to the mayor, the hotel opened in 1998 and had 120 rooms.",
+    "Holt said the cause of the collapse was not yet known, and warned against speculation.",
+]
+
+
+def test_findings_kept_per_paragraph_are_the_findings_read_afresh(nlp) -> None:
+    """A copy with its paragraphs moved, read after its original (the quote and time-expression
+    memos full of the original's paragraphs), gives what it gives read with empty memos."""
+    from newsdesk.nlp import quotes, timex
+    from newsdesk.nlp.pipeline import parse_texts
+
+    original = "\n".join(_STORY)
+    copy = "\n".join([_STORY[1], _STORY[0], _STORY[3], _STORY[2], _STORY[4]])
+
+    def read(texts: list[str], cache_tokens: int) -> list[tuple]:
+        docs = list(parse_texts(nlp, texts, cache_tokens=cache_tokens))
+        return [(quotes.extract_quotes(d), timex.extract_timexes(d.text, "2024-03-05", doc=d)) for d in docs]
+
+    try:
+        afresh = read([copy], 0)  # memos sized 0: every paragraph read
+        assert len(quotes._OPENINGS) == 0
+        kept = read([original, copy], 1_000_000)[1]
+        assert len(quotes._OPENINGS) and len(timex._SCANS)
+        assert read([copy], 1_000_000)[0] == kept  # read again: every paragraph from the memos
+    finally:
+        parse_texts(nlp, [], cache_tokens=1_000_000)
+    assert kept == afresh[0]
+    assert kept[0] and kept[1]  # the story has statements and time expressions to compare

@@ -299,3 +299,13 @@ def test_a_quarter_of_a_written_year_in_an_undated_article_keeps_the_article() -
         t for t in extract_timexes("Sales fell in the second quarter of 2015.", None) if "quarter" in t.text
     ]
     assert t.value == "2015-Q2"
+
+
+def test_an_expression_ends_at_a_paragraph_break() -> None:
+    """A dateline's clock time and the weekday opening the next paragraph are two expressions."""
+    from newsdesk.nlp.timex import extract_timexes
+
+    found = extract_timexes("Posted at 9:40 p.m.\nFriday was the first dry day.", "2024-03-05")
+    assert [t.text for t in found] == ["9:40 p.m.", "Friday"]
+    found = extract_timexes("Posted at 9:40 p.m. Friday, the council said.", "2024-03-05")
+    assert [t.text for t in found] == ["9:40 p.m. Friday"]

@@ -23,10 +23,11 @@ import functools
 import itertools
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 
@@ -52,6 +53,14 @@ DEFAULT_TOKEN_BUDGET = 1_000_000
 # a paragraph this long (without its whitespace) ties the articles that share it into one chunk
 # of work; shorter ones (datelines, "Advertisement", blank lines) are too common to say anything
 SHARED_MIN_CHARS = 40
+# what a paragraph holds on average, in tokens: the extractors' memos (`PieceMemo`) keep as many
+# paragraphs as the parse cache's token budget would
+TOKENS_PER_PIECE = 40
+# where a doc built by `parse` notes its paragraphs (in `Doc.user_data`)
+_PIECES_KEY = ("newsdesk", "pieces")
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @functools.cache
@@ -217,8 +226,85 @@ def parse(
         for part, parsed in zip(todo, _parse_pieces(nlp, list(todo)), strict=True):
             known[part] = parsed
             cache.put(part, parsed)
+        serial = _serial(nlp)
         for text, parts in zip(batch, cut, strict=True):
-            yield known_text(join(nlp, [known[part] for part in parts]), text)
+            doc = join(nlp, [known[part] for part in parts])
+            doc.user_data[_PIECES_KEY] = (serial, tuple((part, len(known[part].words)) for part in parts))
+            yield known_text(doc, text)
+
+
+_SERIALS: weakref.WeakKeyDictionary[Language, int] = weakref.WeakKeyDictionary()
+_NEXT_SERIAL = itertools.count(1)
+
+
+def _serial(nlp: Language) -> int:
+    """A number for the pipeline that parsed a doc: the same paragraph parses the same way under
+    one pipeline, so what is memoized from its parse (`PieceMemo`) is keyed by it too."""
+    with _LOCK:
+        serial = _SERIALS.get(nlp)
+        if serial is None:
+            serial = _SERIALS[nlp] = next(_NEXT_SERIAL)
+        return serial
+
+
+def doc_pieces(doc: Doc) -> tuple[int, tuple[tuple[str, int], ...]] | None:
+    """The paragraphs a doc from `parse` was joined from (each its text and token count), with
+    the number of the pipeline that parsed them; None for a doc parsed whole."""
+    return doc.user_data.get(_PIECES_KEY)
+
+
+class PieceMemo(Generic[K, V]):
+    """What an extractor found in one paragraph, by what that finding depends on (the paragraph's
+    text and what else the extractor puts in the key), so that a paragraph seen before is not
+    read again. At most `size` entries, the oldest use dropped first; size 0 keeps nothing.
+
+    Every memo is sized with the parse cache (`resize_memos`): a process that keeps no parses
+    keeps no findings either. Safe to share between threads."""
+
+    def __init__(self, size: int = DEFAULT_TOKEN_BUDGET // TOKENS_PER_PIECE) -> None:
+        self._lock = threading.Lock()
+        self.size = size
+        self._found: OrderedDict[K, V] = OrderedDict()
+        _MEMOS.add(self)
+
+    @property
+    def on(self) -> bool:
+        return self.size > 0
+
+    def resize(self, size: int) -> None:
+        with self._lock:
+            self.size = size
+            while len(self._found) > size:
+                self._found.popitem(last=False)
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+            return found
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            if self.size <= 0:
+                return
+            self._found[key] = value
+            self._found.move_to_end(key)
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
+_LOCK = threading.Lock()
+_MEMOS: weakref.WeakSet[PieceMemo] = weakref.WeakSet()
+
+
+def resize_memos(cache_tokens: int) -> None:
+    """Size every extractor memo for a parse cache of `cache_tokens` tokens."""
+    for memo in list(_MEMOS):
+        memo.resize(cache_tokens // TOKENS_PER_PIECE)
 
 
 def _parse_pieces(nlp: Language, parts: list[str]) -> Iterator[Parsed]:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .paragraphs import ParseCache
 
 # Bump when any extractor's output changes for the same text (invalidates stored extractions).
-ANNOTATOR_VERSION = "38"
+ANNOTATOR_VERSION = "39"
 PARALLEL_MIN_ARTICLES = (
     48  # below this many articles per worker, a worker's start-up costs more than it saves
 )
@@ -140,14 +140,15 @@ def parse_texts(
     cache_tokens: int = DEFAULT_PARSE_CACHE_TOKENS,
 ) -> Iterator[Doc]:
     """The Docs of `texts` as the extractors see them: paragraph by paragraph, and a paragraph
-    this process parsed before (within `cache_tokens` kept tokens) not parsed again
-    (`nlp.paragraphs`)."""
+    this process parsed before (within `cache_tokens` kept tokens) not parsed again, nor read
+    again by the extractors that keep findings per paragraph (`nlp.paragraphs`)."""
     from . import paragraphs
 
     cache = _PARSE_CACHES.get(nlp)
     if cache is None:
         cache = _PARSE_CACHES[nlp] = paragraphs.ParseCache(cache_tokens)
     cache.resize(cache_tokens)
+    paragraphs.resize_memos(cache_tokens)  # the extractors' findings per paragraph, sized alike
     return paragraphs.parse(nlp, texts, batch_size, cache)
 
 

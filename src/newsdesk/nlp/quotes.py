@@ -37,7 +37,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -49,6 +49,7 @@ from spacy.tokens import Span
 
 from ..records import Quote
 from .doctext import doc_text
+from .paragraphs import PieceMemo, doc_pieces
 from .speakers import canonical_name, canonicalize, is_title, name_key
 
 if TYPE_CHECKING:
@@ -2442,32 +2443,70 @@ def _may_attribute(tok: Token) -> bool:
     return tok.pos_ in _CUE_POS or tok.tag_ in _CUE_TAGS or tok.lower_ in _CUE_WORDS
 
 
+# A token that opens an indirect reading: its index, the kind of reading ("according", "poll",
+# "statement", "question") and the indices it reads (the poll noun, the reported tokens).
+_Opening = tuple[int, str, tuple[int, ...]]
+# Each paragraph's openings, by what they depend on: the pipeline, the paragraph (its parse is
+# its text's), the one before it (a sentence-opening "Adding, ..." takes the previous sentence's
+# subject), which of its tokens are quoted, and the text of the token after it (a reading's
+# features look one token past its end). Indices are from the paragraph's first token.
+_OPENINGS: PieceMemo[tuple[int, str | None, str, bytes, str], tuple[_Opening, ...]] = PieceMemo()
+
+
+def _opening(tok: Token, quoted: Sequence[bool]) -> _Opening | None:
+    """What `tok` opens as a cue of an indirect reading, read from its own sentence (the speaker
+    and the article around it are resolved later)."""
+    if quoted[tok.i] or not _may_attribute(tok):
+        return None
+    if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+        return tok.i, "according", ()
+    poll = _in_finding(tok, quoted)
+    if poll is not None:
+        return tok.i, "poll", (poll.i,)
+    toks = _passive_question(tok, quoted)
+    kind = "question" if toks is not None else "statement"
+    if toks is None:
+        toks = _rule_statement(tok, quoted)
+    if toks is None:
+        toks = _learned_statement(tok, quoted)
+    if toks is None:
+        toks = _expectation(tok, quoted)
+    return None if toks is None else (tok.i, kind, tuple(t.i for t in toks))
+
+
+def _openings(doc: Doc, quoted: Sequence[bool]) -> Iterator[_Opening]:
+    """Every opening in `doc`, in token order; a paragraph read before in the same surroundings
+    (`_OPENINGS`) is not read again."""
+    noted = doc_pieces(doc)
+    if noted is None or not _OPENINGS.on:
+        yield from (found for tok in doc if (found := _opening(tok, quoted)) is not None)
+        return
+    serial, parts = noted
+    start, before = 0, None
+    for text, n_tokens in parts:
+        end = start + n_tokens
+        key = (serial, before, text, bytes(quoted[start:end]), doc[end].text if end < len(doc) else "")
+        found = _OPENINGS.get(key)
+        if found is None:
+            opened = [o for tok in doc[start:end] if (o := _opening(tok, quoted)) is not None]
+            found = tuple((i - start, kind, tuple(j - start for j in read)) for i, kind, read in opened)
+            _OPENINGS.put(key, found)
+        for i, kind, read in found:
+            yield start + i, kind, tuple(start + j for j in read)
+        start, before = end, text
+
+
 def _indirect_quotes(doc: Doc, resolver: _Resolver, ctok: list[int], quoted: Sequence[bool]) -> list[Quote]:
     out: list[Quote] = []
-    for tok in doc:
-        if quoted[tok.i] or not _may_attribute(tok):
-            continue
-        if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
-            q = _according(doc, resolver, tok, ctok, quoted)
+    for i, kind, read in _openings(doc, quoted):
+        tok = doc[i]
+        if kind in ("according", "poll"):
+            q = _according(doc, resolver, tok, ctok, quoted, doc[read[0]] if read else None)
             if q is not None:
                 out.append(q)
             continue
-        poll = _in_finding(tok, quoted)
-        if poll is not None:
-            q = _according(doc, resolver, tok, ctok, quoted, poll)
-            if q is not None:
-                out.append(q)
-            continue
-        toks = _passive_question(tok, quoted)
-        question = toks is not None
-        if toks is None:
-            toks = _rule_statement(tok, quoted)
-        if toks is None:
-            toks = _learned_statement(tok, quoted)
-        if toks is None:
-            toks = _expectation(tok, quoted)
-        if toks is None:
-            continue
+        question = kind == "question"
+        toks = [doc[j] for j in read]
         fragments = _runs(
             _without_trailing_aside(
                 _without_leading_conjunction(_within_line(tok, _with_stray_conjuncts(tok, toks)))

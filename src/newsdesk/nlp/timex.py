@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ..records import TimeRef, TimexType
 from .doctext import doc_text
+from .paragraphs import PieceMemo, pieces
 from .regexguard import guarded
 
 if TYPE_CHECKING:
@@ -1339,6 +1340,40 @@ def _safe(handler: Handler, m: re.Match[str], ctx: _Ctx) -> _Res | None:
         return None
 
 
+# each paragraph's rule matches, by its text: a repeated paragraph is not scanned again
+_SCANS: PieceMemo[str, tuple[tuple[int, int], ...]] = PieceMemo()
+
+
+def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str], Handler]]:
+    """Every rule's matches, paragraph by paragraph (`paragraphs.pieces`, the cuts the parse
+    uses): an expression does not run on past a paragraph break ("9:40 p.m." ends a dateline;
+    the next line's "Friday" is another expression). A paragraph's matches are found in its own
+    text (kept in `_SCANS` by that text) and matched again in place, where the handlers read the
+    article around them."""
+    cands: list[tuple[int, int, int, re.Match[str], Handler]] = []
+    start = 0
+    for piece in pieces(text):
+        end = start + len(piece)
+        found = _SCANS.get(piece)
+        if found is None:
+            found = tuple(
+                (prio, m.start()) for prio, (pattern, _) in enumerate(_RULES) for m in pattern.finditer(piece)
+            )
+            _SCANS.put(piece, found)
+        for prio, at in found:
+            pattern, handler = _RULES[prio]
+            m = pattern.match(text, start + at, end)
+            if m is None:  # a lookbehind that the text before the paragraph turns down
+                continue
+            s, e = m.span()
+            while e > s and text[e - 1] in " \t\n,'":
+                e -= 1
+            if e > s:
+                cands.append((s, e, prio, m, handler))
+        start = end
+    return cands
+
+
 def extract_timexes(text: str, dct: str | None, doc: Doc | None = None) -> tuple[TimeRef, ...]:
     """All time expressions in `text`, normalized against the publication date `dct` (YYYY-MM-DD).
 
@@ -1348,14 +1383,7 @@ def extract_timexes(text: str, dct: str | None, doc: Doc | None = None) -> tuple
     ctx = _Ctx(text=text, dct=_parse_dct(dct), doc=doc if doc is not None and doc_text(doc) == text else None)
     ctx.sent_bounds = _sentence_bounds(text, ctx.doc)
     ctx.sent_starts = [b[0] for b in ctx.sent_bounds]
-    cands: list[tuple[int, int, int, re.Match[str], Handler]] = []
-    for prio, (pattern, handler) in enumerate(_RULES):
-        for m in pattern.finditer(text):
-            s, e = m.span()
-            while e > s and text[e - 1] in " \t\n,'":
-                e -= 1
-            if e > s:
-                cands.append((s, e, prio, m, handler))
+    cands = _candidates(text)
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0], c[2]))
     probe = dataclasses.replace(ctx)
     taken: list[tuple[int, int, re.Match[str], Handler]] = []
