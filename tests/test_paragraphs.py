@@ -182,7 +182,7 @@ def test_memo_keeps_the_latest_uses_and_sizes_with_the_parse_cache() -> None:
         assert memo.get("p9") is None
     finally:
         paragraphs.resize_memos(paragraphs.DEFAULT_TOKEN_BUDGET)
-    assert memo.size == paragraphs.DEFAULT_TOKEN_BUDGET // paragraphs.TOKENS_PER_PIECE
+    assert memo.budget == paragraphs.DEFAULT_TOKEN_BUDGET // paragraphs.TOKENS_PER_PIECE
 
 
 def test_docs_note_their_paragraphs_and_the_pipeline(nlp) -> None:

@@ -158,47 +158,65 @@ def plan_chunks(texts: Sequence[str], size: int) -> list[list[int]]:
     return chunks
 
 
-class ParseCache:
-    """Parsed paragraphs by text, oldest use dropped first once `budget` tokens are kept.
+class _Kept(Generic[K, V]):
+    """Values by key, the oldest use dropped first once their weights pass `budget`; a value
+    heavier than the budget is not kept. Safe to share between threads (a Dask worker may run
+    several tasks at once)."""
 
-    Safe to share between threads (a Dask worker may run several tasks at once)."""
-
-    def __init__(self, budget: int = DEFAULT_TOKEN_BUDGET) -> None:
+    def __init__(self, budget: int) -> None:
         self._lock = threading.Lock()
         self.budget = budget
-        self.tokens = 0
-        self.hits = 0
-        self.misses = 0
-        self._parsed: OrderedDict[str, Parsed] = OrderedDict()
+        self.used = 0
+        self._kept: OrderedDict[K, V] = OrderedDict()
+
+    def weigh(self, value: V) -> int:
+        return 1
 
     def resize(self, budget: int) -> None:
-        """Keep at most `budget` tokens from now on (oldest uses dropped first)."""
+        """Keep at most `budget` from now on (oldest uses dropped first)."""
         with self._lock:
             self.budget = budget
             self._drop_over_budget()
 
     def _drop_over_budget(self) -> None:
-        while self.tokens > self.budget:
-            _, old = self._parsed.popitem(last=False)
-            self.tokens -= len(old.words)
+        while self.used > self.budget:
+            _, old = self._kept.popitem(last=False)
+            self.used -= self.weigh(old)
 
-    def get(self, text: str) -> Parsed | None:
+    def get(self, key: K) -> V | None:
         with self._lock:
-            parsed = self._parsed.get(text)
-            if parsed is not None:
-                self._parsed.move_to_end(text)
-            return parsed
+            value = self._kept.get(key)
+            if value is not None:
+                self._kept.move_to_end(key)
+            return value
 
-    def put(self, text: str, parsed: Parsed) -> None:
+    def put(self, key: K, value: V) -> None:
+        weight = self.weigh(value)
         with self._lock:
-            if text in self._parsed or len(parsed.words) > self.budget:
+            if key in self._kept or weight > self.budget:
                 return
-            self._parsed[text] = parsed
-            self.tokens += len(parsed.words)
+            self._kept[key] = value
+            self.used += weight
             self._drop_over_budget()
 
     def __len__(self) -> int:
-        return len(self._parsed)
+        return len(self._kept)
+
+
+class ParseCache(_Kept[str, Parsed]):
+    """Parsed paragraphs by text, oldest use dropped first once `budget` tokens are kept."""
+
+    def __init__(self, budget: int = DEFAULT_TOKEN_BUDGET) -> None:
+        super().__init__(budget)
+        self.hits = 0
+        self.misses = 0
+
+    def weigh(self, value: Parsed) -> int:
+        return len(value.words)
+
+    @property
+    def tokens(self) -> int:
+        return self.used
 
 
 def parse(
@@ -253,48 +271,21 @@ def doc_pieces(doc: Doc) -> tuple[int, tuple[tuple[str, int], ...]] | None:
     return doc.user_data.get(_PIECES_KEY)
 
 
-class PieceMemo(Generic[K, V]):
+class PieceMemo(_Kept[K, V]):
     """What an extractor found in one paragraph, by what that finding depends on (the paragraph's
     text and what else the extractor puts in the key), so that a paragraph seen before is not
-    read again. At most `size` entries, the oldest use dropped first; size 0 keeps nothing.
+    read again. At most `budget` paragraphs; 0 keeps nothing.
 
     Every memo is sized with the parse cache (`resize_memos`): a process that keeps no parses
-    keeps no findings either. Safe to share between threads."""
+    keeps no findings either."""
 
-    def __init__(self, size: int = DEFAULT_TOKEN_BUDGET // TOKENS_PER_PIECE) -> None:
-        self._lock = threading.Lock()
-        self.size = size
-        self._found: OrderedDict[K, V] = OrderedDict()
+    def __init__(self, budget: int = DEFAULT_TOKEN_BUDGET // TOKENS_PER_PIECE) -> None:
+        super().__init__(budget)
         _MEMOS.add(self)
 
     @property
     def on(self) -> bool:
-        return self.size > 0
-
-    def resize(self, size: int) -> None:
-        with self._lock:
-            self.size = size
-            while len(self._found) > size:
-                self._found.popitem(last=False)
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            found = self._found.get(key)
-            if found is not None:
-                self._found.move_to_end(key)
-            return found
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            if self.size <= 0:
-                return
-            self._found[key] = value
-            self._found.move_to_end(key)
-            while len(self._found) > self.size:
-                self._found.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._found)
+        return self.budget > 0
 
 
 _LOCK = threading.Lock()
