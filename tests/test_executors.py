@@ -200,6 +200,46 @@ def test_a_worker_that_dies_costs_its_item_only(ahead) -> None:
         assert pool.submit(upper_or_die, ["after"]).result() == ["AFTER"]  # the pool works on
 
 
+class _Watched:
+    """An executor that notes how many of its futures were unfinished at each submit."""
+
+    def __init__(self, pool) -> None:
+        self.pool = pool
+        self._max_workers = 2
+        self.futures: list = []
+        self.busy: list[int] = []
+
+    def submit(self, fn, /, *args):
+        self.busy.append(sum(not f.done() for f in self.futures))
+        future = self.pool.submit(fn, *args)
+        self.futures.append(future)
+        return future
+
+
+def test_after_a_worker_dies_the_chunks_that_were_only_waiting_run_together(tmp_path, monkeypatch) -> None:
+    """The pool had taken at most one chunk more than it has workers: those run again one at a
+    time until the culprit is found; the chunks queued behind them run again side by side."""
+    from _crash import upper_after_boom
+    from newsdesk.executors import ordered_results
+
+    monkeypatch.setenv("NEWSDESK_TEST_BOOM_MARKER", str(tmp_path / "boom"))
+    items = ["boom", *(f"w{i}" for i in range(23))]
+    with open_executor("local:2") as pool:
+        watched = _Watched(pool)
+        out = list(
+            ordered_results(
+                watched,
+                upper_after_boom,
+                iter([[x] for x in items]),
+                None,
+                isolate=lambda c: [(c, ["error"])],
+            )
+        )
+    assert out == ["error", *(x.upper() for x in items[1:])]
+    again = watched.busy[len(items) :]  # the submits after the first round
+    assert again and max(again) > 1
+
+
 def test_without_isolation_a_dead_worker_is_raised() -> None:
     from concurrent.futures import BrokenExecutor
 

@@ -143,7 +143,7 @@ def _bounded(
     for chunk in chunks:
         pending.append((chunk, executor.submit(fn, chunk)))
         if len(pending) > ahead:
-            yield from _collect(executor, fn, *pending.pop(0), isolate)
+            yield from _collect(executor, fn, *pending.pop(0), isolate)[0]
     yield from _results(executor, fn, pending, isolate)
 
 
@@ -153,13 +153,38 @@ def _results(
     pending: list[tuple[Any, Future[list[Any]]]],
     isolate: Isolate | None,
 ) -> Iterator[Any]:
-    """The results of `pending` in order; those not read yet are cancelled if the reader stops."""
+    """The results of `pending` in order; those not read yet are cancelled if the reader stops.
+
+    When a worker dies, a local pool fails every chunk it holds. A pool hands its workers the
+    chunks in order, at most one more than it has workers, so the one that killed it is among
+    the first that many failed chunks: they run again one at a time (`_collect`), and then the
+    failed chunks behind them, which were only waiting, run again together."""
     try:
-        for chunk, future in pending:
-            yield from _collect(executor, fn, chunk, future, isolate)
+        suspects = 0  # failed chunks still to run alone before the rest may run together
+        for i in range(len(pending)):
+            out, died = _collect(executor, fn, *pending[i], isolate)
+            yield from out
+            if not died:
+                continue
+            if suspects == 0:
+                suspects = worker_slots(executor) + 1
+            suspects -= 1
+            if suspects == 0:
+                for j in range(i + 1, len(pending)):
+                    chunk, future = pending[j]
+                    if future.done() and _died_under(future):
+                        pending[j] = (chunk, executor.submit(fn, chunk))
     finally:
         for _, future in pending:
             future.cancel()
+
+
+def _died_under(future: Future[list[Any]]) -> bool:
+    """Whether a finished future failed because its worker process died."""
+    if future.cancelled():
+        return False
+    exc = future.exception()
+    return exc is not None and worker_died(exc)
 
 
 def worker_died(exc: BaseException) -> bool:
@@ -174,15 +199,16 @@ def _collect(
     chunk: Any,
     future: Future[list[Any]],
     isolate: Isolate | None,
-) -> list[Any]:
+) -> tuple[list[Any], bool]:
+    """The chunk's results, and whether a worker process died under it (then it ran again)."""
     try:
-        return future.result()
+        return future.result(), False
     except Exception as exc:
         if isolate is None or not worker_died(exc):
             raise
         log.warning("a worker process died; its chunk runs again (%s)", exc)
     try:
-        return executor.submit(fn, chunk).result()  # most chunks of a broken pool were bystanders
+        return executor.submit(fn, chunk).result(), True  # most chunks of a broken pool were bystanders
     except Exception as exc:
         if not worker_died(exc):
             raise
@@ -201,7 +227,7 @@ def _collect(
     if died and (len(died) == len(alone) > 1 or len(died) > MAX_FATAL_ITEMS):
         # not one bad record but workers that cannot run at all (a failed start, no memory)
         raise died[-1]
-    return out
+    return out, True
 
 
 class RestartingPool:
