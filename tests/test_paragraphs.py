@@ -170,11 +170,16 @@ def test_cuts_keep_the_tokens_of_random_texts(nlp) -> None:
                 assert led[2:] == [t.text_with_ws for t in nlp.tokenizer(part)], part
 
 
-def test_memo_keeps_the_latest_uses_and_sizes_with_the_parse_cache() -> None:
-    memo: paragraphs.PieceMemo[str, int] = paragraphs.PieceMemo(2)
+def test_memo_keeps_the_latest_uses_within_its_text_and_sizes_with_the_parse_cache() -> None:
+    memo: paragraphs.PieceMemo[str, int] = paragraphs.PieceMemo(8)
     for i in range(3):
-        memo.put(f"p{i}", i)
-    assert memo.get("p0") is None and memo.get("p2") == 2 and len(memo) == 2
+        memo.put(f"p{i}:", i)  # three characters each
+    assert memo.get("p0:") is None and memo.get("p2:") == 2 and len(memo) == 2
+    memo.put("a paragraph longer than the whole budget", 9)
+    assert memo.get("a paragraph longer than the whole budget") is None and len(memo) == 2
+    keyed: paragraphs.PieceMemo[tuple[int, str, bytes], int] = paragraphs.PieceMemo(10)
+    keyed.put((1, "abcd", b"\x01\x00"), 1)  # six characters: the number does not count
+    assert keyed.used == 6
     try:
         paragraphs.resize_memos(0)  # no kept parses: no kept findings either
         assert len(memo) == 0 and not memo.on
@@ -182,7 +187,7 @@ def test_memo_keeps_the_latest_uses_and_sizes_with_the_parse_cache() -> None:
         assert memo.get("p9") is None
     finally:
         paragraphs.resize_memos(paragraphs.DEFAULT_TOKEN_BUDGET)
-    assert memo.budget == paragraphs.DEFAULT_TOKEN_BUDGET // paragraphs.TOKENS_PER_PIECE
+    assert memo.budget == paragraphs.DEFAULT_TOKEN_BUDGET * paragraphs.CHARS_PER_TOKEN
 
 
 def test_docs_note_their_paragraphs_and_the_pipeline(nlp) -> None:

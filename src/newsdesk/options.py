@@ -161,9 +161,9 @@ class NlpOptions(_Section):
         1_000_000,
         ge=0,
         description="tokens of paragraph parses each process keeps so that a paragraph seen again (a "
-        "syndicated copy, a re-sent article) is not parsed again, and, one for every 40 tokens, the "
-        "paragraphs whose time expressions and quote cues the extractors keep; about 0.2 KB a token; "
-        "0 keeps none (the parses and extractions are the same either way)",
+        "syndicated copy, a re-sent article) is not parsed again, and five characters of paragraph "
+        "text a token for the time expressions and quote cues the extractors keep; about 0.2 KB a "
+        "token; 0 keeps none (the parses and extractions are the same either way)",
     )
 
 

@@ -53,9 +53,9 @@ DEFAULT_TOKEN_BUDGET = 1_000_000
 # a paragraph this long (without its whitespace) ties the articles that share it into one chunk
 # of work; shorter ones (datelines, "Advertisement", blank lines) are too common to say anything
 SHARED_MIN_CHARS = 40
-# what a paragraph holds on average, in tokens: the extractors' memos (`PieceMemo`) keep as many
-# paragraphs as the parse cache's token budget would
-TOKENS_PER_PIECE = 40
+# characters of text a token stands for, about: the extractors' memos (`PieceMemo`) keep as much
+# paragraph text as the parse cache's token budget would
+CHARS_PER_TOKEN = 5
 # where a doc built by `parse` notes its paragraphs (in `Doc.user_data`)
 _PIECES_KEY = ("newsdesk", "pieces")
 
@@ -169,7 +169,7 @@ class _Kept(Generic[K, V]):
         self.used = 0
         self._kept: OrderedDict[K, V] = OrderedDict()
 
-    def weigh(self, value: V) -> int:
+    def weigh(self, key: K, value: V) -> int:
         return 1
 
     def resize(self, budget: int) -> None:
@@ -180,8 +180,8 @@ class _Kept(Generic[K, V]):
 
     def _drop_over_budget(self) -> None:
         while self.used > self.budget:
-            _, old = self._kept.popitem(last=False)
-            self.used -= self.weigh(old)
+            key, old = self._kept.popitem(last=False)
+            self.used -= self.weigh(key, old)
 
     def get(self, key: K) -> V | None:
         with self._lock:
@@ -191,7 +191,7 @@ class _Kept(Generic[K, V]):
             return value
 
     def put(self, key: K, value: V) -> None:
-        weight = self.weigh(value)
+        weight = self.weigh(key, value)
         with self._lock:
             if key in self._kept or weight > self.budget:
                 return
@@ -211,7 +211,7 @@ class ParseCache(_Kept[str, Parsed]):
         self.hits = 0
         self.misses = 0
 
-    def weigh(self, value: Parsed) -> int:
+    def weigh(self, key: str, value: Parsed) -> int:
         return len(value.words)
 
     @property
@@ -274,14 +274,20 @@ def doc_pieces(doc: Doc) -> tuple[int, tuple[tuple[str, int], ...]] | None:
 class PieceMemo(_Kept[K, V]):
     """What an extractor found in one paragraph, by what that finding depends on (the paragraph's
     text and what else the extractor puts in the key), so that a paragraph seen before is not
-    read again. At most `budget` paragraphs; 0 keeps nothing.
+    read again. It keeps findings for at most `budget` characters of key text (the oldest use
+    dropped first); 0 keeps nothing.
 
     Every memo is sized with the parse cache (`resize_memos`): a process that keeps no parses
     keeps no findings either."""
 
-    def __init__(self, budget: int = DEFAULT_TOKEN_BUDGET // TOKENS_PER_PIECE) -> None:
+    def __init__(self, budget: int = DEFAULT_TOKEN_BUDGET * CHARS_PER_TOKEN) -> None:
         super().__init__(budget)
         _MEMOS.add(self)
+
+    def weigh(self, key: K, value: V) -> int:
+        """The characters of the key's text: a memo's size follows the text it keeps."""
+        parts = key if isinstance(key, tuple) else (key,)
+        return max(1, sum(len(p) for p in parts if isinstance(p, str | bytes)))
 
     @property
     def on(self) -> bool:
@@ -295,7 +301,7 @@ _MEMOS: weakref.WeakSet[PieceMemo] = weakref.WeakSet()
 def resize_memos(cache_tokens: int) -> None:
     """Size every extractor memo for a parse cache of `cache_tokens` tokens."""
     for memo in list(_MEMOS):
-        memo.resize(cache_tokens // TOKENS_PER_PIECE)
+        memo.resize(cache_tokens * CHARS_PER_TOKEN)
 
 
 def _parse_pieces(nlp: Language, parts: list[str]) -> Iterator[Parsed]:
