@@ -26,6 +26,7 @@ from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from typing import Any, Protocol
 
 from .errors import MissingExtra
+from .records import ProcessingError
 
 log = logging.getLogger(__name__)
 _SPEC = re.compile(
@@ -185,6 +186,20 @@ def _died_under(future: Future[list[Any]]) -> bool:
         return False
     exc = future.exception()
     return exc is not None and worker_died(exc)
+
+
+_DOING = {"clean": "cleaning", "annotate": "annotating"}
+
+
+def died_error(path: str, stage: str, record: str | None) -> ProcessingError:
+    """The error of an item that killed its worker process again when run alone (`isolate`)."""
+    return ProcessingError(
+        path=path,
+        stage=stage,
+        message=f"the worker process {_DOING.get(stage, 'running')} it died (a crash in a C library, "
+        "or out of memory); the rest of the batch went on",
+        record=record,
+    )
 
 
 def worker_died(exc: BaseException) -> bool:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import NewsdeskError
-from .executors import Executor, ordered_results
+from .executors import Executor, died_error, ordered_results
 from .options import IngestOptions, Options
 from .parallel import ordered_map, worker_count
 from .records import (
@@ -236,13 +236,7 @@ def raw_key(raw: RawDoc, clean_version: str, options: Options) -> str:
 def _died_cleaning(raw: RawDoc) -> ProcessingError:
     """A record whose cleaning killed the worker process twice (a crash in lxml, out of memory):
     an error, never a retry in this process, which it would take down too."""
-    return ProcessingError(
-        path=raw.path,
-        stage="clean",
-        message="the worker process cleaning it died (a crash in a C library, or out of memory); "
-        "the rest of the batch went on",
-        record=raw.locator,
-    )
+    return died_error(raw.path, "clean", raw.locator)
 
 
 def _unexpected(raw: RawDoc, stage: str, exc: Exception) -> ProcessingError:

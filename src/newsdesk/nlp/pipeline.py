@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..executors import Executor, RestartingPool, one_blas_thread, ordered_results
+from ..executors import Executor, RestartingPool, died_error, one_blas_thread, ordered_results
 from ..options import NlpOptions
 from ..records import Article, Entity, Extraction, ProcessingError
 from .doctext import doc_text
@@ -370,11 +370,7 @@ def annotate(
     """
     options = options or NlpOptions()
     if executor is not None and articles:  # the run's executor: local processes or a Dask cluster
-        chunks, order = _planned(articles, options)
-        results = ordered_results(
-            executor, _worker_chunk, chunks, ahead=None if eager else 4, isolate=_one_by_one
-        )
-        return _in_input_order(results, order)
+        return _on_workers(executor, articles, options, ahead=None if eager else 4)
     return _annotate_here(articles, options)
 
 
@@ -386,15 +382,7 @@ def _one_by_one(
     return [
         (
             ([article], *rest),
-            [
-                ProcessingError(
-                    path=article.path,
-                    stage="annotate",
-                    message="the worker process annotating it died (a crash in a C library, or out of "
-                    "memory); the rest of the batch went on",
-                    record=article.id,
-                )
-            ],
+            [died_error(article.path, "annotate", article.id)],
         )
         for article in articles
     ]
@@ -407,17 +395,18 @@ def _plan(articles: Sequence[Article], options: NlpOptions) -> list[list[int]]:
     return plan_chunks([analysis_text(a)[: options.max_chars] for a in articles], CHUNK_ARTICLES)
 
 
-def _planned(
-    articles: Sequence[Article], options: NlpOptions
-) -> tuple[Iterator[tuple[list[Article], str, int, str, tuple[int, float, int]]], list[int]]:
-    """The workers' chunks (`_worker_chunk`'s arguments) as `_plan` groups the articles, and the
-    input positions in the order their results come back."""
+def _on_workers(
+    executor: Executor, articles: Sequence[Article], options: NlpOptions, ahead: int | None
+) -> Iterator[Extraction | ProcessingError]:
+    """Each article's result from `executor`'s workers, in input order: the chunks `_plan`
+    groups, an article that kills its worker reported on its own (`_one_by_one`)."""
     plan = _plan(articles, options)
     chunks = (
         ([articles[i] for i in chunk], options.model, options.batch_size, options.gemm, _limits(options))
         for chunk in plan
     )
-    return chunks, [i for chunk in plan for i in chunk]
+    results = ordered_results(executor, _worker_chunk, chunks, ahead=ahead, isolate=_one_by_one)
+    return _in_input_order(results, [i for chunk in plan for i in chunk])
 
 
 def _in_input_order(results: Iterable[T], order: Sequence[int]) -> Iterator[T]:
@@ -447,9 +436,7 @@ def _annotate_here(
             articles, options.model, options.batch_size, options.gemm, _limits(options)
         )
         return
-    chunks, order = _planned(articles, options)
     with RestartingPool(
         workers, initializer=functools.partial(_init_worker, options.model, options.gemm)
     ) as pool:
-        results = ordered_results(pool, _worker_chunk, chunks, ahead=2 * workers, isolate=_one_by_one)
-        yield from _in_input_order(results, order)
+        yield from _on_workers(pool, articles, options, ahead=2 * workers)
