@@ -225,6 +225,7 @@ def parse(
     """One Doc per text, in order: each text's paragraphs parsed on their own (those in `cache`
     taken from it) and joined. Texts are read `batch_size` at a time."""
     cache = cache if cache is not None else ParseCache(0)
+    serial = _serial(nlp)
     it = iter(texts)
     while batch := list(itertools.islice(it, max(batch_size, 1))):
         cut = [pieces(text) for text in batch]
@@ -244,7 +245,6 @@ def parse(
         for part, parsed in zip(todo, _parse_pieces(nlp, list(todo)), strict=True):
             known[part] = parsed
             cache.put(part, parsed)
-        serial = _serial(nlp)
         for text, parts in zip(batch, cut, strict=True):
             doc = join(nlp, [known[part] for part in parts])
             doc.user_data[_PIECES_KEY] = (serial, tuple((part, len(known[part].words)) for part in parts))
